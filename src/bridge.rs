@@ -1,0 +1,146 @@
+//! One request from JSON to contact, the same for every source: validate, fill the source's
+//! defaults, check the instance, call Connect within the invocation's deadline, log the outcome.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use tracing::{info, warn};
+
+use crate::config::Settings;
+use crate::connect::{CreateContact, CreatedContact};
+use crate::error::{ConnectError, ConnectErrorKind, ContactError};
+use crate::request::{ContactRequest, parse_request};
+
+/// Time kept back from the invocation's deadline to report an outcome before Lambda stops us.
+pub const ANSWER_MARGIN: Duration = Duration::from_millis(500);
+
+/// When the invocation must have answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline(Option<Instant>);
+
+impl Deadline {
+    /// No deadline (local runs without one).
+    pub const NONE: Deadline = Deadline(None);
+
+    /// From Lambda's deadline, in milliseconds since the epoch (0: none).
+    pub fn from_epoch_millis(millis: u64) -> Self {
+        if millis == 0 {
+            return Deadline::NONE;
+        }
+        let at = UNIX_EPOCH + Duration::from_millis(millis);
+        let left = at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
+        Deadline(Some(Instant::now() + left))
+    }
+
+    pub fn after(duration: Duration) -> Self {
+        Deadline(Some(Instant::now() + duration))
+    }
+
+    /// How long a Connect call may take and still leave [`ANSWER_MARGIN`]; `None` is unbounded.
+    pub fn call_budget(&self) -> Option<Duration> {
+        self.0
+            .map(|at| at.saturating_duration_since(Instant::now()).saturating_sub(ANSWER_MARGIN))
+    }
+}
+
+/// What an event supplies when the request leaves a member out.
+#[derive(Debug, Clone, Default)]
+pub struct SourceDefaults {
+    /// The instance of the event itself (a Connect flow's), before `CONNECT_INSTANCE_ID`.
+    pub instance_id: Option<String>,
+    /// Derived from the event's identity, so a redelivery reuses it (see [`derive_client_token`]).
+    pub client_token: Option<String>,
+}
+
+/// A ClientToken derived from a source's id for its event: the same id always gives the same
+/// token, so Connect creates one contact however often the event is delivered.
+pub fn derive_client_token(source: &str, parts: &[&str]) -> String {
+    let mut all = Vec::with_capacity(parts.len() + 1);
+    all.push(source);
+    all.extend_from_slice(parts);
+    format!("contact-bridge-{source}-{}", digest_hex(&all))
+}
+
+/// SHA-256 of `parts` in hex; each part is length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+pub fn digest_hex(parts: &[&str]) -> String {
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part.as_bytes());
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The settings and the Connect client: everything a request needs besides its event.
+pub struct Bridge<C> {
+    pub settings: Settings,
+    pub connect: C,
+}
+
+impl<C: CreateContact> Bridge<C> {
+    pub fn new(settings: Settings, connect: C) -> Self {
+        Bridge { settings, connect }
+    }
+
+    /// Validates `value` as a canonical request, fills the defaults and checks the instance.
+    pub fn prepare(&self, value: &Value, defaults: SourceDefaults) -> Result<ContactRequest, ContactError> {
+        let default_instance = defaults
+            .instance_id
+            .as_deref()
+            .or(self.settings.default_instance_id.as_deref());
+        let mut request = parse_request(value, default_instance)?;
+        if request.client_token.is_none() {
+            request.client_token = defaults.client_token;
+        }
+        self.settings.check_instance(&request)?;
+        Ok(request)
+    }
+
+    /// Sends a prepared request, giving up in time to answer before the deadline.
+    pub async fn create(&self, request: &ContactRequest, deadline: Deadline) -> Result<CreatedContact, ContactError> {
+        let call = self.connect.create_contact(request);
+        let outcome = match deadline.call_budget() {
+            None => call.await,
+            Some(budget) if budget.is_zero() => Err(deadline_error()),
+            Some(budget) => tokio::time::timeout(budget, call)
+                .await
+                .unwrap_or_else(|_| Err(deadline_error())),
+        };
+        match &outcome {
+            Ok(contact) => info!(
+                instance_id = %request.instance_id,
+                contact_id = %contact.contact_id,
+                "contact created"
+            ),
+            Err(error) => warn!(
+                instance_id = %request.instance_id,
+                error = %error.code,
+                retryable = error.is_retryable(),
+                "CreateContact failed"
+            ),
+        }
+        Ok(outcome?)
+    }
+
+    /// [`Bridge::prepare`] then [`Bridge::create`].
+    pub async fn submit(
+        &self,
+        value: &Value,
+        defaults: SourceDefaults,
+        deadline: Deadline,
+    ) -> Result<CreatedContact, ContactError> {
+        let request = self.prepare(value, defaults).inspect_err(|error| {
+            warn!(error = error.kind(), "request rejected before calling Connect");
+        })?;
+        self.create(&request, deadline).await
+    }
+}
+
+fn deadline_error() -> ConnectError {
+    ConnectError::new(
+        ConnectErrorKind::Unavailable,
+        "Timeout",
+        "no time left before the invocation's deadline to finish CreateContact",
+    )
+}

@@ -1,0 +1,121 @@
+//! The local command line: `contact-bridge invoke [--live] FILE` runs the Lambda handler on an
+//! event file (`-` for stdin) and prints its response, as `cargo lambda invoke` would show it.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use lambda_runtime::{Context, Diagnostic, LambdaEvent};
+use serde_json::{Value, json};
+
+use crate::bridge::{Bridge, digest_hex};
+use crate::config::Settings;
+use crate::connect::{ConnectClient, CreateContact};
+use crate::dry_run::DryRunConnect;
+use crate::handler::Handler;
+
+pub const USAGE: &str = "\
+usage: contact-bridge invoke [--live] FILE
+
+Runs the function's handler on the event in FILE (- for standard input) and prints its response.
+By default Amazon Connect is not called: each CreateContact request is validated and printed on
+stderr, and the contact IDs are made up. --live sends the requests to Amazon Connect with the
+standard AWS credential chain (AWS_PROFILE, AWS_REGION, ...).
+
+In AWS Lambda (AWS_LAMBDA_RUNTIME_API set) the binary serves the Lambda Runtime API instead.";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Invoke { file: String, live: bool },
+    Help,
+}
+
+pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+    let args: Vec<String> = args.into_iter().collect();
+    let mut live = false;
+    let mut file = None;
+    match args.first().map(String::as_str) {
+        None | Some("-h" | "--help" | "help") => return Ok(Command::Help),
+        Some("invoke") => {}
+        Some(other) => return Err(format!("unknown command {other:?}")),
+    }
+    for arg in &args[1..] {
+        match arg.as_str() {
+            "--live" => live = true,
+            "-h" | "--help" => return Ok(Command::Help),
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            path if file.is_none() => file = Some(path.to_owned()),
+            extra => return Err(format!("unexpected argument {extra:?}")),
+        }
+    }
+    let file = file.ok_or("invoke needs an event FILE (or - for stdin)")?;
+    Ok(Command::Invoke { file, live })
+}
+
+/// Runs the command line; the process's exit code.
+pub async fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
+    let (file, live) = match parse_args(args) {
+        Ok(Command::Invoke { file, live }) => (file, live),
+        Ok(Command::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(problem) => {
+            eprintln!("contact-bridge: {problem}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("contact-bridge: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let event = match read_event(&file) {
+        Ok(event) => event,
+        Err(problem) => {
+            eprintln!("contact-bridge: {problem}");
+            return ExitCode::from(2);
+        }
+    };
+    let (output, ok) = if live {
+        let connect = ConnectClient::from_env().await;
+        invoke(&Handler::new(Bridge::new(settings, connect)), event).await
+    } else {
+        invoke(&Handler::new(Bridge::new(settings, DryRunConnect::to_stderr())), event).await
+    };
+    println!("{}", serde_json::to_string_pretty(&output).unwrap_or_else(|_| output.to_string()));
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn read_event(file: &str) -> Result<(Value, String), String> {
+    let mut text = String::new();
+    let read = if file == "-" {
+        std::io::stdin().read_to_string(&mut text)
+    } else {
+        std::fs::File::open(file).and_then(|mut f| f.read_to_string(&mut text))
+    };
+    read.map_err(|e| format!("cannot read {file}: {e}"))?;
+    let event = serde_json::from_str(&text).map_err(|e| format!("{file} is not JSON: {e}"))?;
+    Ok((event, text))
+}
+
+/// Invokes the handler as Lambda would; the response, or the function error as Lambda reports
+/// it (`errorType`, `errorMessage`), and whether it succeeded.
+pub async fn invoke<C: CreateContact>(handler: &Handler<C>, (event, text): (Value, String)) -> (Value, bool) {
+    let mut context = Context::default();
+    // Stable per event, so running the same file twice derives the same ClientToken.
+    context.request_id = format!("local-{}", &digest_hex(&[&text])[..32]);
+    match handler.handle(LambdaEvent::new(event, context)).await {
+        Ok(response) => (serde_json::to_value(&response).unwrap_or(Value::Null), true),
+        Err(error) => {
+            let diagnostic = Diagnostic::from(error);
+            let output = json!({
+                "errorType": diagnostic.error_type,
+                "errorMessage": diagnostic.error_message,
+            });
+            (output, false)
+        }
+    }
+}

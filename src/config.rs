@@ -1,0 +1,163 @@
+//! Our own settings, read once at init from the environment and validated there.
+//!
+//! AWS's standard variables (`AWS_REGION`, `AWS_ENDPOINT_URL_CONNECT`, `AWS_MAX_ATTEMPTS`,
+//! `AWS_RETRY_MODE`, ...) are read by `aws-config`, not here.
+
+use std::collections::BTreeSet;
+
+use crate::error::ContactError;
+use crate::request::ContactRequest;
+
+/// Default for `MAX_CONCURRENCY`.
+pub const DEFAULT_MAX_CONCURRENCY: usize = 10;
+const MAX_CONCURRENCY_LIMIT: usize = 1_000;
+
+/// A setting that cannot be used; init fails with this message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid setting {name}: {problem}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub problem: String,
+}
+
+fn invalid(name: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        name,
+        problem: problem.into(),
+    }
+}
+
+/// Which instances requests may target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InstanceAllowList {
+    Any,
+    /// Instance IDs (an ARN is reduced to its ID).
+    Only(BTreeSet<String>),
+}
+
+impl InstanceAllowList {
+    pub fn permits(&self, instance: &str) -> bool {
+        match self {
+            InstanceAllowList::Any => true,
+            InstanceAllowList::Only(ids) => ids.contains(instance_id_of(instance)),
+        }
+    }
+}
+
+/// The instance ID inside an instance ARN (`arn:aws:connect:...:instance/ID`), or the text itself.
+pub fn instance_id_of(instance: &str) -> &str {
+    match instance.split_once(":instance/") {
+        Some((_, rest)) => rest.split('/').next().unwrap_or(rest),
+        None => instance,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// `CONNECT_INSTANCE_ID`: the instance of requests that name none.
+    pub default_instance_id: Option<String>,
+    /// `ALLOWED_INSTANCE_IDS`; unset: only the default instance if there is one, else any.
+    pub allowed_instances: InstanceAllowList,
+    /// `MAX_CONCURRENCY`: CreateContact calls in flight at once for one SQS batch.
+    pub max_concurrency: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            default_instance_id: None,
+            allowed_instances: InstanceAllowList::Any,
+            max_concurrency: DEFAULT_MAX_CONCURRENCY,
+        }
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings through `lookup` (the environment, or a map in tests). A variable set to
+    /// an empty string counts as unset, so templates can pass optional parameters through.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let read = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let default_instance_id = read("CONNECT_INSTANCE_ID")
+            .map(|v| parse_instance("CONNECT_INSTANCE_ID", v.trim()))
+            .transpose()?;
+
+        let allowed_instances = match read("ALLOWED_INSTANCE_IDS") {
+            Some(list) => {
+                let mut ids = BTreeSet::new();
+                for (i, entry) in list.split(',').enumerate() {
+                    let entry = entry.trim();
+                    if entry.is_empty() {
+                        return Err(invalid(
+                            "ALLOWED_INSTANCE_IDS",
+                            format!("entry {} is empty; expected comma-separated instance IDs", i + 1),
+                        ));
+                    }
+                    let id = parse_instance("ALLOWED_INSTANCE_IDS", entry)?;
+                    ids.insert(instance_id_of(&id).to_owned());
+                }
+                InstanceAllowList::Only(ids)
+            }
+            None => match &default_instance_id {
+                Some(id) => InstanceAllowList::Only(BTreeSet::from([instance_id_of(id).to_owned()])),
+                None => InstanceAllowList::Any,
+            },
+        };
+        if let Some(id) = &default_instance_id
+            && !allowed_instances.permits(id)
+        {
+            return Err(invalid(
+                "CONNECT_INSTANCE_ID",
+                "the default instance is not listed in ALLOWED_INSTANCE_IDS",
+            ));
+        }
+
+        let max_concurrency = match read("MAX_CONCURRENCY") {
+            Some(text) => match text.trim().parse::<usize>() {
+                Ok(n) if (1..=MAX_CONCURRENCY_LIMIT).contains(&n) => n,
+                _ => {
+                    return Err(invalid(
+                        "MAX_CONCURRENCY",
+                        format!("expected a whole number from 1 to {MAX_CONCURRENCY_LIMIT}"),
+                    ));
+                }
+            },
+            None => DEFAULT_MAX_CONCURRENCY,
+        };
+
+        Ok(Settings {
+            default_instance_id,
+            allowed_instances,
+            max_concurrency,
+        })
+    }
+
+    /// Rejects a request for an instance this function may not use, before Connect is called.
+    pub fn check_instance(&self, request: &ContactRequest) -> Result<(), ContactError> {
+        if self.allowed_instances.permits(&request.instance_id) {
+            Ok(())
+        } else {
+            Err(ContactError::InstanceNotAllowed {
+                instance_id: request.instance_id.clone(),
+            })
+        }
+    }
+}
+
+/// An instance ID or ARN: 1 to 100 characters (the model's limit) of letters, digits, '-', ':', '/'.
+fn parse_instance(name: &'static str, text: &str) -> Result<String, ConfigError> {
+    let ok_chars = text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-:/".contains(&b));
+    if !ok_chars || text.len() > 100 {
+        return Err(invalid(
+            name,
+            "expected Amazon Connect instance IDs (or instance ARNs): 1 to 100 letters, digits, '-', ':' or '/'",
+        ));
+    }
+    Ok(text.to_owned())
+}

@@ -1,0 +1,57 @@
+//! The local run's default Connect: prints each CreateContact request it would send and answers
+//! with a contact ID derived from the request's ClientToken, like Connect's idempotency.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use crate::bridge::digest_hex;
+use crate::config::instance_id_of;
+use crate::connect::{CreateContact, CreatedContact};
+use crate::error::ConnectError;
+use crate::request::ContactRequest;
+
+/// Writes every request as one JSON line to its sink (stderr in the CLI) instead of sending it.
+pub struct DryRunConnect {
+    region: String,
+    sink: Mutex<Box<dyn Write + Send>>,
+}
+
+impl DryRunConnect {
+    pub fn new(region: impl Into<String>, sink: Box<dyn Write + Send>) -> Self {
+        DryRunConnect {
+            region: region.into(),
+            sink: Mutex::new(sink),
+        }
+    }
+
+    /// Prints to stderr, in `AWS_REGION` (default `us-east-1`) for the ARNs.
+    pub fn to_stderr() -> Self {
+        let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".to_owned());
+        Self::new(region, Box::new(std::io::stderr()))
+    }
+}
+
+impl CreateContact for DryRunConnect {
+    async fn create_contact(&self, request: &ContactRequest) -> Result<CreatedContact, ConnectError> {
+        let line = serde_json::json!({ "dryRun": "CreateContact", "request": request });
+        if let Ok(mut sink) = self.sink.lock() {
+            // A lost preview line must not fail the run.
+            let _ = writeln!(sink, "{line}");
+        }
+        let instance = instance_id_of(&request.instance_id);
+        let contact_id = uuid_from(&[instance, request.client_token.as_deref().unwrap_or_default()]);
+        Ok(CreatedContact {
+            contact_arn: format!(
+                "arn:aws:connect:{}:000000000000:instance/{instance}/contact/{contact_id}",
+                self.region
+            ),
+            contact_id,
+        })
+    }
+}
+
+/// A UUID-shaped identifier from a hash of `parts`.
+fn uuid_from(parts: &[&str]) -> String {
+    let hex = digest_hex(parts);
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}

@@ -1,0 +1,20 @@
+//! contact-bridge: an AWS Lambda function that turns events into Amazon Connect contacts.
+//!
+//! - [`request`]: the canonical CreateContact request and its validation;
+//! - [`config`]: our settings, read once at init;
+//! - [`connect`]: the Connect call through the AWS SDK, and its errors ([`error`]);
+//! - [`dry_run`]: the local run's stand-in for Connect;
+//! - [`bridge`]: one request from JSON to contact, shared by every source;
+//! - [`sources`]: one module per event source;
+//! - [`handler`]: recognises the source of an event and dispatches it;
+//! - [`cli`]: the local command line (`contact-bridge invoke FILE`).
+
+pub mod bridge;
+pub mod cli;
+pub mod config;
+pub mod connect;
+pub mod dry_run;
+pub mod error;
+pub mod handler;
+pub mod request;
+pub mod sources;

@@ -1,0 +1,37 @@
+use std::process::ExitCode;
+
+use contact_bridge::bridge::Bridge;
+use contact_bridge::cli;
+use contact_bridge::config::Settings;
+use contact_bridge::connect::ConnectClient;
+use contact_bridge::handler::Handler;
+use lambda_runtime::service_fn;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        run_in_lambda().await
+    } else {
+        cli::main(std::env::args().skip(1)).await
+    }
+}
+
+/// Init (settings, one Connect client), then the Lambda Runtime API loop.
+async fn run_in_lambda() -> ExitCode {
+    lambda_runtime::tracing::init_default_subscriber();
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            tracing::error!(%error, "init failed");
+            return ExitCode::FAILURE;
+        }
+    };
+    let handler = Handler::new(Bridge::new(settings, ConnectClient::from_env().await));
+    match lambda_runtime::run(service_fn(|event| handler.handle(event))).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "runtime failed");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,801 @@
+//! The canonical CreateContact request and every rule we can check before Connect sees it.
+//!
+//! The request is read from a `serde_json::Value` by hand rather than by `#[derive(Deserialize)]`:
+//! serde stops at the first problem, and callers need every violation at once, each with its JSON
+//! Pointer path. Messages name members and expected types, never member values (they may hold PII).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// Declares an enum of wire strings with one table for parsing, printing and serialising.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every accepted value, in the order the AWS model lists them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The value as the AWS API spells it.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+
+        }
+
+        impl WireEnum for $name {
+            fn parse(text: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == text)
+            }
+
+            fn choices() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// The channels CreateContact supports (the model also lists CHAT, which it rejects).
+    Channel { Voice = "VOICE", Email = "EMAIL", Task = "TASK" }
+);
+
+wire_enum!(
+    /// The initiation methods CreateContact supports, across all channels.
+    InitiationMethod {
+        Transfer = "TRANSFER",
+        Outbound = "OUTBOUND",
+        AgentReply = "AGENT_REPLY",
+        Flow = "FLOW",
+        Api = "API",
+    }
+);
+
+wire_enum!(
+    /// The state a contact is created in.
+    InitiateAs { ConnectedToUser = "CONNECTED_TO_USER", Completed = "COMPLETED" }
+);
+
+wire_enum!(
+    /// `ReferenceType` of the Connect model.
+    ReferenceType {
+        Url = "URL",
+        Attachment = "ATTACHMENT",
+        ContactAnalysis = "CONTACT_ANALYSIS",
+        Number = "NUMBER",
+        String = "STRING",
+        Date = "DATE",
+        Email = "EMAIL",
+        EmailMessage = "EMAIL_MESSAGE",
+        EmailMessagePlainText = "EMAIL_MESSAGE_PLAIN_TEXT",
+        EmailMessagePlainTextRedacted = "EMAIL_MESSAGE_PLAIN_TEXT_REDACTED",
+        EmailMessageRedacted = "EMAIL_MESSAGE_REDACTED",
+        VoicemailRecording = "VOICEMAIL_RECORDING",
+        VoicemailRecordingRedacted = "VOICEMAIL_RECORDING_REDACTED",
+        VoicemailAnalysis = "VOICEMAIL_ANALYSIS",
+        VoicemailAnalysisRedacted = "VOICEMAIL_ANALYSIS_REDACTED",
+    }
+);
+
+wire_enum!(
+    /// `ReferenceStatus` of the Connect model.
+    ReferenceStatus {
+        Available = "AVAILABLE",
+        Deleted = "DELETED",
+        Approved = "APPROVED",
+        Rejected = "REJECTED",
+        Processing = "PROCESSING",
+        Failed = "FAILED",
+        Drafting = "DRAFTING",
+    }
+);
+
+impl Channel {
+    /// The initiation methods CreateContact accepts on this channel.
+    pub fn initiation_methods(self) -> &'static [InitiationMethod] {
+        match self {
+            Channel::Voice => &[InitiationMethod::Transfer],
+            Channel::Email => &[
+                InitiationMethod::Outbound,
+                InitiationMethod::AgentReply,
+                InitiationMethod::Flow,
+            ],
+            Channel::Task => &[InitiationMethod::Api],
+        }
+    }
+}
+
+impl ReferenceType {
+    /// Reference types a TASK contact may carry.
+    pub const TASK: &'static [ReferenceType] = &[
+        ReferenceType::Url,
+        ReferenceType::Number,
+        ReferenceType::String,
+        ReferenceType::Date,
+        ReferenceType::Email,
+        ReferenceType::Attachment,
+    ];
+}
+
+/// The members of CreateContactRequest, as the AWS API spells them.
+pub const MEMBERS: &[&str] = &[
+    "InstanceId",
+    "ClientToken",
+    "RelatedContactId",
+    "Attributes",
+    "References",
+    "Channel",
+    "InitiationMethod",
+    "ExpiryDurationInMinutes",
+    "UserInfo",
+    "InitiateAs",
+    "Name",
+    "Description",
+    "SegmentAttributes",
+    "PreviousContactId",
+];
+
+const REFERENCE_MEMBERS: &[&str] = &["Type", "Value", "Status", "Arn", "StatusReason"];
+const USER_INFO_MEMBERS: &[&str] = &["UserId"];
+const SEGMENT_VALUE_MEMBERS: &[&str] = &[
+    "ValueString",
+    "ValueInteger",
+    "ValueMap",
+    "ValueList",
+    "ValueArn",
+];
+
+/// Total UTF-8 bytes allowed across all attribute keys and values of a contact.
+pub const MAX_ATTRIBUTES_BYTES: usize = 32_768;
+/// Total UTF-8 bytes allowed across all reference keys and values of a contact.
+pub const MAX_REFERENCES_BYTES: usize = 4_096;
+
+/// A validated CreateContact request: every member satisfies the model and the documented rules.
+///
+/// It serialises to the JSON that `aws connect create-contact --cli-input-json` accepts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ContactRequest {
+    pub instance_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related_contact_id: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub references: BTreeMap<String, Reference>,
+    pub channel: Channel,
+    pub initiation_method: InitiationMethod,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiry_duration_in_minutes: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_info: Option<UserInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiate_as: Option<InitiateAs>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub segment_attributes: BTreeMap<String, SegmentAttributeValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_contact_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Reference {
+    pub r#type: ReferenceType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ReferenceStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserInfo {
+    pub user_id: String,
+}
+
+/// A segment attribute value: exactly one of the model's members.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum SegmentAttributeValue {
+    ValueString(String),
+    ValueInteger(i32),
+    ValueMap(BTreeMap<String, SegmentAttributeValue>),
+    ValueList(Vec<SegmentAttributeValue>),
+    ValueArn(String),
+}
+
+/// One broken rule, at a JSON Pointer path into the request (`/Attributes/orderId`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    pub path: String,
+    pub message: String,
+}
+
+/// Every rule the request breaks; never empty.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ValidationErrors(pub Vec<Violation>);
+
+impl ValidationErrors {
+    /// A single violation at `path`.
+    pub fn one(path: impl Into<String>, message: impl Into<String>) -> Self {
+        ValidationErrors(vec![Violation {
+            path: path.into(),
+            message: message.into(),
+        }])
+    }
+
+    pub fn violations(&self) -> &[Violation] {
+        &self.0
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.0.len();
+        write!(
+            f,
+            "invalid CreateContact request ({count} problem{}): ",
+            if count == 1 { "" } else { "s" }
+        )?;
+        for (i, v) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            let path = if v.path.is_empty() { "/" } else { &v.path };
+            write!(f, "{path}: {}", v.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// Appends `key` to a JSON Pointer (RFC 6901 escaping).
+pub fn pointer(parent: &str, key: &str) -> String {
+    let mut path = String::with_capacity(parent.len() + key.len() + 1);
+    path.push_str(parent);
+    path.push('/');
+    for c in key.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
+    path
+}
+
+/// Reads and validates a canonical request.
+///
+/// `default_instance_id` fills `InstanceId` when the request has none (from `CONNECT_INSTANCE_ID`,
+/// or from the event, e.g. the instance of a Connect flow).
+pub fn parse_request(
+    value: &Value,
+    default_instance_id: Option<&str>,
+) -> Result<ContactRequest, ValidationErrors> {
+    let Some(object) = value.as_object() else {
+        return Err(ValidationErrors::one(
+            "",
+            format!(
+                "must be a JSON object (a CreateContact request), not {}",
+                json_type(value)
+            ),
+        ));
+    };
+    let mut check = Checker::default();
+    check.unknown_members(object, "", MEMBERS, "CreateContact");
+
+    let channel = check.enumeration::<Channel>(object, "", "Channel", channel_hint);
+    let method = check.required_string(object, "", "InitiationMethod", 1, usize::MAX);
+    let method = method.and_then(|text| check.initiation_method(&text, channel));
+
+    let instance_id = match check.optional_string(object, "", "InstanceId", 1, 100) {
+        Some(id) => Some(id),
+        None if !object.contains_key("InstanceId") || object["InstanceId"].is_null() => {
+            match default_instance_id {
+                Some(id) => Some(id.to_owned()),
+                None => {
+                    check.add(
+                        "/InstanceId",
+                        "is required (no CONNECT_INSTANCE_ID default is configured)",
+                    );
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    let client_token = check.optional_string(object, "", "ClientToken", 0, 500);
+    let related_contact_id = check.optional_string(object, "", "RelatedContactId", 1, 256);
+    let previous_contact_id = check.optional_string(object, "", "PreviousContactId", 1, 256);
+    let name = check.optional_string(object, "", "Name", 0, 1024);
+    let description = check.optional_string(object, "", "Description", 0, 4096);
+    let expiry = check.expiry_duration(object);
+    let initiate_as = check.optional_enumeration::<InitiateAs>(object, "", "InitiateAs");
+    let user_info = check.user_info(object);
+    let attributes = check.attributes(object);
+    let references = check.references(object, channel);
+    let segment_attributes = check.segment_attributes(object);
+
+    if let (Some(InitiateAs::Completed), Some(c)) = (initiate_as, channel)
+        && c != Channel::Task
+    {
+        check.add("/InitiateAs", "COMPLETED is allowed only for the TASK channel");
+    }
+    if previous_contact_id.is_some()
+        && !(channel == Some(Channel::Voice) && method == Some(InitiationMethod::Transfer))
+    {
+        check.add(
+            "/PreviousContactId",
+            "is allowed only for VOICE contacts with InitiationMethod TRANSFER (external audio)",
+        );
+    }
+    if channel == Some(Channel::Email)
+        && matches!(
+            method,
+            Some(InitiationMethod::Outbound | InitiationMethod::AgentReply)
+        )
+        && user_info.is_none()
+        && !check.has_violation_under("/UserInfo")
+    {
+        check.add(
+            "/UserInfo/UserId",
+            "is required for EMAIL contacts with InitiationMethod OUTBOUND or AGENT_REPLY",
+        );
+    }
+
+    if !check.violations.is_empty() {
+        return Err(ValidationErrors(check.violations));
+    }
+    match (instance_id, channel, method) {
+        (Some(instance_id), Some(channel), Some(initiation_method)) => Ok(ContactRequest {
+            instance_id,
+            client_token,
+            related_contact_id,
+            attributes,
+            references,
+            channel,
+            initiation_method,
+            expiry_duration_in_minutes: expiry,
+            user_info,
+            initiate_as,
+            name,
+            description,
+            segment_attributes,
+            previous_contact_id,
+        }),
+        // Every `None` above recorded a violation, so this is unreachable in practice; answer
+        // with a violation rather than a panic all the same.
+        _ => Err(ValidationErrors::one("", "request is incomplete")),
+    }
+}
+
+/// The JSON type of a value, as messages name it.
+pub fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn channel_hint(text: &str) -> Option<String> {
+    (text == "CHAT").then(|| "CreateContact does not create CHAT contacts".to_owned())
+}
+
+fn char_count(text: &str) -> usize {
+    text.chars().count()
+}
+
+fn is_attribute_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn is_segment_attribute_key(key: &str) -> bool {
+    let rest = key.strip_prefix("connect:").unwrap_or(key);
+    (1..=128).contains(&char_count(key)) && is_attribute_key(rest)
+}
+
+/// The known member closest to `unknown`, when it is plausibly a typo of it.
+fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(&unknown.to_lowercase(), &k.to_lowercase()), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// Collects violations while the request is read.
+#[derive(Default)]
+struct Checker {
+    violations: Vec<Violation>,
+}
+
+impl Checker {
+    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.violations.push(Violation {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+
+    fn has_violation_under(&self, prefix: &str) -> bool {
+        self.violations.iter().any(|v| v.path.starts_with(prefix))
+    }
+
+    fn unknown_members(&mut self, object: &Map<String, Value>, path: &str, known: &[&str], what: &str) {
+        for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
+            let hint = match closest(key, known) {
+                Some(near) => format!(" (did you mean {near}?)"),
+                None => String::new(),
+            };
+            self.add(
+                pointer(path, key),
+                format!("unknown member of {what}{hint}; accepted: {}", known.join(", ")),
+            );
+        }
+    }
+
+    /// The member's value, treating JSON null as absent.
+    fn member<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+        object.get(name).filter(|v| !v.is_null())
+    }
+
+    fn string_value(&mut self, value: &Value, path: &str, min: usize, max: usize) -> Option<String> {
+        let Some(text) = value.as_str() else {
+            self.add(path, format!("must be a string, not {}", json_type(value)));
+            return None;
+        };
+        let length = char_count(text);
+        if length < min {
+            self.add(path, format!("must not be empty (at least {min} character)"));
+            None
+        } else if length > max {
+            self.add(path, format!("must be at most {max} characters (it has {length})"));
+            None
+        } else {
+            Some(text.to_owned())
+        }
+    }
+
+    fn optional_string(
+        &mut self,
+        object: &Map<String, Value>,
+        parent: &str,
+        name: &str,
+        min: usize,
+        max: usize,
+    ) -> Option<String> {
+        let value = Self::member(object, name)?;
+        self.string_value(value, &pointer(parent, name), min, max)
+    }
+
+    fn required_string(
+        &mut self,
+        object: &Map<String, Value>,
+        parent: &str,
+        name: &str,
+        min: usize,
+        max: usize,
+    ) -> Option<String> {
+        if Self::member(object, name).is_none() {
+            self.add(pointer(parent, name), "is required");
+            return None;
+        }
+        self.optional_string(object, parent, name, min, max)
+    }
+
+    fn enum_value<E: WireEnum>(&mut self, text: &str, path: &str, hint: fn(&str) -> Option<String>) -> Option<E> {
+        let parsed = E::parse(text);
+        if parsed.is_none() {
+            let extra = hint(text).map(|h| format!(" ({h})")).unwrap_or_default();
+            self.add(path, format!("must be one of {}{extra}", E::choices()));
+        }
+        parsed
+    }
+
+    fn enumeration<E: WireEnum>(
+        &mut self,
+        object: &Map<String, Value>,
+        parent: &str,
+        name: &str,
+        hint: fn(&str) -> Option<String>,
+    ) -> Option<E> {
+        let text = self.required_string(object, parent, name, 0, usize::MAX)?;
+        self.enum_value(&text, &pointer(parent, name), hint)
+    }
+
+    fn optional_enumeration<E: WireEnum>(
+        &mut self,
+        object: &Map<String, Value>,
+        parent: &str,
+        name: &str,
+    ) -> Option<E> {
+        let text = self.optional_string(object, parent, name, 0, usize::MAX)?;
+        self.enum_value(&text, &pointer(parent, name), |_| None)
+    }
+
+    fn initiation_method(&mut self, text: &str, channel: Option<Channel>) -> Option<InitiationMethod> {
+        let path = "/InitiationMethod";
+        let method = InitiationMethod::parse(text);
+        match (channel, method) {
+            (Some(channel), Some(m)) if channel.initiation_methods().contains(&m) => Some(m),
+            (Some(channel), _) => {
+                let allowed: Vec<&str> = channel.initiation_methods().iter().map(|m| m.as_str()).collect();
+                self.add(
+                    path,
+                    format!("must be {} for the {channel} channel", allowed.join(" or ")),
+                );
+                None
+            }
+            (None, Some(m)) => Some(m),
+            (None, None) => {
+                self.add(path, format!("must be one of {}", InitiationMethod::choices()));
+                None
+            }
+        }
+    }
+
+    /// A JSON integer within `min..=i32::MAX` (the model's integers are 32-bit).
+    fn integer_value(&mut self, value: &Value, path: &str, min: i64) -> Option<i32> {
+        let Some(number) = value.as_number() else {
+            self.add(path, format!("must be an integer (a JSON number), not {}", json_type(value)));
+            return None;
+        };
+        match number.as_i64().and_then(|n| i32::try_from(n).ok()) {
+            Some(n) if i64::from(n) >= min => Some(n),
+            Some(_) if min == 1 => {
+                self.add(path, "must be a positive integer");
+                None
+            }
+            _ if number.is_f64() && !number.as_f64().is_some_and(|f| f.fract() == 0.0) => {
+                self.add(path, "must be an integer, not a fraction");
+                None
+            }
+            _ => {
+                self.add(path, format!("must be an integer from {min} to {}", i32::MAX));
+                None
+            }
+        }
+    }
+
+    fn expiry_duration(&mut self, object: &Map<String, Value>) -> Option<i32> {
+        let value = Self::member(object, "ExpiryDurationInMinutes")?;
+        self.integer_value(value, "/ExpiryDurationInMinutes", 1)
+    }
+
+    fn object_value<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
+        let object = value.as_object();
+        if object.is_none() {
+            self.add(path, format!("must be an object, not {}", json_type(value)));
+        }
+        object
+    }
+
+    fn user_info(&mut self, object: &Map<String, Value>) -> Option<UserInfo> {
+        let path = "/UserInfo";
+        let info = self.object_value(Self::member(object, "UserInfo")?, path)?;
+        self.unknown_members(info, path, USER_INFO_MEMBERS, "UserInfo");
+        let user_id = self.required_string(info, path, "UserId", 1, 256)?;
+        Some(UserInfo { user_id })
+    }
+
+    fn attributes(&mut self, object: &Map<String, Value>) -> BTreeMap<String, String> {
+        let path = "/Attributes";
+        let mut attributes = BTreeMap::new();
+        let Some(map) = Self::member(object, "Attributes").and_then(|v| self.object_value(v, path)) else {
+            return attributes;
+        };
+        let mut bytes = 0;
+        for (key, value) in map {
+            let key_path = pointer(path, key);
+            if !is_attribute_key(key) {
+                self.add(
+                    key_path.clone(),
+                    "attribute keys may contain only letters, digits, '-' and '_', and must not be empty",
+                );
+            }
+            bytes += key.len();
+            if let Some(text) = self.string_value(value, &key_path, 0, usize::MAX) {
+                bytes += text.len();
+                attributes.insert(key.clone(), text);
+            }
+        }
+        if bytes > MAX_ATTRIBUTES_BYTES {
+            self.add(
+                path,
+                format!("keys and values total {bytes} UTF-8 bytes; at most {MAX_ATTRIBUTES_BYTES} are allowed"),
+            );
+        }
+        attributes
+    }
+
+    fn references(&mut self, object: &Map<String, Value>, channel: Option<Channel>) -> BTreeMap<String, Reference> {
+        let path = "/References";
+        let mut references = BTreeMap::new();
+        let Some(map) = Self::member(object, "References").and_then(|v| self.object_value(v, path)) else {
+            return references;
+        };
+        let mut bytes = 0;
+        for (key, value) in map {
+            let key_path = pointer(path, key);
+            let key_length = char_count(key);
+            if !(1..=4096).contains(&key_length) {
+                self.add(key_path.clone(), "reference names must be 1 to 4096 characters");
+            }
+            bytes += key.len();
+            if let Some(reference) = self.reference(value, &key_path, channel) {
+                bytes += reference.value.as_ref().map_or(0, String::len);
+                references.insert(key.clone(), reference);
+            }
+        }
+        if bytes > MAX_REFERENCES_BYTES {
+            self.add(
+                path,
+                format!("names and values total {bytes} UTF-8 bytes; at most {MAX_REFERENCES_BYTES} are allowed"),
+            );
+        }
+        references
+    }
+
+    fn reference(&mut self, value: &Value, path: &str, channel: Option<Channel>) -> Option<Reference> {
+        let member = self.object_value(value, path)?;
+        self.unknown_members(member, path, REFERENCE_MEMBERS, "Reference");
+        let kind = self.enumeration::<ReferenceType>(member, path, "Type", |_| None);
+        if let (Some(kind), Some(Channel::Task)) = (kind, channel)
+            && !ReferenceType::TASK.contains(&kind)
+        {
+            let allowed: Vec<&str> = ReferenceType::TASK.iter().map(|t| t.as_str()).collect();
+            self.add(
+                pointer(path, "Type"),
+                format!("TASK contacts accept only references of type {}", allowed.join(", ")),
+            );
+        }
+        let reference_value = self.optional_string(member, path, "Value", 0, 4096);
+        let status = self.optional_enumeration::<ReferenceStatus>(member, path, "Status");
+        let arn = self.optional_string(member, path, "Arn", 20, 256);
+        if let Some(arn) = &arn
+            && !arn.bytes().all(|b| b.is_ascii_alphanumeric() || b"-:/".contains(&b))
+        {
+            self.add(pointer(path, "Arn"), "may contain only letters, digits, '-', ':' and '/'");
+        }
+        let status_reason = self.optional_string(member, path, "StatusReason", 0, 100);
+        Some(Reference {
+            r#type: kind?,
+            value: reference_value,
+            status,
+            arn,
+            status_reason,
+        })
+    }
+
+    fn segment_attributes(&mut self, object: &Map<String, Value>) -> BTreeMap<String, SegmentAttributeValue> {
+        let path = "/SegmentAttributes";
+        match Self::member(object, "SegmentAttributes").and_then(|v| self.object_value(v, path)) {
+            Some(map) => self.segment_map(map, path),
+            None => BTreeMap::new(),
+        }
+    }
+
+    fn segment_map(&mut self, map: &Map<String, Value>, path: &str) -> BTreeMap<String, SegmentAttributeValue> {
+        let mut out = BTreeMap::new();
+        for (key, value) in map {
+            let key_path = pointer(path, key);
+            if !is_segment_attribute_key(key) {
+                self.add(
+                    key_path.clone(),
+                    "segment attribute keys must be 1 to 128 characters: letters, digits, '-' and '_', \
+                     optionally after the 'connect:' prefix of system-defined keys",
+                );
+            }
+            if let Some(parsed) = self.segment_value(value, &key_path) {
+                out.insert(key.clone(), parsed);
+            }
+        }
+        out
+    }
+
+    fn segment_value(&mut self, value: &Value, path: &str) -> Option<SegmentAttributeValue> {
+        let member = self.object_value(value, path)?;
+        self.unknown_members(member, path, SEGMENT_VALUE_MEMBERS, "SegmentAttributeValue");
+        let present: Vec<(&String, &Value)> = member
+            .iter()
+            .filter(|(k, v)| SEGMENT_VALUE_MEMBERS.contains(&k.as_str()) && !v.is_null())
+            .collect();
+        let [(name, inner)] = present.as_slice() else {
+            self.add(
+                path,
+                format!(
+                    "must have exactly one of {} (it has {})",
+                    SEGMENT_VALUE_MEMBERS.join(", "),
+                    present.len()
+                ),
+            );
+            return None;
+        };
+        let inner_path = pointer(path, name);
+        match name.as_str() {
+            "ValueString" => self
+                .string_value(inner, &inner_path, 0, 1024)
+                .map(SegmentAttributeValue::ValueString),
+            "ValueArn" => self
+                .string_value(inner, &inner_path, 0, 1024)
+                .map(SegmentAttributeValue::ValueArn),
+            "ValueInteger" => self
+                .integer_value(inner, &inner_path, i64::from(i32::MIN))
+                .map(SegmentAttributeValue::ValueInteger),
+            "ValueMap" => {
+                let map = self.object_value(inner, &inner_path)?;
+                Some(SegmentAttributeValue::ValueMap(self.segment_map(map, &inner_path)))
+            }
+            _ => {
+                let Some(items) = inner.as_array() else {
+                    self.add(inner_path, format!("must be an array, not {}", json_type(inner)));
+                    return None;
+                };
+                let list = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.segment_value(item, &pointer(&inner_path, &i.to_string())))
+                    .collect::<Vec<_>>();
+                list.into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .map(SegmentAttributeValue::ValueList)
+            }
+        }
+    }
+}
+
+/// What the checker needs of a wire enum (implemented by `wire_enum!`).
+trait WireEnum: Sized {
+    fn parse(text: &str) -> Option<Self>;
+    fn choices() -> String;
+}
