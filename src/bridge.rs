@@ -29,7 +29,9 @@ impl Deadline {
             return Deadline::NONE;
         }
         let at = UNIX_EPOCH + Duration::from_millis(millis);
-        let left = at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
+        let left = at
+            .duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO);
         Deadline(Some(Instant::now() + left))
     }
 
@@ -39,8 +41,10 @@ impl Deadline {
 
     /// How long a Connect call may take and still leave [`ANSWER_MARGIN`]; `None` is unbounded.
     pub fn call_budget(&self) -> Option<Duration> {
-        self.0
-            .map(|at| at.saturating_duration_since(Instant::now()).saturating_sub(ANSWER_MARGIN))
+        self.0.map(|at| {
+            at.saturating_duration_since(Instant::now())
+                .saturating_sub(ANSWER_MARGIN)
+        })
     }
 }
 
@@ -84,7 +88,11 @@ impl<C: CreateContact> Bridge<C> {
     }
 
     /// Validates `value` as a canonical request, fills the defaults and checks the instance.
-    pub fn prepare(&self, value: &Value, defaults: SourceDefaults) -> Result<ContactRequest, ContactError> {
+    pub fn prepare(
+        &self,
+        value: &Value,
+        defaults: SourceDefaults,
+    ) -> Result<ContactRequest, ContactError> {
         let default_instance = defaults
             .instance_id
             .as_deref()
@@ -98,7 +106,11 @@ impl<C: CreateContact> Bridge<C> {
     }
 
     /// Sends a prepared request, giving up in time to answer before the deadline.
-    pub async fn create(&self, request: &ContactRequest, deadline: Deadline) -> Result<CreatedContact, ContactError> {
+    pub async fn create(
+        &self,
+        request: &ContactRequest,
+        deadline: Deadline,
+    ) -> Result<CreatedContact, ContactError> {
         let call = self.connect.create_contact(request);
         let outcome = match deadline.call_budget() {
             None => call.await,
@@ -131,7 +143,10 @@ impl<C: CreateContact> Bridge<C> {
         deadline: Deadline,
     ) -> Result<CreatedContact, ContactError> {
         let request = self.prepare(value, defaults).inspect_err(|error| {
-            warn!(error = error.kind(), "request rejected before calling Connect");
+            warn!(
+                error = error.kind(),
+                "request rejected before calling Connect"
+            );
         })?;
         self.create(&request, deadline).await
     }

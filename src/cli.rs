@@ -83,10 +83,21 @@ pub async fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
         let connect = ConnectClient::from_env().await;
         invoke(&Handler::new(Bridge::new(settings, connect)), event).await
     } else {
-        invoke(&Handler::new(Bridge::new(settings, DryRunConnect::to_stderr())), event).await
+        invoke(
+            &Handler::new(Bridge::new(settings, DryRunConnect::to_stderr())),
+            event,
+        )
+        .await
     };
-    println!("{}", serde_json::to_string_pretty(&output).unwrap_or_else(|_| output.to_string()));
-    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&output).unwrap_or_else(|_| output.to_string())
+    );
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn read_event(file: &str) -> Result<(Value, String), String> {
@@ -103,7 +114,10 @@ fn read_event(file: &str) -> Result<(Value, String), String> {
 
 /// Invokes the handler as Lambda would; the response, or the function error as Lambda reports
 /// it (`errorType`, `errorMessage`), and whether it succeeded.
-pub async fn invoke<C: CreateContact>(handler: &Handler<C>, (event, text): (Value, String)) -> (Value, bool) {
+pub async fn invoke<C: CreateContact>(
+    handler: &Handler<C>,
+    (event, text): (Value, String),
+) -> (Value, bool) {
     let mut context = Context::default();
     // Stable per event, so running the same file twice derives the same ClientToken.
     context.request_id = format!("local-{}", &digest_hex(&[&text])[..32]);

@@ -94,7 +94,10 @@ impl Settings {
                     if entry.is_empty() {
                         return Err(invalid(
                             "ALLOWED_INSTANCE_IDS",
-                            format!("entry {} is empty; expected comma-separated instance IDs", i + 1),
+                            format!(
+                                "entry {} is empty; expected comma-separated instance IDs",
+                                i + 1
+                            ),
                         ));
                     }
                     let id = parse_instance("ALLOWED_INSTANCE_IDS", entry)?;
@@ -103,7 +106,9 @@ impl Settings {
                 InstanceAllowList::Only(ids)
             }
             None => match &default_instance_id {
-                Some(id) => InstanceAllowList::Only(BTreeSet::from([instance_id_of(id).to_owned()])),
+                Some(id) => {
+                    InstanceAllowList::Only(BTreeSet::from([instance_id_of(id).to_owned()]))
+                }
                 None => InstanceAllowList::Any,
             },
         };

@@ -48,7 +48,10 @@ impl ConnectClient {
 }
 
 impl CreateContact for ConnectClient {
-    async fn create_contact(&self, request: &ContactRequest) -> Result<CreatedContact, ConnectError> {
+    async fn create_contact(
+        &self,
+        request: &ContactRequest,
+    ) -> Result<CreatedContact, ConnectError> {
         let references = request
             .references
             .iter()
@@ -61,11 +64,17 @@ impl CreateContact for ConnectClient {
             .set_client_token(request.client_token.clone())
             .set_related_contact_id(request.related_contact_id.clone())
             .set_attributes(non_empty(
-                request.attributes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                request
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
             ))
             .set_references(non_empty(references))
             .channel(sdk::Channel::from(request.channel.as_str()))
-            .initiation_method(sdk::ContactInitiationMethod::from(request.initiation_method.as_str()))
+            .initiation_method(sdk::ContactInitiationMethod::from(
+                request.initiation_method.as_str(),
+            ))
             .set_expiry_duration_in_minutes(request.expiry_duration_in_minutes)
             .set_user_info(
                 request
@@ -73,7 +82,11 @@ impl CreateContact for ConnectClient {
                     .as_ref()
                     .map(|u| sdk::UserInfo::builder().user_id(&u.user_id).build()),
             )
-            .set_initiate_as(request.initiate_as.map(|i| sdk::InitiateAs::from(i.as_str())))
+            .set_initiate_as(
+                request
+                    .initiate_as
+                    .map(|i| sdk::InitiateAs::from(i.as_str())),
+            )
             .set_name(request.name.clone())
             .set_description(request.description.clone())
             .set_segment_attributes(non_empty(
@@ -110,11 +123,21 @@ fn sdk_reference(reference: &Reference) -> Result<sdk::Reference, ConnectError> 
     sdk::Reference::builder()
         .r#type(sdk::ReferenceType::from(reference.r#type.as_str()))
         .set_value(reference.value.clone())
-        .set_status(reference.status.map(|s| sdk::ReferenceStatus::from(s.as_str())))
+        .set_status(
+            reference
+                .status
+                .map(|s| sdk::ReferenceStatus::from(s.as_str())),
+        )
         .set_arn(reference.arn.clone())
         .set_status_reason(reference.status_reason.clone())
         .build()
-        .map_err(|e| ConnectError::new(ConnectErrorKind::Internal, "RequestBuildError", e.to_string()))
+        .map_err(|e| {
+            ConnectError::new(
+                ConnectErrorKind::Internal,
+                "RequestBuildError",
+                e.to_string(),
+            )
+        })
 }
 
 fn sdk_segment_value(value: &SegmentAttributeValue) -> sdk::SegmentAttributeValue {
@@ -124,7 +147,9 @@ fn sdk_segment_value(value: &SegmentAttributeValue) -> sdk::SegmentAttributeValu
         SegmentAttributeValue::ValueArn(s) => builder.value_arn(s),
         SegmentAttributeValue::ValueInteger(n) => builder.value_integer(*n),
         SegmentAttributeValue::ValueMap(map) => builder.set_value_map(Some(
-            map.iter().map(|(k, v)| (k.clone(), sdk_segment_value(v))).collect(),
+            map.iter()
+                .map(|(k, v)| (k.clone(), sdk_segment_value(v)))
+                .collect(),
         )),
         SegmentAttributeValue::ValueList(items) => {
             builder.set_value_list(Some(items.iter().map(sdk_segment_value).collect()))
@@ -141,21 +166,55 @@ pub fn classify(error: SdkError<CreateContactError, HttpResponse>) -> ConnectErr
         SdkError::ServiceError(context) => {
             let status = context.raw().status().as_u16();
             let error = context.into_err();
-            let kind = match &error {
-                CreateContactError::ThrottlingException(_) => Kind::Throttling,
-                CreateContactError::InternalServiceException(_) => Kind::Unavailable,
-                CreateContactError::InvalidRequestException(_)
-                | CreateContactError::InvalidParameterException(_) => Kind::InvalidRequest,
-                CreateContactError::ResourceNotFoundException(_) => Kind::NotFound,
-                CreateContactError::AccessDeniedException(_) => Kind::AccessDenied,
-                CreateContactError::IdempotencyException(_) | CreateContactError::ConflictException(_) => {
-                    Kind::Conflict
+            // The modeled exceptions carry their message in a member of their own.
+            let (kind, code, modeled_message) = match &error {
+                CreateContactError::ThrottlingException(e) => {
+                    (Kind::Throttling, "ThrottlingException", e.message())
                 }
-                CreateContactError::ServiceQuotaExceededException(_) => Kind::QuotaExceeded,
-                _ => unmodeled_kind(error.code(), status),
+                CreateContactError::InternalServiceException(e) => {
+                    (Kind::Unavailable, "InternalServiceException", e.message())
+                }
+                CreateContactError::InvalidRequestException(e) => {
+                    (Kind::InvalidRequest, "InvalidRequestException", e.message())
+                }
+                CreateContactError::InvalidParameterException(e) => (
+                    Kind::InvalidRequest,
+                    "InvalidParameterException",
+                    e.message(),
+                ),
+                CreateContactError::ResourceNotFoundException(e) => {
+                    (Kind::NotFound, "ResourceNotFoundException", e.message())
+                }
+                CreateContactError::AccessDeniedException(e) => {
+                    (Kind::AccessDenied, "AccessDeniedException", e.message())
+                }
+                CreateContactError::IdempotencyException(e) => {
+                    (Kind::Conflict, "IdempotencyException", e.message())
+                }
+                CreateContactError::ConflictException(e) => {
+                    (Kind::Conflict, "ConflictException", e.message())
+                }
+                CreateContactError::ServiceQuotaExceededException(e) => (
+                    Kind::QuotaExceeded,
+                    "ServiceQuotaExceededException",
+                    e.message(),
+                ),
+                // A success status whose body could not be read as the output.
+                _ if (200..300).contains(&status) => (
+                    Kind::Unavailable,
+                    "MalformedResponse",
+                    Some("Amazon Connect's response could not be read"),
+                ),
+                _ => (
+                    unmodeled_kind(error.code(), status),
+                    error.code().unwrap_or("UnknownError"),
+                    None,
+                ),
             };
-            let code = error.code().unwrap_or("UnknownError").to_owned();
-            let message = error.message().unwrap_or("no message").to_owned();
+            let message = modeled_message
+                .or_else(|| error.message())
+                .unwrap_or("no message")
+                .to_owned();
             ConnectError::new(kind, code, message)
         }
         SdkError::TimeoutError(_) => ConnectError::new(

@@ -32,14 +32,20 @@ impl DryRunConnect {
 }
 
 impl CreateContact for DryRunConnect {
-    async fn create_contact(&self, request: &ContactRequest) -> Result<CreatedContact, ConnectError> {
+    async fn create_contact(
+        &self,
+        request: &ContactRequest,
+    ) -> Result<CreatedContact, ConnectError> {
         let line = serde_json::json!({ "dryRun": "CreateContact", "request": request });
         if let Ok(mut sink) = self.sink.lock() {
             // A lost preview line must not fail the run.
             let _ = writeln!(sink, "{line}");
         }
         let instance = instance_id_of(&request.instance_id);
-        let contact_id = uuid_from(&[instance, request.client_token.as_deref().unwrap_or_default()]);
+        let contact_id = uuid_from(&[
+            instance,
+            request.client_token.as_deref().unwrap_or_default(),
+        ]);
         Ok(CreatedContact {
             contact_arn: format!(
                 "arn:aws:connect:{}:000000000000:instance/{instance}/contact/{contact_id}",
@@ -53,5 +59,12 @@ impl CreateContact for DryRunConnect {
 /// A UUID-shaped identifier from a hash of `parts`.
 fn uuid_from(parts: &[&str]) -> String {
     let hex = digest_hex(parts);
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }

@@ -11,7 +11,9 @@ pub enum ContactError {
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
     /// The request targets an instance outside `ALLOWED_INSTANCE_IDS`; nothing was sent.
-    #[error("instance {instance_id} is not one this function may create contacts in (ALLOWED_INSTANCE_IDS)")]
+    #[error(
+        "instance {instance_id} is not one this function may create contacts in (ALLOWED_INSTANCE_IDS)"
+    )]
     InstanceNotAllowed { instance_id: String },
     /// Connect (or the way to it) failed, after the SDK's own retries.
     #[error(transparent)]
@@ -77,7 +79,11 @@ pub struct ConnectError {
 }
 
 impl ConnectError {
-    pub fn new(kind: ConnectErrorKind, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        kind: ConnectErrorKind,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         ConnectError {
             kind,
             code: code.into(),
@@ -87,6 +93,9 @@ impl ConnectError {
 
     /// Throttling and unavailability pass; the other kinds fail the same way every time.
     pub fn is_retryable(&self) -> bool {
-        matches!(self.kind, ConnectErrorKind::Throttling | ConnectErrorKind::Unavailable)
+        matches!(
+            self.kind,
+            ConnectErrorKind::Throttling | ConnectErrorKind::Unavailable
+        )
     }
 }

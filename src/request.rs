@@ -344,7 +344,10 @@ pub fn parse_request(
     if let (Some(InitiateAs::Completed), Some(c)) = (initiate_as, channel)
         && c != Channel::Task
     {
-        check.add("/InitiateAs", "COMPLETED is allowed only for the TASK channel");
+        check.add(
+            "/InitiateAs",
+            "COMPLETED is allowed only for the TASK channel",
+        );
     }
     if previous_contact_id.is_some()
         && !(channel == Some(Channel::Voice) && method == Some(InitiationMethod::Transfer))
@@ -430,7 +433,12 @@ fn is_segment_attribute_key(key: &str) -> bool {
 fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
-        .map(|k| (edit_distance(&unknown.to_lowercase(), &k.to_lowercase()), *k))
+        .map(|k| {
+            (
+                edit_distance(&unknown.to_lowercase(), &k.to_lowercase()),
+                *k,
+            )
+        })
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
@@ -471,7 +479,13 @@ impl Checker {
         self.violations.iter().any(|v| v.path.starts_with(prefix))
     }
 
-    fn unknown_members(&mut self, object: &Map<String, Value>, path: &str, known: &[&str], what: &str) {
+    fn unknown_members(
+        &mut self,
+        object: &Map<String, Value>,
+        path: &str,
+        known: &[&str],
+        what: &str,
+    ) {
         for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
             let hint = match closest(key, known) {
                 Some(near) => format!(" (did you mean {near}?)"),
@@ -479,7 +493,10 @@ impl Checker {
             };
             self.add(
                 pointer(path, key),
-                format!("unknown member of {what}{hint}; accepted: {}", known.join(", ")),
+                format!(
+                    "unknown member of {what}{hint}; accepted: {}",
+                    known.join(", ")
+                ),
             );
         }
     }
@@ -489,17 +506,29 @@ impl Checker {
         object.get(name).filter(|v| !v.is_null())
     }
 
-    fn string_value(&mut self, value: &Value, path: &str, min: usize, max: usize) -> Option<String> {
+    fn string_value(
+        &mut self,
+        value: &Value,
+        path: &str,
+        min: usize,
+        max: usize,
+    ) -> Option<String> {
         let Some(text) = value.as_str() else {
             self.add(path, format!("must be a string, not {}", json_type(value)));
             return None;
         };
         let length = char_count(text);
         if length < min {
-            self.add(path, format!("must not be empty (at least {min} character)"));
+            self.add(
+                path,
+                format!("must not be empty (at least {min} character)"),
+            );
             None
         } else if length > max {
-            self.add(path, format!("must be at most {max} characters (it has {length})"));
+            self.add(
+                path,
+                format!("must be at most {max} characters (it has {length})"),
+            );
             None
         } else {
             Some(text.to_owned())
@@ -533,7 +562,12 @@ impl Checker {
         self.optional_string(object, parent, name, min, max)
     }
 
-    fn enum_value<E: WireEnum>(&mut self, text: &str, path: &str, hint: fn(&str) -> Option<String>) -> Option<E> {
+    fn enum_value<E: WireEnum>(
+        &mut self,
+        text: &str,
+        path: &str,
+        hint: fn(&str) -> Option<String>,
+    ) -> Option<E> {
         let parsed = E::parse(text);
         if parsed.is_none() {
             let extra = hint(text).map(|h| format!(" ({h})")).unwrap_or_default();
@@ -563,13 +597,21 @@ impl Checker {
         self.enum_value(&text, &pointer(parent, name), |_| None)
     }
 
-    fn initiation_method(&mut self, text: &str, channel: Option<Channel>) -> Option<InitiationMethod> {
+    fn initiation_method(
+        &mut self,
+        text: &str,
+        channel: Option<Channel>,
+    ) -> Option<InitiationMethod> {
         let path = "/InitiationMethod";
         let method = InitiationMethod::parse(text);
         match (channel, method) {
             (Some(channel), Some(m)) if channel.initiation_methods().contains(&m) => Some(m),
             (Some(channel), _) => {
-                let allowed: Vec<&str> = channel.initiation_methods().iter().map(|m| m.as_str()).collect();
+                let allowed: Vec<&str> = channel
+                    .initiation_methods()
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect();
                 self.add(
                     path,
                     format!("must be {} for the {channel} channel", allowed.join(" or ")),
@@ -578,7 +620,10 @@ impl Checker {
             }
             (None, Some(m)) => Some(m),
             (None, None) => {
-                self.add(path, format!("must be one of {}", InitiationMethod::choices()));
+                self.add(
+                    path,
+                    format!("must be one of {}", InitiationMethod::choices()),
+                );
                 None
             }
         }
@@ -587,7 +632,13 @@ impl Checker {
     /// A JSON integer within `min..=i32::MAX` (the model's integers are 32-bit).
     fn integer_value(&mut self, value: &Value, path: &str, min: i64) -> Option<i32> {
         let Some(number) = value.as_number() else {
-            self.add(path, format!("must be an integer (a JSON number), not {}", json_type(value)));
+            self.add(
+                path,
+                format!(
+                    "must be an integer (a JSON number), not {}",
+                    json_type(value)
+                ),
+            );
             return None;
         };
         match number.as_i64().and_then(|n| i32::try_from(n).ok()) {
@@ -601,7 +652,10 @@ impl Checker {
                 None
             }
             _ => {
-                self.add(path, format!("must be an integer from {min} to {}", i32::MAX));
+                self.add(
+                    path,
+                    format!("must be an integer from {min} to {}", i32::MAX),
+                );
                 None
             }
         }
@@ -631,7 +685,8 @@ impl Checker {
     fn attributes(&mut self, object: &Map<String, Value>) -> BTreeMap<String, String> {
         let path = "/Attributes";
         let mut attributes = BTreeMap::new();
-        let Some(map) = Self::member(object, "Attributes").and_then(|v| self.object_value(v, path)) else {
+        let Some(map) = Self::member(object, "Attributes").and_then(|v| self.object_value(v, path))
+        else {
             return attributes;
         };
         let mut bytes = 0;
@@ -658,10 +713,15 @@ impl Checker {
         attributes
     }
 
-    fn references(&mut self, object: &Map<String, Value>, channel: Option<Channel>) -> BTreeMap<String, Reference> {
+    fn references(
+        &mut self,
+        object: &Map<String, Value>,
+        channel: Option<Channel>,
+    ) -> BTreeMap<String, Reference> {
         let path = "/References";
         let mut references = BTreeMap::new();
-        let Some(map) = Self::member(object, "References").and_then(|v| self.object_value(v, path)) else {
+        let Some(map) = Self::member(object, "References").and_then(|v| self.object_value(v, path))
+        else {
             return references;
         };
         let mut bytes = 0;
@@ -669,7 +729,10 @@ impl Checker {
             let key_path = pointer(path, key);
             let key_length = char_count(key);
             if !(1..=4096).contains(&key_length) {
-                self.add(key_path.clone(), "reference names must be 1 to 4096 characters");
+                self.add(
+                    key_path.clone(),
+                    "reference names must be 1 to 4096 characters",
+                );
             }
             bytes += key.len();
             if let Some(reference) = self.reference(value, &key_path, channel) {
@@ -686,7 +749,12 @@ impl Checker {
         references
     }
 
-    fn reference(&mut self, value: &Value, path: &str, channel: Option<Channel>) -> Option<Reference> {
+    fn reference(
+        &mut self,
+        value: &Value,
+        path: &str,
+        channel: Option<Channel>,
+    ) -> Option<Reference> {
         let member = self.object_value(value, path)?;
         self.unknown_members(member, path, REFERENCE_MEMBERS, "Reference");
         let kind = self.enumeration::<ReferenceType>(member, path, "Type", |_| None);
@@ -696,16 +764,24 @@ impl Checker {
             let allowed: Vec<&str> = ReferenceType::TASK.iter().map(|t| t.as_str()).collect();
             self.add(
                 pointer(path, "Type"),
-                format!("TASK contacts accept only references of type {}", allowed.join(", ")),
+                format!(
+                    "TASK contacts accept only references of type {}",
+                    allowed.join(", ")
+                ),
             );
         }
         let reference_value = self.optional_string(member, path, "Value", 0, 4096);
         let status = self.optional_enumeration::<ReferenceStatus>(member, path, "Status");
         let arn = self.optional_string(member, path, "Arn", 20, 256);
         if let Some(arn) = &arn
-            && !arn.bytes().all(|b| b.is_ascii_alphanumeric() || b"-:/".contains(&b))
+            && !arn
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-:/".contains(&b))
         {
-            self.add(pointer(path, "Arn"), "may contain only letters, digits, '-', ':' and '/'");
+            self.add(
+                pointer(path, "Arn"),
+                "may contain only letters, digits, '-', ':' and '/'",
+            );
         }
         let status_reason = self.optional_string(member, path, "StatusReason", 0, 100);
         Some(Reference {
@@ -717,7 +793,10 @@ impl Checker {
         })
     }
 
-    fn segment_attributes(&mut self, object: &Map<String, Value>) -> BTreeMap<String, SegmentAttributeValue> {
+    fn segment_attributes(
+        &mut self,
+        object: &Map<String, Value>,
+    ) -> BTreeMap<String, SegmentAttributeValue> {
         let path = "/SegmentAttributes";
         match Self::member(object, "SegmentAttributes").and_then(|v| self.object_value(v, path)) {
             Some(map) => self.segment_map(map, path),
@@ -725,7 +804,11 @@ impl Checker {
         }
     }
 
-    fn segment_map(&mut self, map: &Map<String, Value>, path: &str) -> BTreeMap<String, SegmentAttributeValue> {
+    fn segment_map(
+        &mut self,
+        map: &Map<String, Value>,
+        path: &str,
+    ) -> BTreeMap<String, SegmentAttributeValue> {
         let mut out = BTreeMap::new();
         for (key, value) in map {
             let key_path = pointer(path, key);
@@ -774,17 +857,24 @@ impl Checker {
                 .map(SegmentAttributeValue::ValueInteger),
             "ValueMap" => {
                 let map = self.object_value(inner, &inner_path)?;
-                Some(SegmentAttributeValue::ValueMap(self.segment_map(map, &inner_path)))
+                Some(SegmentAttributeValue::ValueMap(
+                    self.segment_map(map, &inner_path),
+                ))
             }
             _ => {
                 let Some(items) = inner.as_array() else {
-                    self.add(inner_path, format!("must be an array, not {}", json_type(inner)));
+                    self.add(
+                        inner_path,
+                        format!("must be an array, not {}", json_type(inner)),
+                    );
                     return None;
                 };
                 let list = items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| self.segment_value(item, &pointer(&inner_path, &i.to_string())))
+                    .map(|(i, item)| {
+                        self.segment_value(item, &pointer(&inner_path, &i.to_string()))
+                    })
                     .collect::<Vec<_>>();
                 list.into_iter()
                     .collect::<Option<Vec<_>>>()

@@ -23,5 +23,8 @@ pub async fn handle<C: CreateContact>(
         client_token: Some(derive_client_token(SOURCE, &[request_id])),
     };
     let span = tracing::info_span!("request", source = SOURCE, source_id = request_id);
-    bridge.submit(payload, defaults, deadline).instrument(span).await
+    bridge
+        .submit(payload, defaults, deadline)
+        .instrument(span)
+        .await
 }

@@ -1,0 +1,129 @@
+//! The binary's local run: `contact-bridge invoke FILE` with the built-in dry-run Connect.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn run(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_contact-bridge"));
+    command
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .env_remove("CONNECT_INSTANCE_ID")
+        .env_remove("ALLOWED_INSTANCE_IDS")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input
+        .write_all(stdin.unwrap_or_default().as_bytes())
+        .unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout_json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+#[test]
+fn invoke_prints_a_contact_and_the_request_it_would_send() {
+    let output = run(&["invoke", "events/direct-task.json"], None, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let response = stdout_json(&output);
+    assert!(response["ContactId"].is_string());
+    assert!(
+        response["ContactArn"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:connect:")
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let preview: Value = stderr
+        .lines()
+        .find_map(|line| {
+            serde_json::from_str::<Value>(line)
+                .ok()
+                .filter(|v| v["dryRun"] == "CreateContact")
+        })
+        .unwrap_or_else(|| panic!("no dry-run line on stderr: {stderr}"));
+    assert_eq!(preview["request"]["Channel"], "TASK");
+    assert!(
+        preview["request"]["ClientToken"]
+            .as_str()
+            .unwrap()
+            .starts_with("contact-bridge-direct-")
+    );
+
+    // The same event twice gives the same contact: the derived ClientToken is stable.
+    let again = stdout_json(&run(&["invoke", "events/direct-task.json"], None, &[]));
+    assert_eq!(again, response);
+}
+
+#[test]
+fn invoke_reads_stdin_and_reports_function_errors() {
+    let output = run(&["invoke", "-"], Some(r#"{"Channel": "CHAT"}"#), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let error = stdout_json(&output);
+    assert_eq!(error["errorType"], "ValidationError");
+    assert!(
+        error["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("/InitiationMethod")
+    );
+}
+
+#[test]
+fn the_default_instance_comes_from_the_environment() {
+    let output = run(
+        &["invoke", "-"],
+        Some(r#"{"Channel": "TASK", "InitiationMethod": "API"}"#),
+        &[("CONNECT_INSTANCE_ID", "inst-9")],
+    );
+    assert!(output.status.success());
+    assert!(
+        stdout_json(&output)["ContactArn"]
+            .as_str()
+            .unwrap()
+            .contains("instance/inst-9/")
+    );
+}
+
+#[test]
+fn usage_and_setting_errors_exit_2_with_a_message() {
+    let output = run(&["frobnicate"], None, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("usage: contact-bridge invoke"));
+
+    let output = run(&["invoke", "events/does-not-exist.json"], None, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("cannot read events/does-not-exist.json")
+    );
+
+    let output = run(
+        &["invoke", "events/direct-task.json"],
+        None,
+        &[("MAX_CONCURRENCY", "zero")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("invalid setting MAX_CONCURRENCY"));
+
+    let output = run(&["--help"], None, &[]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("--live"));
+}

@@ -1,0 +1,110 @@
+//! Test doubles shared by the integration tests.
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use contact_bridge::bridge::Bridge;
+use contact_bridge::config::Settings;
+use contact_bridge::connect::{CreateContact, CreatedContact};
+use contact_bridge::error::ConnectError;
+use contact_bridge::handler::Handler;
+use contact_bridge::request::ContactRequest;
+use serde_json::Value;
+
+/// A Connect stand-in: records every request, answers from a script (then success), and tracks
+/// how many calls were in flight at once.
+#[derive(Default)]
+pub struct FakeConnect {
+    pub requests: Mutex<Vec<ContactRequest>>,
+    script: Mutex<VecDeque<Result<(), ConnectError>>>,
+    latency: Option<Duration>,
+    in_flight: AtomicUsize,
+    pub max_in_flight: AtomicUsize,
+}
+
+impl FakeConnect {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_latency(latency: Duration) -> Self {
+        FakeConnect {
+            latency: Some(latency),
+            ..Self::default()
+        }
+    }
+
+    /// Answers the next calls, in order, with these outcomes.
+    pub fn script(self, outcomes: impl IntoIterator<Item = Result<(), ConnectError>>) -> Self {
+        self.script.lock().unwrap().extend(outcomes);
+        self
+    }
+
+    pub fn requests(&self) -> Vec<ContactRequest> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    pub fn calls(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+
+    pub fn tokens(&self) -> Vec<String> {
+        self.requests()
+            .into_iter()
+            .map(|r| r.client_token.unwrap_or_default())
+            .collect()
+    }
+}
+
+impl CreateContact for FakeConnect {
+    async fn create_contact(
+        &self,
+        request: &ContactRequest,
+    ) -> Result<CreatedContact, ConnectError> {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        let outcome = {
+            let mut requests = self.requests.lock().unwrap();
+            requests.push(request.clone());
+            self.script.lock().unwrap().pop_front().unwrap_or(Ok(()))
+        };
+        if let Some(latency) = self.latency {
+            tokio::time::sleep(latency).await;
+        }
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        outcome?;
+        let id = format!(
+            "contact-{}",
+            request.client_token.as_deref().unwrap_or("none")
+        );
+        Ok(CreatedContact {
+            contact_arn: format!(
+                "arn:aws:connect:us-east-1:123456789012:instance/{}/contact/{id}",
+                request.instance_id
+            ),
+            contact_id: id,
+        })
+    }
+}
+
+pub const INSTANCE: &str = "aaaaaaaa-bbbb-cccc-dddd-111111111111";
+
+pub fn handler(settings: Settings, connect: FakeConnect) -> Handler<FakeConnect> {
+    Handler::new(Bridge::new(settings, connect))
+}
+
+/// Reads a sample event from `events/`.
+pub fn event(name: &str) -> Value {
+    let path = format!("{}/events/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+pub fn lambda_event(payload: Value, request_id: &str) -> lambda_runtime::LambdaEvent<Value> {
+    let mut context = lambda_runtime::Context::default();
+    context.request_id = request_id.to_owned();
+    lambda_runtime::LambdaEvent::new(payload, context)
+}

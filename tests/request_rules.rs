@@ -1,0 +1,770 @@
+//! Every validation rule of the canonical request, each with accepted and rejected cases.
+
+use contact_bridge::request::{
+    Channel, InitiateAs, InitiationMethod, ReferenceType, SegmentAttributeValue, ValidationErrors,
+    parse_request,
+};
+use serde_json::{Value, json};
+
+fn task() -> Value {
+    json!({"InstanceId": "inst-1", "Channel": "TASK", "InitiationMethod": "API", "Name": "n"})
+}
+
+fn email(method: &str) -> Value {
+    json!({"InstanceId": "inst-1", "Channel": "EMAIL", "InitiationMethod": method, "UserInfo": {"UserId": "agent-1"}})
+}
+
+fn voice() -> Value {
+    json!({"InstanceId": "inst-1", "Channel": "VOICE", "InitiationMethod": "TRANSFER"})
+}
+
+/// `base` with top-level members replaced (a `null` removes the member).
+fn with(mut base: Value, patch: Value) -> Value {
+    for (k, v) in patch.as_object().unwrap() {
+        if v.is_null() {
+            base.as_object_mut().unwrap().remove(k);
+        } else {
+            base[k] = v.clone();
+        }
+    }
+    base
+}
+
+fn errors(value: &Value) -> ValidationErrors {
+    match parse_request(value, None) {
+        Ok(r) => panic!("expected a rejection, accepted {r:?}"),
+        Err(e) => e,
+    }
+}
+
+#[track_caller]
+fn accepted(value: Value) -> contact_bridge::request::ContactRequest {
+    parse_request(&value, None).unwrap_or_else(|e| panic!("expected acceptance of {value}: {e}"))
+}
+
+#[track_caller]
+fn rejected(value: Value, path: &str, fragment: &str) {
+    let errors = errors(&value);
+    assert!(
+        errors
+            .violations()
+            .iter()
+            .any(|v| v.path == path && v.message.contains(fragment)),
+        "expected a violation at {path:?} containing {fragment:?}, got {errors}"
+    );
+}
+
+fn text(n: usize) -> String {
+    "x".repeat(n)
+}
+
+#[test]
+fn sample_shapes_are_accepted() {
+    let r = accepted(task());
+    assert_eq!(
+        (r.channel, r.initiation_method),
+        (Channel::Task, InitiationMethod::Api)
+    );
+    accepted(email("OUTBOUND"));
+    accepted(voice());
+}
+
+#[test]
+fn a_request_must_be_an_object() {
+    for v in [json!([]), json!("TASK"), json!(3), Value::Null] {
+        rejected(v, "", "must be a JSON object");
+    }
+}
+
+#[test]
+fn unknown_members_are_named_with_a_suggestion() {
+    rejected(
+        with(task(), json!({"Atributes": {}})),
+        "/Atributes",
+        "did you mean Attributes?",
+    );
+    rejected(
+        with(task(), json!({"Foo": 1})),
+        "/Foo",
+        "unknown member of CreateContact",
+    );
+    rejected(
+        with(task(), json!({"UserInfo": {"UserID": "a"}})),
+        "/UserInfo/UserID",
+        "did you mean UserId?",
+    );
+    rejected(
+        with(
+            task(),
+            json!({"References": {"r": {"Type": "URL", "Valeu": "x"}}}),
+        ),
+        "/References/r/Valeu",
+        "did you mean Value?",
+    );
+}
+
+#[test]
+fn channel_and_initiation_method_are_required() {
+    rejected(
+        with(task(), json!({"Channel": null})),
+        "/Channel",
+        "is required",
+    );
+    rejected(
+        with(task(), json!({"InitiationMethod": null})),
+        "/InitiationMethod",
+        "is required",
+    );
+}
+
+#[test]
+fn instance_id_is_required_unless_a_default_is_configured() {
+    let request = with(task(), json!({"InstanceId": null}));
+    rejected(request.clone(), "/InstanceId", "is required");
+    let r = parse_request(&request, Some("default-inst")).unwrap();
+    assert_eq!(r.instance_id, "default-inst");
+    // An explicit InstanceId wins over the default.
+    assert_eq!(
+        parse_request(&task(), Some("default-inst"))
+            .unwrap()
+            .instance_id,
+        "inst-1"
+    );
+}
+
+#[test]
+fn channel_is_voice_email_or_task() {
+    rejected(
+        with(task(), json!({"Channel": "CHAT"})),
+        "/Channel",
+        "does not create CHAT",
+    );
+    rejected(
+        with(task(), json!({"Channel": "task"})),
+        "/Channel",
+        "must be one of VOICE, EMAIL, TASK",
+    );
+    rejected(
+        with(task(), json!({"Channel": 1})),
+        "/Channel",
+        "must be a string, not a number",
+    );
+}
+
+#[test]
+fn initiation_method_must_fit_the_channel() {
+    let all = [
+        "INBOUND",
+        "OUTBOUND",
+        "TRANSFER",
+        "QUEUE_TRANSFER",
+        "CALLBACK",
+        "API",
+        "DISCONNECT",
+        "MONITOR",
+        "EXTERNAL_OUTBOUND",
+        "WEBRTC_API",
+        "AGENT_REPLY",
+        "FLOW",
+    ];
+    let allowed = [
+        ("VOICE", vec!["TRANSFER"]),
+        ("EMAIL", vec!["OUTBOUND", "AGENT_REPLY", "FLOW"]),
+        ("TASK", vec!["API"]),
+    ];
+    for (channel, methods) in allowed {
+        for method in all {
+            let request = json!({
+                "InstanceId": "i", "Channel": channel, "InitiationMethod": method,
+                "UserInfo": {"UserId": "agent-1"},
+            });
+            if methods.contains(&method) {
+                accepted(request);
+            } else {
+                rejected(
+                    request,
+                    "/InitiationMethod",
+                    &format!("for the {channel} channel"),
+                );
+            }
+        }
+    }
+    rejected(
+        with(
+            task(),
+            json!({"Channel": "CHAT", "InitiationMethod": "NOPE"}),
+        ),
+        "/InitiationMethod",
+        "must be one of",
+    );
+}
+
+#[test]
+fn initiate_as_completed_only_for_tasks() {
+    let r = accepted(with(task(), json!({"InitiateAs": "COMPLETED"})));
+    assert_eq!(r.initiate_as, Some(InitiateAs::Completed));
+    accepted(with(
+        email("FLOW"),
+        json!({"InitiateAs": "CONNECTED_TO_USER"}),
+    ));
+    accepted(with(voice(), json!({"InitiateAs": "CONNECTED_TO_USER"})));
+    rejected(
+        with(email("FLOW"), json!({"InitiateAs": "COMPLETED"})),
+        "/InitiateAs",
+        "only for the TASK channel",
+    );
+    rejected(
+        with(voice(), json!({"InitiateAs": "COMPLETED"})),
+        "/InitiateAs",
+        "only for the TASK channel",
+    );
+    rejected(
+        with(task(), json!({"InitiateAs": "DONE"})),
+        "/InitiateAs",
+        "CONNECTED_TO_USER, COMPLETED",
+    );
+}
+
+#[test]
+fn previous_contact_id_only_for_external_audio() {
+    accepted(with(voice(), json!({"PreviousContactId": "c-1"})));
+    rejected(
+        with(task(), json!({"PreviousContactId": "c-1"})),
+        "/PreviousContactId",
+        "only for VOICE",
+    );
+    rejected(
+        with(email("FLOW"), json!({"PreviousContactId": "c-1"})),
+        "/PreviousContactId",
+        "only for VOICE",
+    );
+}
+
+#[test]
+fn user_id_is_required_for_outbound_and_agent_reply_email() {
+    for method in ["OUTBOUND", "AGENT_REPLY"] {
+        let r = accepted(email(method));
+        assert_eq!(r.user_info.unwrap().user_id, "agent-1");
+        rejected(
+            with(email(method), json!({"UserInfo": null})),
+            "/UserInfo/UserId",
+            "is required for EMAIL",
+        );
+        rejected(
+            with(email(method), json!({"UserInfo": {}})),
+            "/UserInfo/UserId",
+            "is required",
+        );
+    }
+    accepted(with(email("FLOW"), json!({"UserInfo": null})));
+    rejected(
+        with(email("FLOW"), json!({"UserInfo": {"UserId": ""}})),
+        "/UserInfo/UserId",
+        "must not be empty",
+    );
+    rejected(
+        with(email("FLOW"), json!({"UserInfo": {"UserId": text(257)}})),
+        "/UserInfo/UserId",
+        "at most 256",
+    );
+    accepted(with(
+        email("FLOW"),
+        json!({"UserInfo": {"UserId": text(256)}}),
+    ));
+    rejected(
+        with(email("FLOW"), json!({"UserInfo": "agent"})),
+        "/UserInfo",
+        "must be an object, not a string",
+    );
+}
+
+#[test]
+fn attributes_are_string_to_string_with_restricted_keys() {
+    let r = accepted(with(
+        task(),
+        json!({"Attributes": {"order-id_1": "42", "empty": ""}}),
+    ));
+    assert_eq!(r.attributes["order-id_1"], "42");
+    rejected(
+        with(task(), json!({"Attributes": {"order id": "42"}})),
+        "/Attributes/order id",
+        "letters, digits",
+    );
+    rejected(
+        with(task(), json!({"Attributes": {"": "42"}})),
+        "/Attributes/",
+        "must not be empty",
+    );
+    rejected(
+        with(task(), json!({"Attributes": {"a.b": "42"}})),
+        "/Attributes/a.b",
+        "letters, digits",
+    );
+    rejected(
+        with(task(), json!({"Attributes": {"n": 42}})),
+        "/Attributes/n",
+        "must be a string, not a number",
+    );
+    rejected(
+        with(task(), json!({"Attributes": ["a"]})),
+        "/Attributes",
+        "must be an object, not an array",
+    );
+}
+
+#[test]
+fn attributes_total_at_most_32768_utf8_bytes() {
+    // key "k" (1 byte) + value.
+    accepted(with(task(), json!({"Attributes": {"k": text(32_767)}})));
+    rejected(
+        with(task(), json!({"Attributes": {"k": text(32_768)}})),
+        "/Attributes",
+        "32769 UTF-8 bytes",
+    );
+    // Bytes, not characters: 'é' is two bytes in UTF-8.
+    let accented = "é".repeat(16_384);
+    rejected(
+        with(task(), json!({"Attributes": {"k": accented}})),
+        "/Attributes",
+        "at most 32768",
+    );
+    let spread: serde_json::Map<String, Value> = (0..40)
+        .map(|i| (format!("k{i:02}"), json!(text(1000))))
+        .collect();
+    rejected(
+        with(task(), json!({"Attributes": spread})),
+        "/Attributes",
+        "at most 32768",
+    );
+}
+
+#[test]
+fn references_need_a_known_type() {
+    let r = accepted(with(
+        task(),
+        json!({"References": {"Order": {"Type": "URL", "Value": "https://x"}}}),
+    ));
+    assert_eq!(r.references["Order"].r#type, ReferenceType::Url);
+    rejected(
+        with(task(), json!({"References": {"Order": {"Value": "x"}}})),
+        "/References/Order/Type",
+        "is required",
+    );
+    rejected(
+        with(task(), json!({"References": {"Order": {"Type": "LINK"}}})),
+        "/References/Order/Type",
+        "must be one of URL",
+    );
+    rejected(
+        with(task(), json!({"References": {"Order": "x"}})),
+        "/References/Order",
+        "must be an object",
+    );
+    // Every model type is accepted on an EMAIL contact.
+    for t in ReferenceType::ALL {
+        accepted(with(
+            email("FLOW"),
+            json!({"References": {"r": {"Type": t.as_str(), "Value": "v"}}}),
+        ));
+    }
+}
+
+#[test]
+fn task_references_are_limited_to_six_types() {
+    for t in ReferenceType::ALL {
+        let request = with(
+            task(),
+            json!({"References": {"r": {"Type": t.as_str(), "Value": "v"}}}),
+        );
+        if ReferenceType::TASK.contains(t) {
+            accepted(request);
+        } else {
+            rejected(request, "/References/r/Type", "TASK contacts accept only");
+        }
+    }
+}
+
+#[test]
+fn reference_lengths_and_totals() {
+    rejected(
+        with(
+            task(),
+            json!({"References": {"r": {"Type": "STRING", "Value": text(4097)}}}),
+        ),
+        "/References/r/Value",
+        "at most 4096",
+    );
+    rejected(
+        with(task(), json!({"References": {"": {"Type": "STRING"}}})),
+        "/References/",
+        "1 to 4096",
+    );
+    accepted(with(
+        task(),
+        json!({"References": {"r": {"Type": "STRING", "Value": text(4095)}}}),
+    ));
+    rejected(
+        with(
+            task(),
+            json!({"References": {"r": {"Type": "STRING", "Value": text(4096)}}}),
+        ),
+        "/References",
+        "4097 UTF-8 bytes",
+    );
+    rejected(
+        with(
+            task(),
+            json!({"References": {"a": {"Type": "STRING", "Value": text(3000)}, "b": {"Type": "STRING", "Value": text(3000)}}}),
+        ),
+        "/References",
+        "at most 4096",
+    );
+}
+
+#[test]
+fn reference_optional_members() {
+    let full = json!({"Type": "ATTACHMENT", "Value": "v", "Status": "APPROVED", "Arn": "arn:aws:connect:us-east-1:1:x/y", "StatusReason": "ok"});
+    accepted(with(task(), json!({"References": {"r": full}})));
+    rejected(
+        with(
+            task(),
+            json!({"References": {"r": {"Type": "URL", "Status": "OK"}}}),
+        ),
+        "/References/r/Status",
+        "AVAILABLE",
+    );
+    rejected(
+        with(
+            task(),
+            json!({"References": {"r": {"Type": "URL", "Arn": "short"}}}),
+        ),
+        "/References/r/Arn",
+        "at least 20",
+    );
+    rejected(
+        with(
+            task(),
+            json!({"References": {"r": {"Type": "URL", "Arn": "arn:aws:connect:us east 1:x"}}}),
+        ),
+        "/References/r/Arn",
+        "may contain only",
+    );
+    rejected(
+        with(
+            task(),
+            json!({"References": {"r": {"Type": "URL", "StatusReason": text(101)}}}),
+        ),
+        "/References/r/StatusReason",
+        "at most 100",
+    );
+}
+
+#[test]
+fn segment_attributes_contact_expiry_is_accepted() {
+    let r = accepted(with(
+        voice(),
+        json!({"SegmentAttributes": {
+            "connect:ContactExpiry": {"ValueMap": {"ExpiryDuration": {"ValueInteger": 135}}}
+        }}),
+    ));
+    let SegmentAttributeValue::ValueMap(map) = &r.segment_attributes["connect:ContactExpiry"]
+    else {
+        panic!("expected a ValueMap");
+    };
+    assert_eq!(
+        map["ExpiryDuration"],
+        SegmentAttributeValue::ValueInteger(135)
+    );
+}
+
+#[test]
+fn segment_attribute_values_of_every_kind() {
+    let r = accepted(with(
+        task(),
+        json!({"SegmentAttributes": {
+            "s": {"ValueString": "x"},
+            "a": {"ValueArn": "arn:aws:connect:us-east-1:1:instance/i"},
+            "l": {"ValueList": [{"ValueString": "x"}, {"ValueInteger": -3}]},
+            "m": {"ValueMap": {"inner": {"ValueMap": {"deep": {"ValueString": "y"}}}}},
+        }}),
+    ));
+    assert_eq!(
+        r.segment_attributes["l"],
+        SegmentAttributeValue::ValueList(vec![
+            SegmentAttributeValue::ValueString("x".into()),
+            SegmentAttributeValue::ValueInteger(-3)
+        ])
+    );
+}
+
+#[test]
+fn segment_attribute_keys() {
+    accepted(with(
+        task(),
+        json!({"SegmentAttributes": {text(128): {"ValueString": "x"}}}),
+    ));
+    rejected(
+        with(
+            task(),
+            json!({"SegmentAttributes": {text(129): {"ValueString": "x"}}}),
+        ),
+        &format!("/SegmentAttributes/{}", text(129)),
+        "1 to 128",
+    );
+    rejected(
+        with(
+            task(),
+            json!({"SegmentAttributes": {"": {"ValueString": "x"}}}),
+        ),
+        "/SegmentAttributes/",
+        "1 to 128",
+    );
+    rejected(
+        with(
+            task(),
+            json!({"SegmentAttributes": {"other:Key": {"ValueString": "x"}}}),
+        ),
+        "/SegmentAttributes/other:Key",
+        "connect:",
+    );
+    rejected(
+        with(
+            task(),
+            json!({"SegmentAttributes": {"connect:": {"ValueString": "x"}}}),
+        ),
+        "/SegmentAttributes/connect:",
+        "1 to 128",
+    );
+    rejected(
+        with(
+            task(),
+            json!({"SegmentAttributes": {"a b": {"ValueString": "x"}}}),
+        ),
+        "/SegmentAttributes/a b",
+        "letters, digits",
+    );
+    // JSON Pointer escaping of '/' and '~' in keys.
+    rejected(
+        with(
+            task(),
+            json!({"SegmentAttributes": {"a/b~": {"ValueString": "x"}}}),
+        ),
+        "/SegmentAttributes/a~1b~0",
+        "letters, digits",
+    );
+}
+
+#[test]
+fn segment_attribute_values_are_checked_recursively() {
+    let base = |v: Value| with(task(), json!({"SegmentAttributes": {"k": v}}));
+    rejected(base(json!({})), "/SegmentAttributes/k", "exactly one of");
+    rejected(
+        base(json!({"ValueString": "x", "ValueInteger": 1})),
+        "/SegmentAttributes/k",
+        "(it has 2)",
+    );
+    rejected(
+        base(json!({"ValueString": text(1025)})),
+        "/SegmentAttributes/k/ValueString",
+        "at most 1024",
+    );
+    accepted(base(json!({"ValueString": text(1024)})));
+    rejected(
+        base(json!({"ValueArn": text(1025)})),
+        "/SegmentAttributes/k/ValueArn",
+        "at most 1024",
+    );
+    rejected(
+        base(json!({"ValueInteger": 1.5})),
+        "/SegmentAttributes/k/ValueInteger",
+        "not a fraction",
+    );
+    rejected(
+        base(json!({"ValueInteger": "1"})),
+        "/SegmentAttributes/k/ValueInteger",
+        "not a string",
+    );
+    rejected(
+        base(json!({"ValueInteger": 2_147_483_648_i64})),
+        "/SegmentAttributes/k/ValueInteger",
+        "integer from",
+    );
+    accepted(base(json!({"ValueInteger": i32::MIN})));
+    rejected(
+        base(json!({"ValueMap": []})),
+        "/SegmentAttributes/k/ValueMap",
+        "must be an object",
+    );
+    rejected(
+        base(json!({"ValueList": {}})),
+        "/SegmentAttributes/k/ValueList",
+        "must be an array",
+    );
+    rejected(
+        base(json!({"ValueMap": {"ExpiryDuration": {"ValueInteger": "135"}}})),
+        "/SegmentAttributes/k/ValueMap/ExpiryDuration/ValueInteger",
+        "not a string",
+    );
+    rejected(
+        base(json!({"ValueList": [{"ValueString": 1}]})),
+        "/SegmentAttributes/k/ValueList/0/ValueString",
+        "must be a string",
+    );
+    rejected(
+        base(json!({"ValueMap": {"x": {"Value": 1}}})),
+        "/SegmentAttributes/k/ValueMap/x/Value",
+        "unknown member",
+    );
+}
+
+#[test]
+fn string_lengths_follow_the_model() {
+    let cases: [(&str, usize, usize); 7] = [
+        ("InstanceId", 1, 100),
+        ("ClientToken", 0, 500),
+        ("RelatedContactId", 1, 256),
+        ("Name", 0, 1024),
+        ("Description", 0, 4096),
+        ("PreviousContactId", 1, 256),
+        ("InstanceId", 1, 100),
+    ];
+    for (member, min, max) in cases {
+        let base = if member == "PreviousContactId" {
+            voice()
+        } else {
+            task()
+        };
+        accepted(with(base.clone(), json!({member: text(max)})));
+        accepted(with(base.clone(), json!({member: text(min)})));
+        rejected(
+            with(base.clone(), json!({member: text(max + 1)})),
+            &format!("/{member}"),
+            &format!("at most {max}"),
+        );
+        if min == 1 {
+            rejected(
+                with(base.clone(), json!({member: ""})),
+                &format!("/{member}"),
+                "must not be empty",
+            );
+        }
+        rejected(
+            with(base, json!({member: true})),
+            &format!("/{member}"),
+            "must be a string, not a boolean",
+        );
+    }
+    // Lengths count characters, not bytes.
+    accepted(with(task(), json!({"Name": "é".repeat(1024)})));
+}
+
+#[test]
+fn expiry_duration_is_a_positive_json_integer() {
+    assert_eq!(
+        accepted(with(task(), json!({"ExpiryDurationInMinutes": 1}))).expiry_duration_in_minutes,
+        Some(1)
+    );
+    accepted(with(task(), json!({"ExpiryDurationInMinutes": i32::MAX})));
+    rejected(
+        with(task(), json!({"ExpiryDurationInMinutes": 0})),
+        "/ExpiryDurationInMinutes",
+        "positive",
+    );
+    rejected(
+        with(task(), json!({"ExpiryDurationInMinutes": -5})),
+        "/ExpiryDurationInMinutes",
+        "positive",
+    );
+    rejected(
+        with(task(), json!({"ExpiryDurationInMinutes": "60"})),
+        "/ExpiryDurationInMinutes",
+        "a JSON number), not a string",
+    );
+    rejected(
+        with(task(), json!({"ExpiryDurationInMinutes": 1.5})),
+        "/ExpiryDurationInMinutes",
+        "not a fraction",
+    );
+    rejected(
+        with(task(), json!({"ExpiryDurationInMinutes": 1_i64 << 40})),
+        "/ExpiryDurationInMinutes",
+        "integer from 1",
+    );
+    rejected(
+        with(task(), json!({"ExpiryDurationInMinutes": 1e300})),
+        "/ExpiryDurationInMinutes",
+        "integer from 1",
+    );
+}
+
+#[test]
+fn null_members_count_as_absent() {
+    let r = accepted(with(task(), json!({"Description": Value::Null})));
+    assert_eq!(r.description, None);
+    let request = json!({"InstanceId": "i", "Channel": "TASK", "InitiationMethod": "API", "Attributes": null, "References": null});
+    accepted(request);
+}
+
+#[test]
+fn every_violation_is_reported_at_once() {
+    let request = json!({
+        "Channel": "CHAT",
+        "InitiationMethod": "API",
+        "Atributes": {},
+        "Name": 5,
+        "ExpiryDurationInMinutes": "10",
+        "Attributes": {"bad key": "v"},
+        "SegmentAttributes": {"k": {}},
+    });
+    let errors = errors(&request);
+    let paths: Vec<&str> = errors
+        .violations()
+        .iter()
+        .map(|v| v.path.as_str())
+        .collect();
+    for expected in [
+        "/Channel",
+        "/InstanceId",
+        "/Atributes",
+        "/Name",
+        "/ExpiryDurationInMinutes",
+        "/Attributes/bad key",
+        "/SegmentAttributes/k",
+    ] {
+        assert!(
+            paths.contains(&expected),
+            "{expected} missing from {paths:?}"
+        );
+    }
+    let message = errors.to_string();
+    assert!(
+        message.starts_with("invalid CreateContact request (7 problems)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn messages_never_echo_member_values() {
+    let secret = "jane.doe@example.com";
+    let request = json!({
+        "InstanceId": "i", "Channel": "TASK", "InitiationMethod": "API",
+        "Name": secret.repeat(100), "Attributes": {"k": 5, "email": secret.repeat(3000)},
+        "References": {"r": {"Type": "EMAIL_MESSAGE", "Value": secret}},
+    });
+    let message = errors(&request).to_string();
+    assert!(!message.contains(secret), "{message}");
+}
+
+#[test]
+fn serialises_as_the_aws_cli_input() {
+    let request = json!({
+        "InstanceId": "i", "Channel": "VOICE", "InitiationMethod": "TRANSFER",
+        "ClientToken": "t", "PreviousContactId": "p", "RelatedContactId": "r",
+        "Attributes": {"a": "1"}, "InitiateAs": "CONNECTED_TO_USER", "Name": "n", "Description": "d",
+        "ExpiryDurationInMinutes": 5, "UserInfo": {"UserId": "u"},
+        "References": {"x": {"Type": "URL", "Value": "v"}},
+        "SegmentAttributes": {"connect:ContactExpiry": {"ValueMap": {"ExpiryDuration": {"ValueInteger": 135}}}},
+    });
+    let parsed = accepted(request.clone());
+    assert_eq!(serde_json::to_value(&parsed).unwrap(), request);
+}

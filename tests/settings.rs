@@ -1,0 +1,126 @@
+//! Settings: read once, validated, and a malformed one names itself.
+
+use std::collections::HashMap;
+
+use contact_bridge::config::{DEFAULT_MAX_CONCURRENCY, InstanceAllowList, Settings};
+use contact_bridge::error::ContactError;
+use contact_bridge::request::parse_request;
+use serde_json::json;
+
+fn settings(vars: &[(&str, &str)]) -> Result<Settings, contact_bridge::config::ConfigError> {
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Settings::from_lookup(|name| map.get(name).cloned())
+}
+
+#[test]
+fn unset_means_any_instance_and_default_concurrency() {
+    let s = settings(&[]).unwrap();
+    assert_eq!(s.default_instance_id, None);
+    assert_eq!(s.allowed_instances, InstanceAllowList::Any);
+    assert_eq!(s.max_concurrency, DEFAULT_MAX_CONCURRENCY);
+    // Empty values (optional template parameters) count as unset.
+    assert_eq!(
+        settings(&[("ALLOWED_INSTANCE_IDS", " "), ("CONNECT_INSTANCE_ID", "")]).unwrap(),
+        s
+    );
+}
+
+#[test]
+fn the_default_instance_alone_is_allowed_when_no_list_is_set() {
+    let s = settings(&[("CONNECT_INSTANCE_ID", "inst-a")]).unwrap();
+    assert_eq!(s.default_instance_id.as_deref(), Some("inst-a"));
+    assert!(s.allowed_instances.permits("inst-a"));
+    assert!(!s.allowed_instances.permits("inst-b"));
+}
+
+#[test]
+fn allowed_list_is_comma_separated_ids_or_arns() {
+    let s = settings(&[(
+        "ALLOWED_INSTANCE_IDS",
+        " inst-a , arn:aws:connect:eu-west-2:123456789012:instance/inst-b",
+    )])
+    .unwrap();
+    assert!(s.allowed_instances.permits("inst-a"));
+    assert!(s.allowed_instances.permits("inst-b"));
+    assert!(
+        s.allowed_instances
+            .permits("arn:aws:connect:eu-west-2:123456789012:instance/inst-a")
+    );
+    assert!(!s.allowed_instances.permits("inst-c"));
+}
+
+#[test]
+fn malformed_settings_name_themselves() {
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[("ALLOWED_INSTANCE_IDS", "inst-a,,inst-b")],
+            "ALLOWED_INSTANCE_IDS: entry 2 is empty",
+        ),
+        (
+            &[("ALLOWED_INSTANCE_IDS", "inst a")],
+            "ALLOWED_INSTANCE_IDS",
+        ),
+        (
+            &[("ALLOWED_INSTANCE_IDS", "inst-a;inst-b")],
+            "ALLOWED_INSTANCE_IDS",
+        ),
+        (
+            &[("CONNECT_INSTANCE_ID", "has space")],
+            "CONNECT_INSTANCE_ID",
+        ),
+        (
+            &[("CONNECT_INSTANCE_ID", "x".repeat(101).leak())],
+            "CONNECT_INSTANCE_ID",
+        ),
+        (
+            &[
+                ("CONNECT_INSTANCE_ID", "inst-c"),
+                ("ALLOWED_INSTANCE_IDS", "inst-a"),
+            ],
+            "CONNECT_INSTANCE_ID: the default instance is not listed",
+        ),
+        (&[("MAX_CONCURRENCY", "0")], "MAX_CONCURRENCY"),
+        (&[("MAX_CONCURRENCY", "ten")], "MAX_CONCURRENCY"),
+        (&[("MAX_CONCURRENCY", "1001")], "MAX_CONCURRENCY"),
+        (&[("MAX_CONCURRENCY", "-1")], "MAX_CONCURRENCY"),
+    ];
+    for (vars, expected) in cases {
+        let error = settings(vars).expect_err(expected).to_string();
+        assert!(
+            error.contains(expected),
+            "{error:?} should contain {expected:?}"
+        );
+        assert!(error.starts_with("invalid setting "), "{error}");
+    }
+    assert_eq!(
+        settings(&[("MAX_CONCURRENCY", " 25 ")])
+            .unwrap()
+            .max_concurrency,
+        25
+    );
+}
+
+#[test]
+fn requests_for_other_instances_are_rejected() {
+    let s = settings(&[("ALLOWED_INSTANCE_IDS", "inst-a")]).unwrap();
+    let ok = parse_request(
+        &json!({"InstanceId": "inst-a", "Channel": "TASK", "InitiationMethod": "API"}),
+        None,
+    )
+    .unwrap();
+    assert!(s.check_instance(&ok).is_ok());
+    let other = parse_request(
+        &json!({"InstanceId": "inst-b", "Channel": "TASK", "InitiationMethod": "API"}),
+        None,
+    )
+    .unwrap();
+    let error = s.check_instance(&other).unwrap_err();
+    assert!(
+        matches!(&error, ContactError::InstanceNotAllowed { instance_id } if instance_id == "inst-b")
+    );
+    assert_eq!(error.kind(), "InstanceNotAllowed");
+    assert!(!error.is_retryable());
+}
