@@ -4,31 +4,52 @@ use lambda_runtime::{Diagnostic, LambdaEvent};
 use serde::Serialize;
 use serde_json::Value;
 
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+
 use crate::bridge::{Bridge, Deadline};
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ContactError;
 use crate::request::MEMBERS;
-use crate::sources::direct;
+use crate::sources::http::{HttpResponse, HttpShape};
+use crate::sources::{connect_flow, direct, eventbridge, http, sqs};
 
 /// The event shapes this function accepts, as the unrecognised-event error lists them.
-pub const ACCEPTED_SHAPES: &str = "a CreateContact request (direct invocation)";
+pub const ACCEPTED_SHAPES: &str = "an SQS batch (Records[].eventSource \"aws:sqs\"), \
+an EventBridge event (detail-type, source, detail), an API Gateway REST API proxy request \
+(httpMethod), an HTTP API or function URL request (version \"2.0\", requestContext.http), \
+an Amazon Connect flow event (Name \"ContactFlowEvent\"), or a CreateContact request \
+(direct invocation)";
 
 /// Which source sent an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventSource {
+    Sqs,
+    EventBridge,
+    Http(HttpShape),
+    ConnectFlow,
     Direct,
 }
 
 impl EventSource {
-    /// Recognises the source from fields only that source sends.
+    /// Recognises the source from fields only that source sends (not by trying to deserialise
+    /// each shape in turn, whose errors would say nothing).
     pub fn recognise(event: &Value) -> Option<EventSource> {
         let object = event.as_object()?;
-        // A direct request is an object with at least one CreateContact member; its other
-        // members are then checked as such, so a typo is reported rather than ignored.
-        object
-            .keys()
-            .any(|k| MEMBERS.contains(&k.as_str()))
-            .then_some(EventSource::Direct)
+        if sqs::recognise(event) {
+            Some(EventSource::Sqs)
+        } else if connect_flow::recognise(event) {
+            Some(EventSource::ConnectFlow)
+        } else if eventbridge::recognise(event) {
+            Some(EventSource::EventBridge)
+        } else if let Some(shape) = HttpShape::recognise(event) {
+            Some(EventSource::Http(shape))
+        } else if object.keys().any(|k| MEMBERS.contains(&k.as_str())) {
+            // A direct request is an object with at least one CreateContact member; its other
+            // members are then checked as such, so a typo is reported rather than ignored.
+            Some(EventSource::Direct)
+        } else {
+            None
+        }
     }
 }
 
@@ -37,6 +58,8 @@ impl EventSource {
 pub enum HandlerError {
     #[error("unrecognised event: expected {ACCEPTED_SHAPES}")]
     UnrecognisedEvent,
+    #[error("malformed SQS event: {0}")]
+    MalformedSqsEvent(String),
     #[error(transparent)]
     Contact(#[from] ContactError),
 }
@@ -49,6 +72,10 @@ impl From<HandlerError> for Diagnostic {
                 error_type: "UnrecognisedEvent".to_owned(),
                 error_message: e.to_string(),
             },
+            e @ HandlerError::MalformedSqsEvent(_) => Diagnostic {
+                error_type: "MalformedSqsEvent".to_owned(),
+                error_message: e.to_string(),
+            },
         }
     }
 }
@@ -57,7 +84,10 @@ impl From<HandlerError> for Diagnostic {
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum Response {
+    /// Direct invocation, EventBridge, and Connect flows (a flat map of strings).
     Contact(CreatedContact),
+    Sqs(SqsBatchResponse),
+    Http(HttpResponse),
 }
 
 /// The Lambda handler: one per execution environment, built at init.
@@ -77,13 +107,25 @@ impl<C: CreateContact> Handler<C> {
     pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<Response, HandlerError> {
         let (payload, context) = event.into_parts();
         let deadline = Deadline::from_epoch_millis(context.deadline);
+        let bridge = &self.bridge;
         match EventSource::recognise(&payload) {
-            Some(EventSource::Direct) => {
-                direct::handle(&self.bridge, &payload, &context.request_id, deadline)
-                    .await
-                    .map(Response::Contact)
-                    .map_err(HandlerError::from)
+            Some(EventSource::Sqs) => {
+                let event: SqsEvent = serde_json::from_value(payload)
+                    .map_err(|e| HandlerError::MalformedSqsEvent(e.to_string()))?;
+                Ok(Response::Sqs(sqs::handle(bridge, event, deadline).await))
             }
+            Some(EventSource::EventBridge) => Ok(Response::Contact(
+                eventbridge::handle(bridge, &payload, deadline).await?,
+            )),
+            Some(EventSource::Http(shape)) => Ok(Response::Http(
+                http::handle(bridge, shape, payload, deadline).await,
+            )),
+            Some(EventSource::ConnectFlow) => Ok(Response::Contact(
+                connect_flow::handle(bridge, &payload, deadline).await?,
+            )),
+            Some(EventSource::Direct) => Ok(Response::Contact(
+                direct::handle(bridge, &payload, &context.request_id, deadline).await?,
+            )),
             None => Err(HandlerError::UnrecognisedEvent),
         }
     }

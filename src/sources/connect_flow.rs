@@ -1,0 +1,117 @@
+//! Amazon Connect flows, the "Invoke AWS Lambda function" block (`"Name": "ContactFlowEvent"`).
+//!
+//! `Details.Parameters` holds the request, each value as the block sends it: strings, with JSON
+//! text for the object members, decimal text for `ExpiryDurationInMinutes`, and
+//! `Attributes.<key>` for one attribute; the block's JSON mode sends objects and numbers, which
+//! are taken as they are. The event is read as plain JSON: real events carry null or missing
+//! `CustomerEndpoint`, `SystemEndpoint` and `Queue`, which stricter types reject.
+
+use serde_json::{Map, Value};
+use tracing::Instrument;
+
+use crate::bridge::{Bridge, Deadline, SourceDefaults, derive_client_token};
+use crate::config::instance_id_of;
+use crate::connect::{CreateContact, CreatedContact};
+use crate::error::ContactError;
+use crate::request::{ValidationErrors, Violation, json_type, pointer};
+
+pub const SOURCE: &str = "connect-flow";
+
+/// Members the block sends as JSON text.
+const JSON_TEXT_MEMBERS: &[&str] = &["Attributes", "References", "SegmentAttributes", "UserInfo"];
+const ATTRIBUTE_PREFIX: &str = "Attributes.";
+
+pub fn recognise(event: &Value) -> bool {
+    event["Name"] == "ContactFlowEvent" && event.get("Details").is_some()
+}
+
+/// Creates the contact; the instance defaults to the flow's, and the token derives from the
+/// flow's contact and the parameters, so Connect's retries of a failed invocation (up to 3 within
+/// its 8 s limit) create one contact.
+pub async fn handle<C: CreateContact>(
+    bridge: &Bridge<C>,
+    event: &Value,
+    deadline: Deadline,
+) -> Result<CreatedContact, ContactError> {
+    let details = &event["Details"];
+    let contact_id = details["ContactData"]["ContactId"].as_str().unwrap_or_default();
+    let span = tracing::info_span!("flow", source = SOURCE, source_id = contact_id);
+    async {
+        let empty = Map::new();
+        let parameters = details["Parameters"].as_object().unwrap_or(&empty);
+        let (request, conversion_errors) = request_from_parameters(parameters);
+        let defaults = SourceDefaults {
+            instance_id: details["ContactData"]["InstanceARN"]
+                .as_str()
+                .map(|arn| instance_id_of(arn).to_owned()),
+            client_token: (!contact_id.is_empty()).then(|| {
+                // Map keys are sorted, so the same parameters always serialise the same way.
+                let parameters = Value::Object(parameters.clone()).to_string();
+                derive_client_token(SOURCE, &[contact_id, &parameters])
+            }),
+        };
+        if !conversion_errors.is_empty() {
+            // Report the conversion problems together with whatever else the request breaks.
+            let mut violations = conversion_errors;
+            if let Err(ContactError::Invalid(more)) = bridge.prepare(&request, defaults) {
+                violations.extend(more.0);
+            }
+            tracing::warn!(error = "ValidationError", "request rejected before calling Connect");
+            return Err(ContactError::Invalid(ValidationErrors(violations)));
+        }
+        bridge.submit(&request, defaults, deadline).await
+    }
+    .instrument(span)
+    .await
+}
+
+/// The canonical request the block's parameters describe, and the values that could not be read.
+pub fn request_from_parameters(parameters: &Map<String, Value>) -> (Value, Vec<Violation>) {
+    let mut request = Map::new();
+    let mut attributes = Map::new();
+    let mut errors = Vec::new();
+    let mut error = |path: String, message: String| errors.push(Violation { path, message });
+
+    for (key, value) in parameters {
+        if let Some(attribute) = key.strip_prefix(ATTRIBUTE_PREFIX) {
+            attributes.insert(attribute.to_owned(), value.clone());
+        } else if JSON_TEXT_MEMBERS.contains(&key.as_str()) {
+            match value {
+                Value::String(text) => match serde_json::from_str::<Value>(text) {
+                    Ok(parsed) => {
+                        request.insert(key.clone(), parsed);
+                    }
+                    Err(e) => error(pointer("", key), format!("must be JSON text (the block sends strings): {e}")),
+                },
+                other => {
+                    request.insert(key.clone(), other.clone());
+                }
+            }
+        } else if key == "ExpiryDurationInMinutes" {
+            match value {
+                Value::String(text) => match text.trim().parse::<i64>() {
+                    Ok(n) => {
+                        request.insert(key.clone(), Value::from(n));
+                    }
+                    Err(_) => error(pointer("", key), "must be a whole number in decimal text".to_owned()),
+                },
+                other => {
+                    request.insert(key.clone(), other.clone());
+                }
+            }
+        } else {
+            request.insert(key.clone(), value.clone());
+        }
+    }
+    if !attributes.is_empty() {
+        // `Attributes.<key>` parameters add to (and override) the `Attributes` JSON text.
+        match request.entry("Attributes").or_insert_with(|| Value::Object(Map::new())) {
+            Value::Object(existing) => existing.extend(attributes),
+            other => error(
+                "/Attributes".to_owned(),
+                format!("must be an object to combine with Attributes.<key> parameters, not {}", json_type(other)),
+            ),
+        }
+    }
+    (Value::Object(request), errors)
+}

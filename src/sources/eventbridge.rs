@@ -1,0 +1,36 @@
+//! EventBridge: `detail` is a canonical request; the answer is `{ContactId, ContactArn}`, and a
+//! failure is a function error, so Lambda's asynchronous retries and on-failure destination apply.
+
+use serde_json::Value;
+use tracing::Instrument;
+
+use crate::bridge::{Bridge, Deadline, SourceDefaults, derive_client_token};
+use crate::connect::{CreateContact, CreatedContact};
+use crate::error::ContactError;
+
+pub const SOURCE: &str = "eventbridge";
+
+/// Whether an event is an EventBridge event: it has `detail-type`, `source` and `detail`.
+pub fn recognise(event: &Value) -> bool {
+    event.get("detail-type").is_some() && event.get("source").is_some() && event.get("detail").is_some()
+}
+
+/// Creates the contact of `detail`, the token derived from the event's `id` (the same on
+/// EventBridge's and Lambda's retries).
+pub async fn handle<C: CreateContact>(
+    bridge: &Bridge<C>,
+    event: &Value,
+    deadline: Deadline,
+) -> Result<CreatedContact, ContactError> {
+    let id = event["id"].as_str().unwrap_or_default();
+    let defaults = SourceDefaults {
+        instance_id: None,
+        // Without an id there is nothing stable to derive from; the SDK then makes a token per call.
+        client_token: (!id.is_empty()).then(|| derive_client_token(SOURCE, &[id])),
+    };
+    let span = tracing::info_span!("event", source = SOURCE, source_id = id);
+    bridge
+        .submit(&event["detail"], defaults, deadline)
+        .instrument(span)
+        .await
+}
