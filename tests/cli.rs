@@ -127,3 +127,36 @@ fn usage_and_setting_errors_exit_2_with_a_message() {
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).contains("--live"));
 }
+
+#[test]
+fn every_sample_event_runs_through_the_binary() {
+    let dir = format!("{}/events", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 11, "{files:?}");
+    for path in files {
+        let output = run(&["invoke", path.to_str().unwrap()], None, &[]);
+        assert!(
+            output.status.success(),
+            "{path:?}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        let response = stdout_json(&output);
+        let name = path.file_name().unwrap().to_str().unwrap();
+        match name {
+            n if n.starts_with("sqs-standard") => {
+                assert_eq!(response["batchItemFailures"].as_array().unwrap().len(), 1)
+            }
+            n if n.starts_with("sqs-") => {
+                assert_eq!(response["batchItemFailures"], serde_json::json!([]))
+            }
+            "apigw-rest.json" | "http-api.json" | "function-url.json" => {
+                assert_eq!(response["statusCode"], 201)
+            }
+            _ => assert!(response["ContactId"].is_string(), "{name}: {response}"),
+        }
+    }
+}

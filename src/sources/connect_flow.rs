@@ -34,7 +34,9 @@ pub async fn handle<C: CreateContact>(
     deadline: Deadline,
 ) -> Result<CreatedContact, ContactError> {
     let details = &event["Details"];
-    let contact_id = details["ContactData"]["ContactId"].as_str().unwrap_or_default();
+    let contact_id = details["ContactData"]["ContactId"]
+        .as_str()
+        .unwrap_or_default();
     let span = tracing::info_span!("flow", source = SOURCE, source_id = contact_id);
     async {
         let empty = Map::new();
@@ -56,7 +58,10 @@ pub async fn handle<C: CreateContact>(
             if let Err(ContactError::Invalid(more)) = bridge.prepare(&request, defaults) {
                 violations.extend(more.0);
             }
-            tracing::warn!(error = "ValidationError", "request rejected before calling Connect");
+            tracing::warn!(
+                error = "ValidationError",
+                "request rejected before calling Connect"
+            );
             return Err(ContactError::Invalid(ValidationErrors(violations)));
         }
         bridge.submit(&request, defaults, deadline).await
@@ -81,7 +86,10 @@ pub fn request_from_parameters(parameters: &Map<String, Value>) -> (Value, Vec<V
                     Ok(parsed) => {
                         request.insert(key.clone(), parsed);
                     }
-                    Err(e) => error(pointer("", key), format!("must be JSON text (the block sends strings): {e}")),
+                    Err(e) => error(
+                        pointer("", key),
+                        format!("must be JSON text (the block sends strings): {e}"),
+                    ),
                 },
                 other => {
                     request.insert(key.clone(), other.clone());
@@ -93,7 +101,10 @@ pub fn request_from_parameters(parameters: &Map<String, Value>) -> (Value, Vec<V
                     Ok(n) => {
                         request.insert(key.clone(), Value::from(n));
                     }
-                    Err(_) => error(pointer("", key), "must be a whole number in decimal text".to_owned()),
+                    Err(_) => error(
+                        pointer("", key),
+                        "must be a whole number in decimal text".to_owned(),
+                    ),
                 },
                 other => {
                     request.insert(key.clone(), other.clone());
@@ -105,11 +116,17 @@ pub fn request_from_parameters(parameters: &Map<String, Value>) -> (Value, Vec<V
     }
     if !attributes.is_empty() {
         // `Attributes.<key>` parameters add to (and override) the `Attributes` JSON text.
-        match request.entry("Attributes").or_insert_with(|| Value::Object(Map::new())) {
+        match request
+            .entry("Attributes")
+            .or_insert_with(|| Value::Object(Map::new()))
+        {
             Value::Object(existing) => existing.extend(attributes),
             other => error(
                 "/Attributes".to_owned(),
-                format!("must be an object to combine with Attributes.<key> parameters, not {}", json_type(other)),
+                format!(
+                    "must be an object to combine with Attributes.<key> parameters, not {}",
+                    json_type(other)
+                ),
             ),
         }
     }

@@ -12,7 +12,9 @@ pub const SOURCE: &str = "eventbridge";
 
 /// Whether an event is an EventBridge event: it has `detail-type`, `source` and `detail`.
 pub fn recognise(event: &Value) -> bool {
-    event.get("detail-type").is_some() && event.get("source").is_some() && event.get("detail").is_some()
+    event.get("detail-type").is_some()
+        && event.get("source").is_some()
+        && event.get("detail").is_some()
 }
 
 /// Creates the contact of `detail`, the token derived from the event's `id` (the same on

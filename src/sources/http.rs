@@ -116,7 +116,8 @@ fn read(shape: HttpShape, event: Value) -> Result<HttpCall, serde_json::Error> {
             let e: LambdaFunctionUrlRequest = serde_json::from_value(event)?;
             HttpCall {
                 method: e.request_context.http.method.unwrap_or_default(),
-                dry_run: e.query_string_parameters.get("dryRun").map(String::as_str) == Some("true"),
+                dry_run: e.query_string_parameters.get("dryRun").map(String::as_str)
+                    == Some("true"),
                 headers: e.headers,
                 body: e.body,
                 is_base64_encoded: e.is_base64_encoded,
@@ -147,9 +148,14 @@ pub async fn handle<C: CreateContact>(
     respond(bridge, call, deadline).instrument(span).await
 }
 
-async fn respond<C: CreateContact>(bridge: &Bridge<C>, call: HttpCall, deadline: Deadline) -> HttpResponse {
+async fn respond<C: CreateContact>(
+    bridge: &Bridge<C>,
+    call: HttpCall,
+    deadline: Deadline,
+) -> HttpResponse {
     if !call.method.eq_ignore_ascii_case("POST") {
-        return HttpResponse::json(405, &json!({"message": "only POST is accepted"})).with_header("allow", "POST");
+        return HttpResponse::json(405, &json!({"message": "only POST is accepted"}))
+            .with_header("allow", "POST");
     }
     let body = match decode_body(&call) {
         Ok(body) => body,
@@ -189,7 +195,9 @@ fn decode_body(call: &HttpCall) -> Result<Value, ContactError> {
     let invalid = |message: String| ContactError::Invalid(ValidationErrors::one("", message));
     let body = call.body.as_deref().unwrap_or_default();
     if body.is_empty() {
-        return Err(invalid("the request body is empty; expected a CreateContact request".to_owned()));
+        return Err(invalid(
+            "the request body is empty; expected a CreateContact request".to_owned(),
+        ));
     }
     let bytes = if call.is_base64_encoded {
         base64::engine::general_purpose::STANDARD
@@ -198,7 +206,8 @@ fn decode_body(call: &HttpCall) -> Result<Value, ContactError> {
     } else {
         body.as_bytes().to_vec()
     };
-    serde_json::from_slice(&bytes).map_err(|e| invalid(format!("the request body is not JSON: {e}")))
+    serde_json::from_slice(&bytes)
+        .map_err(|e| invalid(format!("the request body is not JSON: {e}")))
 }
 
 /// The HTTP answer to a failure; never repeats what Connect said of our own configuration.
@@ -209,13 +218,16 @@ pub fn error_response(error: &ContactError) -> HttpResponse {
             400,
             &json!({"message": errors.to_string(), "errors": errors.violations()}),
         ),
-        ContactError::InstanceNotAllowed { .. } => {
-            HttpResponse::json(403, &json!({"message": error.to_string(), "error": error.kind()}))
-        }
+        ContactError::InstanceNotAllowed { .. } => HttpResponse::json(
+            403,
+            &json!({"message": error.to_string(), "error": error.kind()}),
+        ),
         ContactError::Connect(e) => {
             let (status, message) = match e.kind {
                 Kind::Throttling => (429, e.to_string()),
-                Kind::Unavailable if matches!(e.code.as_str(), "Timeout" | "NetworkError") => (503, e.to_string()),
+                Kind::Unavailable if matches!(e.code.as_str(), "Timeout" | "NetworkError") => {
+                    (503, e.to_string())
+                }
                 Kind::Unavailable => (502, e.to_string()),
                 Kind::InvalidRequest => (400, e.to_string()),
                 Kind::NotFound => (404, e.to_string()),
@@ -223,10 +235,12 @@ pub fn error_response(error: &ContactError) -> HttpResponse {
                 Kind::QuotaExceeded => (403, e.to_string()),
                 Kind::AccessDenied | Kind::Internal => (
                     500,
-                    "contact-bridge is misconfigured and cannot create contacts; its logs say why".to_owned(),
+                    "contact-bridge is misconfigured and cannot create contacts; its logs say why"
+                        .to_owned(),
                 ),
             };
-            let response = HttpResponse::json(status, &json!({"message": message, "error": e.code}));
+            let response =
+                HttpResponse::json(status, &json!({"message": message, "error": e.code}));
             if matches!(status, 429 | 503) {
                 response.with_header("retry-after", RETRY_AFTER_SECONDS)
             } else {

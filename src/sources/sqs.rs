@@ -15,9 +15,9 @@ pub const SOURCE: &str = "sqs";
 
 /// Whether an event is an SQS batch: `Records` whose every `eventSource` is `aws:sqs`.
 pub fn recognise(event: &Value) -> bool {
-    event["Records"]
-        .as_array()
-        .is_some_and(|records| !records.is_empty() && records.iter().all(|r| r["eventSource"] == "aws:sqs"))
+    event["Records"].as_array().is_some_and(|records| {
+        !records.is_empty() && records.iter().all(|r| r["eventSource"] == "aws:sqs")
+    })
 }
 
 /// Processes a batch. Records of a standard queue run concurrently, at most `MAX_CONCURRENCY`
@@ -97,6 +97,9 @@ fn parse_body(body: Option<&str>) -> Result<Value, ContactError> {
     let body = body.unwrap_or_default();
     serde_json::from_str(body).map_err(|e| {
         tracing::warn!(error = "ValidationError", "record body is not JSON");
-        ContactError::Invalid(ValidationErrors::one("", format!("the message body is not JSON: {e}")))
+        ContactError::Invalid(ValidationErrors::one(
+            "",
+            format!("the message body is not JSON: {e}"),
+        ))
     })
 }

@@ -1,0 +1,621 @@
+//! Every event source through the handler: accepted events, bad input, response shapes, tokens.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{FakeConnect, INSTANCE, event, handler, lambda_event};
+use contact_bridge::config::{InstanceAllowList, Settings};
+use contact_bridge::error::{ConnectError, ConnectErrorKind};
+use contact_bridge::handler::Handler;
+use lambda_runtime::Diagnostic;
+use serde_json::{Value, json};
+
+async fn invoke(h: &Handler<FakeConnect>, payload: Value) -> Result<Value, Diagnostic> {
+    h.handle(lambda_event(payload, "lambda-request-1"))
+        .await
+        .map(|r| serde_json::to_value(r).unwrap())
+        .map_err(Diagnostic::from)
+}
+
+fn failure(kind: ConnectErrorKind, code: &str) -> ConnectError {
+    ConnectError::new(kind, code, format!("{code} message"))
+}
+
+fn failed_ids(response: &Value) -> Vec<String> {
+    response["batchItemFailures"]
+        .as_array()
+        .expect("a batchItemFailures array")
+        .iter()
+        .map(|f| f["itemIdentifier"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn sqs_batch(count: usize, fifo: bool) -> Value {
+    let arn = if fifo {
+        "arn:aws:sqs:us-east-1:1:q.fifo"
+    } else {
+        "arn:aws:sqs:us-east-1:1:q"
+    };
+    let records: Vec<Value> = (0..count)
+        .map(|i| {
+            json!({
+                "messageId": format!("m-{i}"),
+                "body": json!({"InstanceId": INSTANCE, "Channel": "TASK", "InitiationMethod": "API", "Name": format!("t{i}")}).to_string(),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": arn,
+            })
+        })
+        .collect();
+    json!({ "Records": records })
+}
+
+// ---------------------------------------------------------------- SQS
+
+#[tokio::test]
+async fn sqs_sample_batch_reports_only_the_bad_record() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let response = invoke(&h, event("sqs-standard.json")).await.unwrap();
+    assert_eq!(
+        failed_ids(&response),
+        ["2e1424d4-f796-459a-8184-9c92662be6da"]
+    );
+    assert_eq!(response.as_object().unwrap().len(), 1, "{response}");
+    assert_eq!(h.bridge().connect.calls(), 2);
+}
+
+#[tokio::test]
+async fn sqs_all_succeeded_is_an_empty_list() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let response = invoke(&h, sqs_batch(4, false)).await.unwrap();
+    assert_eq!(response, json!({"batchItemFailures": []}));
+}
+
+#[tokio::test]
+async fn sqs_mixed_batch_lists_exactly_the_failures_in_order() {
+    let mut batch = sqs_batch(6, false);
+    batch["Records"][1]["body"] = json!("{\"Channel\": \"TASK\"}"); // invalid
+    batch["Records"][3]["body"] = json!(
+        json!({"InstanceId": "other", "Channel": "TASK", "InitiationMethod": "API"}).to_string()
+    );
+    batch["Records"][5]["body"] = json!("[]"); // not an object
+    let settings = Settings {
+        allowed_instances: InstanceAllowList::Only([INSTANCE.to_owned()].into()),
+        max_concurrency: 1, // deterministic script order
+        ..Settings::default()
+    };
+    // Records 0, 2, 4 reach Connect; the second call is throttled for good.
+    let connect = FakeConnect::new().script([
+        Ok(()),
+        Err(failure(ConnectErrorKind::Throttling, "ThrottlingException")),
+        Ok(()),
+    ]);
+    let h = handler(settings, connect);
+    let response = invoke(&h, batch).await.unwrap();
+    assert_eq!(failed_ids(&response), ["m-1", "m-2", "m-3", "m-5"]);
+    assert_eq!(
+        h.bridge().connect.calls(),
+        3,
+        "invalid and disallowed records never reach Connect"
+    );
+}
+
+#[tokio::test]
+async fn sqs_fifo_stops_at_the_first_failure() {
+    let connect = FakeConnect::new().script([
+        Ok(()),
+        Err(failure(
+            ConnectErrorKind::Unavailable,
+            "InternalServiceException",
+        )),
+    ]);
+    let h = handler(Settings::default(), connect);
+    let response = invoke(&h, sqs_batch(5, true)).await.unwrap();
+    assert_eq!(failed_ids(&response), ["m-1", "m-2", "m-3", "m-4"]);
+    let names: Vec<_> = h
+        .bridge()
+        .connect
+        .requests()
+        .into_iter()
+        .map(|r| r.name.unwrap())
+        .collect();
+    assert_eq!(names, ["t0", "t1"], "later records are not attempted");
+}
+
+#[tokio::test]
+async fn sqs_fifo_sample_runs_in_order() {
+    let h = handler(
+        Settings::default(),
+        FakeConnect::with_latency(Duration::from_millis(1)),
+    );
+    let response = invoke(&h, event("sqs-fifo.json")).await.unwrap();
+    assert_eq!(failed_ids(&response), Vec::<String>::new());
+    let names: Vec<_> = h
+        .bridge()
+        .connect
+        .requests()
+        .into_iter()
+        .map(|r| r.name.unwrap())
+        .collect();
+    assert_eq!(names, ["Step 1", "Step 2", "Step 3"]);
+    assert_eq!(
+        h.bridge()
+            .connect
+            .max_in_flight
+            .load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn sqs_standard_concurrency_is_bounded_by_max_concurrency() {
+    for limit in [1, 3, 10] {
+        let settings = Settings {
+            max_concurrency: limit,
+            ..Settings::default()
+        };
+        let h = handler(
+            settings,
+            FakeConnect::with_latency(Duration::from_millis(50)),
+        );
+        let response = invoke(&h, sqs_batch(25, false)).await.unwrap();
+        assert!(failed_ids(&response).is_empty());
+        assert_eq!(h.bridge().connect.calls(), 25);
+        let peak = h
+            .bridge()
+            .connect
+            .max_in_flight
+            .load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(
+            peak, limit,
+            "in flight at once, with MAX_CONCURRENCY={limit}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn sqs_tokens_follow_the_message_id() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let mut batch = sqs_batch(2, true);
+    invoke(&h, batch.clone()).await.unwrap();
+    invoke(&h, batch.clone()).await.unwrap(); // redelivery
+    batch["Records"][0]["body"] = json!(json!({"InstanceId": INSTANCE, "Channel": "TASK", "InitiationMethod": "API", "ClientToken": "explicit"}).to_string());
+    invoke(&h, batch).await.unwrap();
+    let t = h.bridge().connect.tokens();
+    assert_eq!(
+        (&t[0], &t[1]),
+        (&t[2], &t[3]),
+        "redelivery reuses the tokens"
+    );
+    assert_ne!(t[0], t[1], "different messages, different tokens");
+    assert_eq!(t[4], "explicit", "an explicit ClientToken wins");
+}
+
+#[tokio::test]
+async fn malformed_sqs_events_are_function_errors() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let error = invoke(
+        &h,
+        json!({"Records": [{"eventSource": "aws:sqs", "body": 5}]}),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.error_type, "MalformedSqsEvent");
+    assert_eq!(h.bridge().connect.calls(), 0);
+}
+
+// ---------------------------------------------------------------- EventBridge
+
+#[tokio::test]
+async fn eventbridge_creates_the_detail() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let response = invoke(&h, event("eventbridge.json")).await.unwrap();
+    assert!(response["ContactId"].is_string() && response["ContactArn"].is_string());
+    assert_eq!(
+        h.bridge().connect.requests()[0].name.as_deref(),
+        Some("Call back about order 1042")
+    );
+}
+
+#[tokio::test]
+async fn eventbridge_failures_are_function_errors() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let mut bad = event("eventbridge.json");
+    bad["detail"]["Channel"] = json!("FAX");
+    let error = invoke(&h, bad).await.unwrap_err();
+    assert_eq!(error.error_type, "ValidationError");
+    assert!(error.error_message.contains("/Channel"));
+
+    let h = handler(
+        Settings::default(),
+        FakeConnect::new().script([Err(failure(
+            ConnectErrorKind::Conflict,
+            "IdempotencyException",
+        ))]),
+    );
+    let error = invoke(&h, event("eventbridge.json")).await.unwrap_err();
+    assert_eq!(error.error_type, "IdempotencyException");
+}
+
+#[tokio::test]
+async fn eventbridge_tokens_follow_the_event_id() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let mut e = event("eventbridge.json");
+    invoke(&h, e.clone()).await.unwrap();
+    invoke(&h, e.clone()).await.unwrap();
+    e["id"] = json!("another-id");
+    invoke(&h, e).await.unwrap();
+    let t = h.bridge().connect.tokens();
+    assert_eq!(t[0], t[1]);
+    assert_ne!(t[0], t[2]);
+}
+
+// ---------------------------------------------------------------- API Gateway and function URLs
+
+fn http_body(response: &Value) -> Value {
+    assert_eq!(
+        response["headers"]["content-type"], "application/json",
+        "{response}"
+    );
+    assert_eq!(response["isBase64Encoded"], false);
+    serde_json::from_str(response["body"].as_str().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn http_samples_answer_201_with_the_contact() {
+    for file in ["apigw-rest.json", "http-api.json", "function-url.json"] {
+        let h = handler(Settings::default(), FakeConnect::new());
+        let response = invoke(&h, event(file)).await.unwrap();
+        assert_eq!(response["statusCode"], 201, "{file}: {response}");
+        let body = http_body(&response);
+        assert!(
+            body["ContactId"].is_string() && body["ContactArn"].is_string(),
+            "{file}"
+        );
+        assert_eq!(h.bridge().connect.calls(), 1);
+    }
+}
+
+#[tokio::test]
+async fn http_other_methods_get_405_with_allow() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let mut rest = event("apigw-rest.json");
+    rest["httpMethod"] = json!("GET");
+    let mut v2 = event("http-api.json");
+    v2["requestContext"]["http"]["method"] = json!("PUT");
+    for e in [rest, v2] {
+        let response = invoke(&h, e).await.unwrap();
+        assert_eq!(response["statusCode"], 405);
+        assert_eq!(response["headers"]["allow"], "POST");
+        http_body(&response);
+    }
+    assert_eq!(h.bridge().connect.calls(), 0);
+}
+
+#[tokio::test]
+async fn http_bad_bodies_get_400_with_paths() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let cases = [
+        (json!("{not json"), false, "not JSON"),
+        (json!(""), false, "empty"),
+        (Value::Null, false, "empty"),
+        (json!("%%%"), true, "not valid base64"),
+    ];
+    for (body, base64, fragment) in cases {
+        let mut e = event("apigw-rest.json");
+        e["body"] = body;
+        e["isBase64Encoded"] = json!(base64);
+        let response = invoke(&h, e).await.unwrap();
+        assert_eq!(response["statusCode"], 400);
+        let body = http_body(&response);
+        assert!(
+            body["message"].as_str().unwrap().contains(fragment),
+            "{body}"
+        );
+    }
+    let mut e = event("apigw-rest.json");
+    e["body"] = json!(
+        json!({"Channel": "TASK", "InitiationMethod": "API", "Name": 3, "Atributes": {}})
+            .to_string()
+    );
+    let body = http_body(&invoke(&h, e).await.unwrap());
+    let paths: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 3, "{body}");
+    for p in ["/InstanceId", "/Name", "/Atributes"] {
+        assert!(paths.contains(&p), "{paths:?}");
+    }
+    assert!(body["errors"][0]["message"].is_string());
+    assert_eq!(h.bridge().connect.calls(), 0);
+}
+
+#[tokio::test]
+async fn http_disallowed_instance_gets_403() {
+    let settings = Settings {
+        allowed_instances: InstanceAllowList::Only(["other".into()].into()),
+        ..Settings::default()
+    };
+    let h = handler(settings, FakeConnect::new());
+    let response = invoke(&h, event("http-api.json")).await.unwrap();
+    assert_eq!(response["statusCode"], 403);
+    assert_eq!(http_body(&response)["error"], "InstanceNotAllowed");
+    assert_eq!(h.bridge().connect.calls(), 0);
+}
+
+#[tokio::test]
+async fn http_connect_errors_map_to_statuses() {
+    use ConnectErrorKind as K;
+    let cases = [
+        (K::Conflict, "IdempotencyException", 409, None),
+        (K::Conflict, "ConflictException", 409, None),
+        (K::Throttling, "ThrottlingException", 429, Some("1")),
+        (K::Unavailable, "InternalServiceException", 502, None),
+        (K::Unavailable, "Timeout", 503, Some("1")),
+        (K::Unavailable, "NetworkError", 503, Some("1")),
+        (K::AccessDenied, "AccessDeniedException", 500, None),
+        (K::InvalidRequest, "InvalidParameterException", 400, None),
+        (K::NotFound, "ResourceNotFoundException", 404, None),
+        (K::QuotaExceeded, "ServiceQuotaExceededException", 403, None),
+    ];
+    for (kind, code, status, retry_after) in cases {
+        let h = handler(
+            Settings::default(),
+            FakeConnect::new().script([Err(failure(kind, code))]),
+        );
+        let response = invoke(&h, event("function-url.json")).await.unwrap();
+        assert_eq!(response["statusCode"], status, "{code}");
+        assert_eq!(
+            response["headers"]["retry-after"].as_str(),
+            retry_after,
+            "{code}"
+        );
+        let body = http_body(&response);
+        assert_eq!(body["error"], code);
+        let message = body["message"].as_str().unwrap();
+        if kind == K::AccessDenied {
+            assert!(
+                !message.contains("AccessDeniedException message"),
+                "our own misconfiguration is not echoed"
+            );
+        } else {
+            assert!(message.contains(&format!("{code} message")), "{message}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn http_dry_run_returns_the_request_without_calling_connect() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let mut e = event("apigw-rest.json");
+    e["queryStringParameters"] = json!({"dryRun": "true"});
+    let response = invoke(&h, e).await.unwrap();
+    assert_eq!(response["statusCode"], 200);
+    let body = http_body(&response);
+    assert_eq!(body["request"]["Channel"], "TASK");
+    assert_eq!(body["request"]["InstanceId"], INSTANCE);
+    assert!(body["request"]["ClientToken"].is_string());
+    let mut v2 = event("http-api.json");
+    v2["queryStringParameters"] = json!({"dryRun": "true"});
+    v2["rawQueryString"] = json!("dryRun=true");
+    assert_eq!(invoke(&h, v2).await.unwrap()["statusCode"], 200);
+    assert_eq!(h.bridge().connect.calls(), 0);
+}
+
+#[tokio::test]
+async fn http_idempotency_key_gives_the_token() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let with_key = |key: Option<(&str, &str)>, request_id: &str| {
+        let mut e = event("apigw-rest.json");
+        e["headers"] = json!({"content-type": "application/json"});
+        e["multiValueHeaders"] = json!({});
+        if let Some((name, value)) = key {
+            e["headers"][name] = json!(value);
+        }
+        e["requestContext"]["requestId"] = json!(request_id);
+        e
+    };
+    invoke(&h, with_key(Some(("Idempotency-Key", "k1")), "r1"))
+        .await
+        .unwrap();
+    invoke(&h, with_key(Some(("idempotency-key", "k1")), "r2"))
+        .await
+        .unwrap();
+    invoke(&h, with_key(Some(("IDEMPOTENCY-KEY", "k2")), "r3"))
+        .await
+        .unwrap();
+    invoke(&h, with_key(None, "r4")).await.unwrap();
+    invoke(&h, with_key(None, "r5")).await.unwrap();
+    let t = h.bridge().connect.tokens();
+    assert_eq!(t[0], t[1], "the same key in any case gives the same token");
+    assert_ne!(t[0], t[2]);
+    assert_ne!(t[3], t[4], "without a key, each request is its own");
+    assert!(!t[3].is_empty());
+}
+
+// ---------------------------------------------------------------- Amazon Connect flows
+
+#[tokio::test]
+async fn flow_samples_create_contacts_from_parameters() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let response = invoke(&h, event("connect-flow-task.json")).await.unwrap();
+    let object = response.as_object().unwrap();
+    assert_eq!(object.len(), 2);
+    assert!(
+        object.values().all(Value::is_string),
+        "a flat map of strings: {response}"
+    );
+    let request = &h.bridge().connect.requests()[0];
+    assert_eq!(
+        request.instance_id, INSTANCE,
+        "the instance comes from InstanceARN"
+    );
+    assert_eq!(request.expiry_duration_in_minutes, Some(60));
+    assert_eq!(request.attributes["orderId"], "1042");
+    assert_eq!(request.attributes["callerIntent"], "refund");
+    assert_eq!(
+        request.references["Order"].value.as_deref(),
+        Some("https://example.com/orders/1042")
+    );
+
+    invoke(&h, event("connect-flow-external-audio.json"))
+        .await
+        .unwrap();
+    let request = &h.bridge().connect.requests()[1];
+    assert_eq!(request.channel.as_str(), "VOICE");
+    assert!(
+        request
+            .segment_attributes
+            .contains_key("connect:ContactExpiry")
+    );
+}
+
+#[tokio::test]
+async fn flow_json_mode_values_are_accepted() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let mut e = event("connect-flow-task.json");
+    let p = &mut e["Details"]["Parameters"];
+    p["Attributes"] = json!({"orderId": "7"});
+    p["References"] = json!({"Order": {"Type": "URL", "Value": "https://x"}});
+    p["ExpiryDurationInMinutes"] = json!(30);
+    invoke(&h, e).await.unwrap();
+    let request = &h.bridge().connect.requests()[0];
+    assert_eq!(request.attributes["orderId"], "7");
+    assert_eq!(request.expiry_duration_in_minutes, Some(30));
+}
+
+#[tokio::test]
+async fn flow_tolerates_null_or_missing_endpoints_and_queue() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let mut e = event("connect-flow-task.json");
+    let data = e["Details"]["ContactData"].as_object_mut().unwrap();
+    data.remove("CustomerEndpoint");
+    data.remove("Queue");
+    data.insert(
+        "SystemEndpoint".into(),
+        json!({"Address": "+15550100", "Type": "TELEPHONE_NUMBER"}),
+    );
+    invoke(&h, e).await.unwrap();
+}
+
+#[tokio::test]
+async fn flow_bad_parameters_are_validation_errors_listing_each() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let mut e = event("connect-flow-task.json");
+    let p = &mut e["Details"]["Parameters"];
+    p["Attributes"] = json!("{oops");
+    p["ExpiryDurationInMinutes"] = json!("sixty");
+    p["Channel"] = json!("CHAT");
+    let error = invoke(&h, e).await.unwrap_err();
+    assert_eq!(error.error_type, "ValidationError");
+    for path in ["/Attributes", "/ExpiryDurationInMinutes", "/Channel"] {
+        assert!(
+            error.error_message.contains(path),
+            "{}",
+            error.error_message
+        );
+    }
+    assert_eq!(h.bridge().connect.calls(), 0);
+}
+
+#[tokio::test]
+async fn flow_tokens_follow_the_contact_and_parameters() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    let base = event("connect-flow-task.json");
+    invoke(&h, base.clone()).await.unwrap();
+    invoke(&h, base.clone()).await.unwrap(); // Connect's retry
+    let mut other_contact = base.clone();
+    other_contact["Details"]["ContactData"]["ContactId"] = json!("another-contact");
+    invoke(&h, other_contact).await.unwrap();
+    let mut other_params = base;
+    other_params["Details"]["Parameters"]["Name"] = json!("A second task");
+    invoke(&h, other_params).await.unwrap();
+    let t = h.bridge().connect.tokens();
+    assert_eq!(t[0], t[1]);
+    assert_ne!(t[0], t[2]);
+    assert_ne!(
+        t[0], t[3],
+        "a second block in the same flow creates its own contact"
+    );
+}
+
+#[tokio::test]
+async fn flow_failures_are_function_errors() {
+    let h = handler(
+        Settings::default(),
+        FakeConnect::new().script([Err(failure(
+            ConnectErrorKind::Throttling,
+            "ThrottlingException",
+        ))]),
+    );
+    let error = invoke(&h, event("connect-flow-external-audio.json"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.error_type, "ThrottlingException");
+}
+
+// ---------------------------------------------------------------- recognition and allow-list
+
+#[tokio::test]
+async fn unknown_shapes_are_rejected_listing_what_is_accepted() {
+    let h = handler(Settings::default(), FakeConnect::new());
+    for e in [
+        json!({"Records": [{"eventSource": "aws:s3"}]}),
+        json!({"Records": []}),
+        json!({"detail-type": "x"}),
+        json!({"Details": {"Parameters": {}}}),
+    ] {
+        let error = invoke(&h, e).await.unwrap_err();
+        assert_eq!(error.error_type, "UnrecognisedEvent");
+        for shape in [
+            "SQS",
+            "EventBridge",
+            "REST API",
+            "function URL",
+            "ContactFlowEvent",
+            "direct invocation",
+        ] {
+            assert!(
+                error.error_message.contains(shape),
+                "{shape}: {}",
+                error.error_message
+            );
+        }
+    }
+    assert_eq!(h.bridge().connect.calls(), 0);
+}
+
+#[tokio::test]
+async fn the_allow_list_holds_for_every_source() {
+    let settings = Settings {
+        allowed_instances: InstanceAllowList::Only(["someone-else".into()].into()),
+        ..Settings::default()
+    };
+    let h = handler(settings, FakeConnect::new());
+    assert_eq!(
+        failed_ids(&invoke(&h, sqs_batch(2, false)).await.unwrap()).len(),
+        2
+    );
+    for file in [
+        "eventbridge.json",
+        "connect-flow-task.json",
+        "direct-task.json",
+    ] {
+        assert_eq!(
+            invoke(&h, event(file)).await.unwrap_err().error_type,
+            "InstanceNotAllowed",
+            "{file}"
+        );
+    }
+    for file in ["apigw-rest.json", "http-api.json", "function-url.json"] {
+        assert_eq!(
+            invoke(&h, event(file)).await.unwrap()["statusCode"],
+            403,
+            "{file}"
+        );
+    }
+    assert_eq!(h.bridge().connect.calls(), 0);
+}
