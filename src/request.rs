@@ -683,34 +683,16 @@ impl Checker {
     }
 
     fn attributes(&mut self, object: &Map<String, Value>) -> BTreeMap<String, String> {
-        let path = "/Attributes";
-        let mut attributes = BTreeMap::new();
-        let Some(map) = Self::member(object, "Attributes").and_then(|v| self.object_value(v, path))
-        else {
-            return attributes;
-        };
-        let mut bytes = 0;
-        for (key, value) in map {
-            let key_path = pointer(path, key);
+        self.sized_map(object, "Attributes", MAX_ATTRIBUTES_BYTES, |check, key, value, path| {
             if !is_attribute_key(key) {
-                self.add(
-                    key_path.clone(),
+                check.add(
+                    path,
                     "attribute keys may contain only letters, digits, '-' and '_', and must not be empty",
                 );
             }
-            bytes += key.len();
-            if let Some(text) = self.string_value(value, &key_path, 0, usize::MAX) {
-                bytes += text.len();
-                attributes.insert(key.clone(), text);
-            }
-        }
-        if bytes > MAX_ATTRIBUTES_BYTES {
-            self.add(
-                path,
-                format!("keys and values total {bytes} UTF-8 bytes; at most {MAX_ATTRIBUTES_BYTES} are allowed"),
-            );
-        }
-        attributes
+            let text = check.string_value(value, path, 0, usize::MAX)?;
+            Some((text.len(), text))
+        })
     }
 
     fn references(
@@ -718,35 +700,51 @@ impl Checker {
         object: &Map<String, Value>,
         channel: Option<Channel>,
     ) -> BTreeMap<String, Reference> {
-        let path = "/References";
-        let mut references = BTreeMap::new();
-        let Some(map) = Self::member(object, "References").and_then(|v| self.object_value(v, path))
-        else {
-            return references;
+        self.sized_map(
+            object,
+            "References",
+            MAX_REFERENCES_BYTES,
+            |check, key, value, path| {
+                if !(1..=4096).contains(&char_count(key)) {
+                    check.add(path, "reference names must be 1 to 4096 characters");
+                }
+                let reference = check.reference(value, path, channel)?;
+                Some((reference.value.as_ref().map_or(0, String::len), reference))
+            },
+        )
+    }
+
+    /// Reads the object member `name` entry by entry (`entry` checks one and answers its value's
+    /// UTF-8 size), then checks that keys plus values stay within `max_bytes`.
+    fn sized_map<T>(
+        &mut self,
+        object: &Map<String, Value>,
+        name: &str,
+        max_bytes: usize,
+        mut entry: impl FnMut(&mut Self, &str, &Value, &str) -> Option<(usize, T)>,
+    ) -> BTreeMap<String, T> {
+        let path = pointer("", name);
+        let mut out = BTreeMap::new();
+        let Some(map) = Self::member(object, name).and_then(|v| self.object_value(v, &path)) else {
+            return out;
         };
         let mut bytes = 0;
         for (key, value) in map {
-            let key_path = pointer(path, key);
-            let key_length = char_count(key);
-            if !(1..=4096).contains(&key_length) {
-                self.add(
-                    key_path.clone(),
-                    "reference names must be 1 to 4096 characters",
-                );
-            }
             bytes += key.len();
-            if let Some(reference) = self.reference(value, &key_path, channel) {
-                bytes += reference.value.as_ref().map_or(0, String::len);
-                references.insert(key.clone(), reference);
+            if let Some((size, parsed)) = entry(self, key, value, &pointer(&path, key)) {
+                bytes += size;
+                out.insert(key.clone(), parsed);
             }
         }
-        if bytes > MAX_REFERENCES_BYTES {
+        if bytes > max_bytes {
             self.add(
                 path,
-                format!("names and values total {bytes} UTF-8 bytes; at most {MAX_REFERENCES_BYTES} are allowed"),
+                format!(
+                    "keys and values total {bytes} UTF-8 bytes; at most {max_bytes} are allowed"
+                ),
             );
         }
-        references
+        out
     }
 
     fn reference(

@@ -43,9 +43,11 @@ async fn send_one(rule: Rule, retry: RetryConfig) -> Result<(), ConnectError> {
         .map(|_| ())
 }
 
-#[tokio::test]
-async fn every_member_reaches_the_sdk() {
-    let seen: Arc<Mutex<Option<CreateContactInput>>> = Arc::default();
+type Captured = Arc<Mutex<Option<CreateContactInput>>>;
+
+/// A rule that answers success and keeps the input the client sent.
+fn capturing_rule() -> (Rule, Captured) {
+    let seen: Captured = Arc::default();
     let capture = seen.clone();
     let rule = mock!(Client::create_contact)
         .match_requests(move |input| {
@@ -53,6 +55,12 @@ async fn every_member_reaches_the_sdk() {
             true
         })
         .then_output(created);
+    (rule, seen)
+}
+
+#[tokio::test]
+async fn every_member_reaches_the_sdk() {
+    let (rule, seen) = capturing_rule();
     let c = client(&[&rule], RetryConfig::disabled());
     let contact = c
         .create_contact(&request(json!({
@@ -108,14 +116,7 @@ async fn every_member_reaches_the_sdk() {
 
 #[tokio::test]
 async fn absent_members_stay_absent() {
-    let seen: Arc<Mutex<Option<CreateContactInput>>> = Arc::default();
-    let capture = seen.clone();
-    let rule = mock!(Client::create_contact)
-        .match_requests(move |input| {
-            *capture.lock().unwrap() = Some(input.clone());
-            true
-        })
-        .then_output(created);
+    let (rule, seen) = capturing_rule();
     client(&[&rule], RetryConfig::disabled())
         .create_contact(&request(json!({"InstanceId": "i", "Channel": "TASK", "InitiationMethod": "API", "ClientToken": "t"})))
         .await
