@@ -10,6 +10,7 @@ use tracing::{info, warn};
 use crate::config::Settings;
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::{ConnectError, ConnectErrorKind, ContactError};
+use crate::metrics::Metrics;
 use crate::request::{ContactRequest, parse_request};
 
 /// Time kept back from the invocation's deadline to report an outcome before Lambda stops us.
@@ -48,9 +49,11 @@ impl Deadline {
     }
 }
 
-/// What an event supplies when the request leaves a member out.
+/// Which source an event came from, and what it supplies when the request leaves a member out.
 #[derive(Debug, Clone, Default)]
 pub struct SourceDefaults {
+    /// The source's name in logs and metrics (`sqs`, `http`, ...).
+    pub source: &'static str,
     /// The instance of the event itself (a Connect flow's), before `CONNECT_INSTANCE_ID`.
     pub instance_id: Option<String>,
     /// Derived from the event's identity, so a redelivery reuses it (see [`derive_client_token`]).
@@ -76,15 +79,26 @@ pub fn digest_hex(parts: &[&str]) -> String {
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The settings and the Connect client: everything a request needs besides its event.
+/// The settings, the Connect client and the metrics: everything a request needs besides its event.
 pub struct Bridge<C> {
     pub settings: Settings,
     pub connect: C,
+    metrics: Metrics,
 }
 
 impl<C: CreateContact> Bridge<C> {
+    /// A bridge that emits no metrics (see [`Bridge::with_metrics`]).
     pub fn new(settings: Settings, connect: C) -> Self {
-        Bridge { settings, connect }
+        Bridge {
+            settings,
+            connect,
+            metrics: Metrics::disabled(),
+        }
+    }
+
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// Validates `value` as a canonical request, fills the defaults and checks the instance.
@@ -108,17 +122,23 @@ impl<C: CreateContact> Bridge<C> {
     /// Sends a prepared request, giving up in time to answer before the deadline.
     pub async fn create(
         &self,
+        source: &str,
         request: &ContactRequest,
         deadline: Deadline,
     ) -> Result<CreatedContact, ContactError> {
+        let started = Instant::now();
         let call = self.connect.create_contact(request);
-        let outcome = match deadline.call_budget() {
-            None => call.await,
-            Some(budget) if budget.is_zero() => Err(deadline_error()),
-            Some(budget) => tokio::time::timeout(budget, call)
-                .await
-                .unwrap_or_else(|_| Err(deadline_error())),
+        let (outcome, latency) = match deadline.call_budget() {
+            None => (call.await, Some(started.elapsed())),
+            Some(budget) if budget.is_zero() => (Err(deadline_error()), None),
+            Some(budget) => {
+                let outcome = tokio::time::timeout(budget, call)
+                    .await
+                    .unwrap_or_else(|_| Err(deadline_error()));
+                (outcome, Some(started.elapsed()))
+            }
         };
+        let outcome = outcome.map_err(ContactError::from);
         match &outcome {
             Ok(contact) => info!(
                 instance_id = %request.instance_id,
@@ -127,12 +147,14 @@ impl<C: CreateContact> Bridge<C> {
             ),
             Err(error) => warn!(
                 instance_id = %request.instance_id,
-                error = %error.code,
+                error = error.kind(),
                 retryable = error.is_retryable(),
                 "CreateContact failed"
             ),
         }
-        Ok(outcome?)
+        self.metrics
+            .record(source, &outcome.as_ref().map(|_| ()), latency);
+        outcome
     }
 
     /// [`Bridge::prepare`] then [`Bridge::create`].
@@ -142,13 +164,21 @@ impl<C: CreateContact> Bridge<C> {
         defaults: SourceDefaults,
         deadline: Deadline,
     ) -> Result<CreatedContact, ContactError> {
-        let request = self.prepare(value, defaults).inspect_err(|error| {
-            warn!(
-                error = error.kind(),
-                "request rejected before calling Connect"
-            );
-        })?;
-        self.create(&request, deadline).await
+        let source = defaults.source;
+        match self.prepare(value, defaults) {
+            Ok(request) => self.create(source, &request, deadline).await,
+            Err(error) => Err(self.reject(source, error)),
+        }
+    }
+
+    /// Logs and counts a request turned away before Connect; returns the error.
+    pub fn reject(&self, source: &str, error: ContactError) -> ContactError {
+        warn!(
+            error = error.kind(),
+            "request rejected before calling Connect"
+        );
+        self.metrics.record(source, &Err(&error), None);
+        error
     }
 }
 

@@ -15,17 +15,21 @@ use crate::handler::Handler;
 
 pub const USAGE: &str = "\
 usage: contact-bridge invoke [--live] FILE
+       contact-bridge schema
 
 Runs the function's handler on the event in FILE (- for standard input) and prints its response.
 By default Amazon Connect is not called: each CreateContact request is validated and printed on
 stderr, and the contact IDs are made up. --live sends the requests to Amazon Connect with the
 standard AWS credential chain (AWS_PROFILE, AWS_REGION, ...).
 
+schema prints the JSON Schema of the CreateContact request.
+
 In AWS Lambda (AWS_LAMBDA_RUNTIME_API set) the binary serves the Lambda Runtime API instead.";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Invoke { file: String, live: bool },
+    Schema,
     Help,
 }
 
@@ -35,6 +39,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
     let mut file = None;
     match args.first().map(String::as_str) {
         None | Some("-h" | "--help" | "help") => return Ok(Command::Help),
+        Some("schema") if args.len() == 1 => return Ok(Command::Schema),
         Some("invoke") => {}
         Some(other) => return Err(format!("unknown command {other:?}")),
     }
@@ -57,6 +62,10 @@ pub async fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
         Ok(Command::Invoke { file, live }) => (file, live),
         Ok(Command::Help) => {
             println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::Schema) => {
+            println!("{}", schema_text());
             return ExitCode::SUCCESS;
         }
         Err(problem) => {
@@ -98,6 +107,12 @@ pub async fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// The JSON Schema as checked in at `schema/contact-request.schema.json`.
+pub fn schema_text() -> String {
+    let schema = crate::request::json_schema();
+    serde_json::to_string_pretty(&schema).unwrap_or_else(|_| schema.to_string())
 }
 
 fn read_event(file: &str) -> Result<(Value, String), String> {

@@ -5,6 +5,7 @@ use contact_bridge::cli;
 use contact_bridge::config::Settings;
 use contact_bridge::connect::ConnectClient;
 use contact_bridge::handler::Handler;
+use contact_bridge::metrics::Metrics;
 use lambda_runtime::service_fn;
 
 #[tokio::main]
@@ -26,7 +27,9 @@ async fn run_in_lambda() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let handler = Handler::new(Bridge::new(settings, ConnectClient::from_env().await));
+    let bridge =
+        Bridge::new(settings, ConnectClient::from_env().await).with_metrics(Metrics::to_stdout());
+    let handler = Handler::new(bridge);
     match lambda_runtime::run(service_fn(|event| handler.handle(event))).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

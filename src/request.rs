@@ -44,6 +44,16 @@ macro_rules! wire_enum {
             }
         }
 
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "enum": [$($wire),+] })
+            }
+        }
+
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
@@ -169,65 +179,152 @@ pub const MAX_REFERENCES_BYTES: usize = 4_096;
 
 /// A validated CreateContact request: every member satisfies the model and the documented rules.
 ///
-/// It serialises to the JSON that `aws connect create-contact --cli-input-json` accepts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// It serialises to the JSON that `aws connect create-contact --cli-input-json` accepts. Its JSON
+/// Schema (`contact-bridge schema`, checked in as `schema/contact-request.schema.json`) carries
+/// the same rules, but for the byte totals, which JSON Schema cannot express.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[schemars(
+    title = "Amazon Connect CreateContact request (contact-bridge)",
+    description = "The input of Amazon Connect's CreateContact (API 2017-08-08), as contact-bridge \
+                   accepts it. Byte totals (Attributes 32,768, References 4,096) are checked by the \
+                   function, not by this schema.",
+    deny_unknown_fields,
+    transform = cross_member_rules
+)]
 pub struct ContactRequest {
+    /// The Amazon Connect instance; may be left out when the function has a default instance.
+    #[schemars(length(min = 1, max = 100))]
     pub instance_id: String,
+    /// Idempotency token; derived from the event when left out.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 500))]
     pub client_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 256))]
     pub related_contact_id: Option<String>,
+    /// Contact attributes: keys of letters, digits, '-' and '_'; keys plus values at most 32,768 UTF-8 bytes.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": "^[A-Za-z0-9_-]+$" }))]
     pub attributes: BTreeMap<String, String>,
+    /// References shown to the agent; names plus values at most 4,096 UTF-8 bytes.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "minLength": 1, "maxLength": 4096 }))]
     pub references: BTreeMap<String, Reference>,
     pub channel: Channel,
     pub initiation_method: InitiationMethod,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
     pub expiry_duration_in_minutes: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_info: Option<UserInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initiate_as: Option<InitiateAs>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 1024))]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 4096))]
     pub description: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("propertyNames" = { "pattern": SEGMENT_KEY_PATTERN, "maxLength": 128 }))]
     pub segment_attributes: BTreeMap<String, SegmentAttributeValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 256))]
     pub previous_contact_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Segment attribute keys, as a JSON Schema pattern.
+const SEGMENT_KEY_PATTERN: &str = "^(connect:)?[A-Za-z0-9_-]+$";
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[schemars(deny_unknown_fields)]
 pub struct Reference {
     pub r#type: ReferenceType,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 4096))]
     pub value: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ReferenceStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 20, max = 256), regex(pattern = r"^[-:/A-Za-z0-9]+$"))]
     pub arn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 100))]
     pub status_reason: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[schemars(deny_unknown_fields)]
 pub struct UserInfo {
+    #[schemars(length(min = 1, max = 256))]
     pub user_id: String,
 }
 
 /// A segment attribute value: exactly one of the model's members.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub enum SegmentAttributeValue {
-    ValueString(String),
+    ValueString(#[schemars(length(max = 1024))] String),
     ValueInteger(i32),
-    ValueMap(BTreeMap<String, SegmentAttributeValue>),
+    ValueMap(
+        #[schemars(extend("propertyNames" = { "pattern": SEGMENT_KEY_PATTERN, "maxLength": 128 }))]
+        BTreeMap<String, SegmentAttributeValue>,
+    ),
     ValueList(Vec<SegmentAttributeValue>),
-    ValueArn(String),
+    ValueArn(#[schemars(length(max = 1024))] String),
+}
+
+/// The JSON Schema of the canonical request.
+pub fn json_schema() -> Value {
+    serde_json::to_value(schemars::schema_for!(ContactRequest)).unwrap_or(Value::Null)
+}
+
+/// The rules between members, for the JSON Schema.
+fn cross_member_rules(schema: &mut schemars::Schema) {
+    // Only these two are always required: InstanceId may come from CONNECT_INSTANCE_ID, and
+    // the maps may be left out.
+    schema.insert(
+        "required".to_owned(),
+        serde_json::json!(["Channel", "InitiationMethod"]),
+    );
+    let when = |condition: Value, then: Value| serde_json::json!({ "if": condition, "then": then });
+    let names = |items: &[&str]| Value::from(items.to_vec());
+    let mut rules: Vec<Value> = Channel::ALL
+        .iter()
+        .map(|channel| {
+            let methods: Vec<&str> = channel.initiation_methods().iter().map(|m| m.as_str()).collect();
+            when(
+                serde_json::json!({ "properties": { "Channel": { "const": channel.as_str() } }, "required": ["Channel"] }),
+                serde_json::json!({ "properties": { "InitiationMethod": { "enum": methods } } }),
+            )
+        })
+        .collect();
+    let task_types: Vec<&str> = ReferenceType::TASK.iter().map(|t| t.as_str()).collect();
+    rules.extend([
+        when(
+            serde_json::json!({ "required": ["InitiateAs"], "properties": { "InitiateAs": { "const": "COMPLETED" } } }),
+            serde_json::json!({ "properties": { "Channel": { "const": "TASK" } } }),
+        ),
+        when(
+            serde_json::json!({ "required": ["PreviousContactId"] }),
+            serde_json::json!({ "properties": { "Channel": { "const": "VOICE" }, "InitiationMethod": { "const": "TRANSFER" } } }),
+        ),
+        when(
+            serde_json::json!({
+                "properties": { "Channel": { "const": "EMAIL" }, "InitiationMethod": { "enum": names(&["OUTBOUND", "AGENT_REPLY"]) } },
+                "required": ["Channel", "InitiationMethod"],
+            }),
+            serde_json::json!({ "required": ["UserInfo"] }),
+        ),
+        when(
+            serde_json::json!({ "properties": { "Channel": { "const": "TASK" } }, "required": ["Channel"] }),
+            serde_json::json!({ "properties": { "References": { "additionalProperties": { "properties": { "Type": { "enum": task_types } } } } } }),
+        ),
+    ]);
+    schema.insert("allOf".to_owned(), Value::Array(rules));
 }
 
 /// One broken rule, at a JSON Pointer path into the request (`/Attributes/orderId`).

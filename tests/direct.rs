@@ -183,7 +183,7 @@ async fn a_slow_connect_call_is_abandoned_before_the_deadline() {
         .prepare(&event("direct-task.json"), SourceDefaults::default())
         .unwrap();
     let error = bridge
-        .create(&request, Deadline::after(Duration::from_secs(3)))
+        .create("direct", &request, Deadline::after(Duration::from_secs(3)))
         .await
         .unwrap_err();
     assert_eq!(error.kind(), "Timeout");
@@ -197,7 +197,11 @@ async fn no_time_left_means_no_call() {
         .prepare(&event("direct-task.json"), SourceDefaults::default())
         .unwrap();
     let error = bridge
-        .create(&request, Deadline::after(Duration::from_millis(100)))
+        .create(
+            "direct",
+            &request,
+            Deadline::after(Duration::from_millis(100)),
+        )
         .await
         .unwrap_err();
     assert_eq!(error.kind(), "Timeout");

@@ -43,6 +43,7 @@ pub async fn handle<C: CreateContact>(
         let parameters = details["Parameters"].as_object().unwrap_or(&empty);
         let (request, conversion_errors) = request_from_parameters(parameters);
         let defaults = SourceDefaults {
+            source: SOURCE,
             instance_id: details["ContactData"]["InstanceARN"]
                 .as_str()
                 .map(|arn| instance_id_of(arn).to_owned()),

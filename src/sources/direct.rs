@@ -19,6 +19,7 @@ pub async fn handle<C: CreateContact>(
     deadline: Deadline,
 ) -> Result<CreatedContact, ContactError> {
     let defaults = SourceDefaults {
+        source: SOURCE,
         instance_id: None,
         client_token: Some(derive_client_token(SOURCE, &[request_id])),
     };

@@ -26,6 +26,7 @@ pub async fn handle<C: CreateContact>(
 ) -> Result<CreatedContact, ContactError> {
     let id = event["id"].as_str().unwrap_or_default();
     let defaults = SourceDefaults {
+        source: SOURCE,
         instance_id: None,
         // Without an id there is nothing stable to derive from; the SDK then makes a token per call.
         client_token: (!id.is_empty()).then(|| derive_client_token(SOURCE, &[id])),

@@ -162,6 +162,7 @@ async fn respond<C: CreateContact>(
         Err(error) => return error_response(&error),
     };
     let defaults = SourceDefaults {
+        source: SOURCE,
         instance_id: None,
         client_token: default_token(&call),
     };

@@ -82,8 +82,9 @@ async fn process<C: CreateContact>(
     let id = record.message_id.as_deref().unwrap_or_default();
     let span = tracing::info_span!("record", source = SOURCE, source_id = id);
     async {
-        let body = parse_body(record.body.as_deref())?;
+        let body = parse_body(record.body.as_deref()).map_err(|e| bridge.reject(SOURCE, e))?;
         let defaults = SourceDefaults {
+            source: SOURCE,
             instance_id: None,
             client_token: Some(derive_client_token(SOURCE, &[id])),
         };

@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
+use std::io::Write;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -107,4 +109,24 @@ pub fn lambda_event(payload: Value, request_id: &str) -> lambda_runtime::LambdaE
     let mut context = lambda_runtime::Context::default();
     context.request_id = request_id.to_owned();
     lambda_runtime::LambdaEvent::new(payload, context)
+}
+
+/// A writer whose output the test reads back.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
 }

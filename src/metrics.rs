@@ -1,0 +1,106 @@
+//! CloudWatch metrics in Embedded Metric Format (EMF): one JSON line on stdout per request
+//! outcome, which CloudWatch Logs turns into metrics. No agent, no API call, no extra latency.
+//!
+//! Metrics (namespace `ContactBridge`, dimension `Source`): `ContactsCreated`,
+//! `ValidationFailures`, `ConnectErrors` (also by `ErrorName`), `Throttles`, and
+//! `CreateContactLatency` in milliseconds.
+
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+
+use crate::error::{ConnectErrorKind, ContactError};
+
+pub const NAMESPACE: &str = "ContactBridge";
+
+/// Where EMF lines go; `disabled()` for local runs.
+pub struct Metrics {
+    sink: Option<Mutex<Box<dyn Write + Send>>>,
+}
+
+impl Metrics {
+    pub fn disabled() -> Self {
+        Metrics { sink: None }
+    }
+
+    pub fn to_writer(sink: Box<dyn Write + Send>) -> Self {
+        Metrics {
+            sink: Some(Mutex::new(sink)),
+        }
+    }
+
+    /// Lambda reads EMF from the function's standard output.
+    pub fn to_stdout() -> Self {
+        Self::to_writer(Box::new(std::io::stdout()))
+    }
+
+    /// Records one request's outcome; `latency` is the CreateContact call's, when one was made.
+    pub fn record(
+        &self,
+        source: &str,
+        outcome: &Result<(), &ContactError>,
+        latency: Option<Duration>,
+    ) {
+        let Some(sink) = &self.sink else { return };
+        let line = emf_line(source, outcome, latency, SystemTime::now());
+        if let Ok(mut sink) = sink.lock() {
+            // Metrics are best effort: a failed write must not fail the request.
+            let _ = writeln!(sink, "{line}");
+        }
+    }
+}
+
+/// The EMF document for one outcome.
+pub fn emf_line(
+    source: &str,
+    outcome: &Result<(), &ContactError>,
+    latency: Option<Duration>,
+    now: SystemTime,
+) -> Value {
+    let timestamp = now
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64;
+    // (name, unit, value) of the metrics by Source alone, and of those also by ErrorName.
+    let mut by_source: Vec<(&str, &str, Value)> = Vec::new();
+    let mut by_error: Vec<(&str, &str, Value)> = Vec::new();
+    let mut document = json!({ "Source": source });
+    match outcome {
+        Ok(()) => by_source.push(("ContactsCreated", "Count", json!(1))),
+        Err(ContactError::Invalid(_) | ContactError::InstanceNotAllowed { .. }) => {
+            by_source.push(("ValidationFailures", "Count", json!(1)))
+        }
+        Err(ContactError::Connect(error)) => {
+            document["ErrorName"] = json!(error.code);
+            by_error.push(("ConnectErrors", "Count", json!(1)));
+            if error.kind == ConnectErrorKind::Throttling {
+                by_source.push(("Throttles", "Count", json!(1)));
+            }
+        }
+    }
+    if let Some(latency) = latency {
+        let millis = latency.as_secs_f64() * 1000.0;
+        by_source.push(("CreateContactLatency", "Milliseconds", json!(millis)));
+    }
+    let mut directives = Vec::new();
+    for (metrics, dimensions) in [
+        (by_source, json!([["Source"]])),
+        (by_error, json!([["Source"], ["Source", "ErrorName"]])),
+    ] {
+        if metrics.is_empty() {
+            continue;
+        }
+        let mut definitions = Vec::new();
+        for (name, unit, value) in metrics {
+            document[name] = value;
+            definitions.push(json!({"Name": name, "Unit": unit}));
+        }
+        directives.push(
+            json!({"Namespace": NAMESPACE, "Dimensions": dimensions, "Metrics": definitions}),
+        );
+    }
+    document["_aws"] = json!({ "Timestamp": timestamp, "CloudWatchMetrics": directives });
+    document
+}

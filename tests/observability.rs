@@ -1,0 +1,99 @@
+//! Metrics: every outcome emits a line that parses as CloudWatch Embedded Metric Format.
+
+mod common;
+
+use common::{Captured, FakeConnect, event, lambda_event};
+use contact_bridge::bridge::Bridge;
+use contact_bridge::config::Settings;
+use contact_bridge::error::{ConnectError, ConnectErrorKind};
+use contact_bridge::handler::Handler;
+use contact_bridge::metrics::{Metrics, NAMESPACE};
+use serde_json::Value;
+
+fn throttle() -> Result<(), ConnectError> {
+    Err(ConnectError::new(
+        ConnectErrorKind::Throttling,
+        "ThrottlingException",
+        "Rate exceeded",
+    ))
+}
+
+/// Checks one line against the EMF specification's structure; answers its metric values by name.
+fn assert_emf(line: &str) -> (String, Vec<(String, f64)>) {
+    let doc: Value =
+        serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+    let aws = &doc["_aws"];
+    assert!(
+        aws["Timestamp"]
+            .as_u64()
+            .is_some_and(|t| t > 1_600_000_000_000),
+        "{line}"
+    );
+    let directives = aws["CloudWatchMetrics"]
+        .as_array()
+        .expect("CloudWatchMetrics");
+    assert!(!directives.is_empty());
+    let mut metrics = Vec::new();
+    for directive in directives {
+        assert_eq!(directive["Namespace"], NAMESPACE);
+        for set in directive["Dimensions"].as_array().unwrap() {
+            for dimension in set.as_array().unwrap() {
+                let key = dimension.as_str().unwrap();
+                assert!(
+                    doc[key].is_string(),
+                    "dimension {key} has no string value: {line}"
+                );
+            }
+        }
+        for metric in directive["Metrics"].as_array().unwrap() {
+            let name = metric["Name"].as_str().unwrap();
+            assert!(["Count", "Milliseconds"].contains(&metric["Unit"].as_str().unwrap()));
+            let value = doc[name]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{name} has no number: {line}"));
+            metrics.push((name.to_owned(), value));
+        }
+    }
+    (doc["Source"].as_str().unwrap().to_owned(), metrics)
+}
+
+#[tokio::test]
+async fn every_outcome_emits_an_emf_line() {
+    let out = Captured::default();
+    let connect = FakeConnect::new().script([Ok(()), Ok(()), throttle()]);
+    let bridge = Bridge::new(
+        Settings {
+            max_concurrency: 1,
+            ..Settings::default()
+        },
+        connect,
+    )
+    .with_metrics(Metrics::to_writer(Box::new(out.clone())));
+    let h = Handler::new(bridge);
+    h.handle(lambda_event(event("sqs-standard.json"), "r"))
+        .await
+        .unwrap(); // 2 created, 1 invalid
+    h.handle(lambda_event(event("eventbridge.json"), "r"))
+        .await
+        .unwrap_err(); // throttled
+
+    let text = out.text();
+    let lines: Vec<_> = text.lines().map(assert_emf).collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    let count = |metric: &str| {
+        lines
+            .iter()
+            .flat_map(|(_, m)| m)
+            .filter(|(n, _)| n == metric)
+            .count()
+    };
+    assert_eq!(count("ContactsCreated"), 2);
+    assert_eq!(count("ValidationFailures"), 1);
+    assert_eq!(count("ConnectErrors"), 1);
+    assert_eq!(count("Throttles"), 1);
+    assert_eq!(count("CreateContactLatency"), 3, "one per call made");
+    assert_eq!(lines.iter().filter(|(s, _)| s == "sqs").count(), 3);
+    let throttled: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(throttled["Source"], "eventbridge");
+    assert_eq!(throttled["ErrorName"], "ThrottlingException");
+}

@@ -1,0 +1,96 @@
+//! No log line carries personal data. Alone in its test binary: tracing caches per call site
+//! whether anyone listens, and a test running in parallel without a subscriber would turn the
+//! call sites off for this one.
+
+mod common;
+
+use common::{Captured, FakeConnect, INSTANCE, event, lambda_event};
+use contact_bridge::bridge::Bridge;
+use contact_bridge::config::Settings;
+use contact_bridge::error::{ConnectError, ConnectErrorKind};
+use contact_bridge::handler::Handler;
+use lambda_runtime::tracing::subscriber;
+use serde_json::{Value, json};
+
+fn throttle() -> Result<(), ConnectError> {
+    Err(ConnectError::new(
+        ConnectErrorKind::Throttling,
+        "ThrottlingException",
+        "Rate exceeded",
+    ))
+}
+
+#[tokio::test]
+async fn logs_carry_ids_and_no_personal_data() {
+    // Values a contact centre must not find in its logs.
+    let name = "Jane Q. Customer";
+    let description = "Lives at 12 Hidden Lane";
+    let email = "jane.customer@example.com";
+    let user_id = "agent-user-5f2c9d";
+    let attribute = "card-ending-4242";
+    let reference = "https://crm.example.com/customers/jane";
+    let secrets = [name, description, email, user_id, attribute, reference];
+
+    let request = json!({
+        "InstanceId": INSTANCE, "Channel": "EMAIL", "InitiationMethod": "OUTBOUND",
+        "Name": name, "Description": description, "UserInfo": {"UserId": user_id},
+        "Attributes": {"card": attribute, "email": email},
+        "References": {"crm": {"Type": "URL", "Value": reference}},
+    });
+    let mut invalid = request.clone();
+    invalid["Channel"] = json!("FAX");
+    invalid["Attributes"]["bad key"] = json!(email);
+
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = subscriber::fmt()
+        .json()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let connect = FakeConnect::new().script([Ok(()), throttle(), Ok(()), throttle()]);
+    let h = Handler::new(Bridge::new(Settings::default(), connect));
+    let sqs = json!({"Records": [
+        {"messageId": "m-1", "body": request.to_string(), "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:1:q"},
+        {"messageId": "m-2", "body": invalid.to_string(), "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:1:q"},
+    ]});
+    let mut http = event("http-api.json");
+    http["body"] = json!(request.to_string());
+    http["isBase64Encoded"] = json!(false);
+    let mut flow = event("connect-flow-task.json");
+    flow["Details"]["Parameters"] = json!({
+        "Channel": "TASK", "InitiationMethod": "API", "Name": name, "Description": description,
+        "Attributes.email": email, "References": json!({"crm": {"Type": "URL", "Value": reference}}).to_string(),
+    });
+    let mut eventbridge = event("eventbridge.json");
+    eventbridge["detail"] = request.clone();
+    for payload in [
+        request.clone(),
+        invalid.clone(),
+        sqs,
+        http,
+        flow,
+        eventbridge,
+    ] {
+        let _ = h.handle(lambda_event(payload, "req-1")).await;
+    }
+
+    let text = logs.text();
+    assert!(
+        text.contains("contact created"),
+        "the run logged its contacts: {text}"
+    );
+    assert!(
+        text.contains("m-1") && text.contains(INSTANCE),
+        "ids are logged: {text}"
+    );
+    for line in text.lines() {
+        serde_json::from_str::<Value>(line)
+            .unwrap_or_else(|e| panic!("log line not JSON ({e}): {line}"));
+        for secret in secrets {
+            assert!(!line.contains(secret), "{secret:?} leaked into: {line}");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! The checked-in JSON Schema matches the Rust types, and every sample request validates against it.
+//! `UPDATE_SCHEMA=1 cargo test --test schema` rewrites the file.
+
+mod common;
+
+use common::event;
+use serde_json::{Value, json};
+
+const PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/schema/contact-request.schema.json"
+);
+
+fn validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(&contact_bridge::cli::schema_text()).unwrap();
+    jsonschema::validator_for(&schema).expect("a valid JSON Schema")
+}
+
+#[test]
+fn checked_in_schema_is_up_to_date() {
+    let generated = contact_bridge::cli::schema_text() + "\n";
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(PATH, &generated).unwrap();
+    }
+    let checked_in = std::fs::read_to_string(PATH).unwrap_or_default();
+    assert!(
+        checked_in == generated,
+        "schema/contact-request.schema.json is out of date: run `UPDATE_SCHEMA=1 cargo test --test schema`"
+    );
+}
+
+/// Every canonical request inside the sample events.
+fn sample_requests() -> Vec<(String, Value)> {
+    let mut requests = Vec::new();
+    for name in [
+        "direct-task.json",
+        "direct-email.json",
+        "direct-external-audio.json",
+    ] {
+        requests.push((name.to_owned(), event(name)));
+    }
+    requests.push((
+        "eventbridge.json".to_owned(),
+        event("eventbridge.json")["detail"].clone(),
+    ));
+    for name in ["sqs-standard.json", "sqs-fifo.json"] {
+        for record in event(name)["Records"].as_array().unwrap() {
+            if let Ok(body) = serde_json::from_str::<Value>(record["body"].as_str().unwrap()) {
+                requests.push((format!("{name} {}", record["messageId"]), body));
+            }
+        }
+    }
+    for name in ["apigw-rest.json", "function-url.json"] {
+        let body = event(name)["body"].as_str().unwrap().to_owned();
+        requests.push((name.to_owned(), serde_json::from_str(&body).unwrap()));
+    }
+    requests
+}
+
+#[test]
+fn sample_requests_validate() {
+    let validator = validator();
+    let requests = sample_requests();
+    assert!(requests.len() >= 10);
+    for (name, request) in requests {
+        let errors: Vec<String> = validator
+            .iter_errors(&request)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+}
+
+#[test]
+fn the_schema_rejects_what_the_function_rejects() {
+    let validator = validator();
+    let base = json!({"Channel": "TASK", "InitiationMethod": "API"});
+    assert!(validator.is_valid(&base), "InstanceId may be left out");
+    let with = |patch: Value| {
+        let mut v = base.clone();
+        for (k, x) in patch.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        v
+    };
+    for bad in [
+        with(json!({"Atributes": {}})),
+        with(json!({"Channel": "CHAT"})),
+        with(json!({"InitiationMethod": "TRANSFER"})),
+        with(json!({"InitiateAs": "COMPLETED", "Channel": "EMAIL", "InitiationMethod": "FLOW"})),
+        with(json!({"PreviousContactId": "p"})),
+        with(json!({"Channel": "EMAIL", "InitiationMethod": "OUTBOUND"})),
+        with(json!({"Attributes": {"bad key": "v"}})),
+        with(json!({"Attributes": {"k": 1}})),
+        with(json!({"References": {"r": {"Type": "EMAIL_MESSAGE"}}})),
+        with(json!({"References": {"r": {"Value": "v"}}})),
+        with(json!({"ExpiryDurationInMinutes": 0})),
+        with(json!({"ExpiryDurationInMinutes": "5"})),
+        with(json!({"SegmentAttributes": {"k": {"ValueString": "a", "ValueInteger": 1}}})),
+        with(json!({"SegmentAttributes": {"other:k": {"ValueString": "a"}}})),
+        with(json!({"Name": "x".repeat(1025)})),
+    ] {
+        assert!(!validator.is_valid(&bad), "the schema accepted {bad}");
+        assert!(
+            contact_bridge::request::parse_request(&bad, Some("i")).is_err(),
+            "the function accepted {bad}"
+        );
+    }
+}
