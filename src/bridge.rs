@@ -3,6 +3,9 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use std::num::NonZeroU32;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tracing::{info, warn};
@@ -84,15 +87,21 @@ pub struct Bridge<C> {
     pub settings: Settings,
     pub connect: C,
     metrics: Metrics,
+    /// `MAX_CALLS_PER_SECOND`, evenly spaced (no burst), shared by all calls of this environment.
+    limiter: Option<DefaultDirectRateLimiter>,
 }
 
 impl<C: CreateContact> Bridge<C> {
     /// A bridge that emits no metrics (see [`Bridge::with_metrics`]).
     pub fn new(settings: Settings, connect: C) -> Self {
+        let limiter = settings
+            .max_calls_per_second
+            .map(|rate| RateLimiter::direct(Quota::per_second(rate).allow_burst(NonZeroU32::MIN)));
         Bridge {
             settings,
             connect,
             metrics: Metrics::disabled(),
+            limiter,
         }
     }
 
@@ -126,6 +135,9 @@ impl<C: CreateContact> Bridge<C> {
         request: &ContactRequest,
         deadline: Deadline,
     ) -> Result<CreatedContact, ContactError> {
+        if let Err(error) = self.wait_for_rate_limit(deadline).await {
+            return Err(self.fail(source, request, error.into(), None));
+        }
         let started = Instant::now();
         let call = self.connect.create_contact(request);
         let (outcome, latency) = match deadline.call_budget() {
@@ -138,23 +150,62 @@ impl<C: CreateContact> Bridge<C> {
                 (outcome, Some(started.elapsed()))
             }
         };
-        let outcome = outcome.map_err(ContactError::from);
-        match &outcome {
-            Ok(contact) => info!(
-                instance_id = %request.instance_id,
-                contact_id = %contact.contact_id,
-                "contact created"
-            ),
-            Err(error) => warn!(
-                instance_id = %request.instance_id,
-                error = error.kind(),
-                retryable = error.is_retryable(),
-                "CreateContact failed"
-            ),
+        match outcome {
+            Ok(contact) => {
+                info!(
+                    instance_id = %request.instance_id,
+                    contact_id = %contact.contact_id,
+                    "contact created"
+                );
+                self.metrics.record(source, &Ok(()), latency);
+                Ok(contact)
+            }
+            Err(error) => Err(self.fail(source, request, error.into(), latency)),
         }
-        self.metrics
-            .record(source, &outcome.as_ref().map(|_| ()), latency);
-        outcome
+    }
+
+    /// Logs and counts a failed CreateContact; returns the error.
+    fn fail(
+        &self,
+        source: &str,
+        request: &ContactRequest,
+        error: ContactError,
+        latency: Option<Duration>,
+    ) -> ContactError {
+        warn!(
+            instance_id = %request.instance_id,
+            error = error.kind(),
+            retryable = error.is_retryable(),
+            "CreateContact failed"
+        );
+        self.metrics.record(source, &Err(&error), latency);
+        error
+    }
+
+    /// Waits for a `MAX_CALLS_PER_SECOND` permit, as long as the deadline allows; a request that
+    /// cannot start in time fails as throttled (retryable: SQS redelivers it), never dropped.
+    async fn wait_for_rate_limit(&self, deadline: Deadline) -> Result<(), ConnectError> {
+        let Some(limiter) = &self.limiter else {
+            return Ok(());
+        };
+        let waited = match deadline.call_budget() {
+            None => {
+                limiter.until_ready().await;
+                true
+            }
+            Some(budget) => tokio::time::timeout(budget, limiter.until_ready())
+                .await
+                .is_ok(),
+        };
+        if waited {
+            Ok(())
+        } else {
+            Err(ConnectError::new(
+                ConnectErrorKind::Throttling,
+                "RateLimited",
+                "MAX_CALLS_PER_SECOND left no time to call CreateContact before the deadline",
+            ))
+        }
     }
 
     /// [`Bridge::prepare`] then [`Bridge::create`].

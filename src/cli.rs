@@ -12,6 +12,7 @@ use crate::config::Settings;
 use crate::connect::{ConnectClient, CreateContact};
 use crate::dry_run::DryRunConnect;
 use crate::handler::Handler;
+use crate::json::parse_strict;
 
 pub const USAGE: &str = "\
 usage: contact-bridge invoke [--live] FILE
@@ -123,7 +124,7 @@ fn read_event(file: &str) -> Result<(Value, String), String> {
         std::fs::File::open(file).and_then(|mut f| f.read_to_string(&mut text))
     };
     read.map_err(|e| format!("cannot read {file}: {e}"))?;
-    let event = serde_json::from_str(&text).map_err(|e| format!("{file} is not JSON: {e}"))?;
+    let event = parse_strict(text.as_bytes()).map_err(|e| format!("{file}: {e}"))?;
     Ok((event, text))
 }
 

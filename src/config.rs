@@ -4,6 +4,7 @@
 //! `AWS_RETRY_MODE`, ...) are read by `aws-config`, not here.
 
 use std::collections::BTreeSet;
+use std::num::NonZeroU32;
 
 use crate::error::ContactError;
 use crate::request::ContactRequest;
@@ -11,6 +12,7 @@ use crate::request::ContactRequest;
 /// Default for `MAX_CONCURRENCY`.
 pub const DEFAULT_MAX_CONCURRENCY: usize = 10;
 const MAX_CONCURRENCY_LIMIT: usize = 1_000;
+const MAX_CALLS_PER_SECOND_LIMIT: u32 = 10_000;
 
 /// A setting that cannot be used; init fails with this message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -60,6 +62,9 @@ pub struct Settings {
     pub allowed_instances: InstanceAllowList,
     /// `MAX_CONCURRENCY`: CreateContact calls in flight at once for one SQS batch.
     pub max_concurrency: usize,
+    /// `MAX_CALLS_PER_SECOND`: CreateContact calls per second from this execution environment;
+    /// `None`: no limit.
+    pub max_calls_per_second: Option<NonZeroU32>,
 }
 
 impl Default for Settings {
@@ -68,6 +73,7 @@ impl Default for Settings {
             default_instance_id: None,
             allowed_instances: InstanceAllowList::Any,
             max_concurrency: DEFAULT_MAX_CONCURRENCY,
+            max_calls_per_second: None,
         }
     }
 }
@@ -134,10 +140,26 @@ impl Settings {
             None => DEFAULT_MAX_CONCURRENCY,
         };
 
+        let max_calls_per_second = match read("MAX_CALLS_PER_SECOND") {
+            Some(text) => match text.trim().parse::<u32>().ok().and_then(NonZeroU32::new) {
+                Some(n) if n.get() <= MAX_CALLS_PER_SECOND_LIMIT => Some(n),
+                _ => {
+                    return Err(invalid(
+                        "MAX_CALLS_PER_SECOND",
+                        format!(
+                            "expected a whole number from 1 to {MAX_CALLS_PER_SECOND_LIMIT}, or nothing for no limit"
+                        ),
+                    ));
+                }
+            },
+            None => None,
+        };
+
         Ok(Settings {
             default_instance_id,
             allowed_instances,
             max_concurrency,
+            max_calls_per_second,
         })
     }
 

@@ -3,12 +3,14 @@
 use lambda_runtime::{Diagnostic, LambdaEvent};
 use serde::Serialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 
 use crate::bridge::{Bridge, Deadline};
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ContactError;
+use crate::json::parse_strict;
 use crate::request::MEMBERS;
 use crate::sources::http::{HttpResponse, HttpShape};
 use crate::sources::{connect_flow, direct, eventbridge, http, sqs};
@@ -102,6 +104,18 @@ impl<C: CreateContact> Handler<C> {
 
     pub fn bridge(&self) -> &Bridge<C> {
         &self.bridge
+    }
+
+    /// The Lambda entry point: reads the event strictly (a duplicate member is a validation
+    /// error), then [`Handler::handle`].
+    pub async fn handle_raw(
+        &self,
+        event: LambdaEvent<Box<RawValue>>,
+    ) -> Result<Response, HandlerError> {
+        let (raw, context) = event.into_parts();
+        let payload = parse_strict(raw.get().as_bytes())
+            .map_err(|e| ContactError::Invalid(e.into_validation("the event")))?;
+        self.handle(LambdaEvent::new(payload, context)).await
     }
 
     pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<Response, HandlerError> {

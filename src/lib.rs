@@ -7,6 +7,7 @@
 //! - [`bridge`]: one request from JSON to contact, shared by every source;
 //! - [`sources`]: one module per event source;
 //! - [`handler`]: recognises the source of an event and dispatches it;
+//! - [`json`]: strict JSON reading (duplicate members are errors);
 //! - [`metrics`]: CloudWatch Embedded Metric Format lines;
 //! - [`cli`]: the local command line (`contact-bridge invoke FILE`).
 
@@ -17,6 +18,7 @@ pub mod connect;
 pub mod dry_run;
 pub mod error;
 pub mod handler;
+pub mod json;
 pub mod metrics;
 pub mod request;
 pub mod sources;

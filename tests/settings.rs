@@ -86,6 +86,9 @@ fn malformed_settings_name_themselves() {
         (&[("MAX_CONCURRENCY", "ten")], "MAX_CONCURRENCY"),
         (&[("MAX_CONCURRENCY", "1001")], "MAX_CONCURRENCY"),
         (&[("MAX_CONCURRENCY", "-1")], "MAX_CONCURRENCY"),
+        (&[("MAX_CALLS_PER_SECOND", "0")], "MAX_CALLS_PER_SECOND"),
+        (&[("MAX_CALLS_PER_SECOND", "2.5")], "MAX_CALLS_PER_SECOND"),
+        (&[("MAX_CALLS_PER_SECOND", "fast")], "MAX_CALLS_PER_SECOND"),
     ];
     for (vars, expected) in cases {
         let error = settings(vars).expect_err(expected).to_string();

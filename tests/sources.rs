@@ -619,3 +619,27 @@ async fn the_allow_list_holds_for_every_source() {
     }
     assert_eq!(h.bridge().connect.calls(), 0);
 }
+
+#[tokio::test]
+async fn rate_limited_records_that_cannot_start_in_time_are_reported_not_dropped() {
+    let settings = Settings {
+        max_calls_per_second: std::num::NonZeroU32::new(1),
+        ..Settings::default()
+    };
+    let h = handler(settings, FakeConnect::new());
+    let mut event = lambda_event(sqs_batch(6, false), "r");
+    // 2.6 s to the deadline, 0.5 s kept back: room for the calls at 0 s, 1 s and 2 s at most.
+    event.context.deadline = (std::time::SystemTime::now() + Duration::from_millis(2600))
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let response = serde_json::to_value(h.handle(event).await.unwrap()).unwrap();
+    let failed = failed_ids(&response);
+    let called = h.bridge().connect.calls();
+    assert!((1..=3).contains(&called), "{called} calls at 1 per second");
+    assert_eq!(
+        called + failed.len(),
+        6,
+        "every record is created or reported"
+    );
+}

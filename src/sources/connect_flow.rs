@@ -13,6 +13,7 @@ use crate::bridge::{Bridge, Deadline, SourceDefaults, derive_client_token};
 use crate::config::instance_id_of;
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ContactError;
+use crate::json::parse_strict;
 use crate::request::{ValidationErrors, Violation, json_type, pointer};
 
 pub const SOURCE: &str = "connect-flow";
@@ -83,7 +84,7 @@ pub fn request_from_parameters(parameters: &Map<String, Value>) -> (Value, Vec<V
             attributes.insert(attribute.to_owned(), value.clone());
         } else if JSON_TEXT_MEMBERS.contains(&key.as_str()) {
             match value {
-                Value::String(text) => match serde_json::from_str::<Value>(text) {
+                Value::String(text) => match parse_strict(text.as_bytes()) {
                     Ok(parsed) => {
                         request.insert(key.clone(), parsed);
                     }

@@ -16,6 +16,7 @@ use tracing::Instrument;
 use crate::bridge::{Bridge, Deadline, SourceDefaults, derive_client_token};
 use crate::connect::CreateContact;
 use crate::error::{ConnectErrorKind, ContactError};
+use crate::json::parse_strict;
 use crate::request::ValidationErrors;
 
 pub const SOURCE: &str = "http";
@@ -207,8 +208,7 @@ fn decode_body(call: &HttpCall) -> Result<Value, ContactError> {
     } else {
         body.as_bytes().to_vec()
     };
-    serde_json::from_slice(&bytes)
-        .map_err(|e| invalid(format!("the request body is not JSON: {e}")))
+    parse_strict(&bytes).map_err(|e| ContactError::Invalid(e.into_validation("the request body")))
 }
 
 /// The HTTP answer to a failure; never repeats what Connect said of our own configuration.

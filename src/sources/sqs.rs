@@ -9,7 +9,7 @@ use tracing::Instrument;
 use crate::bridge::{Bridge, Deadline, SourceDefaults, derive_client_token};
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ContactError;
-use crate::request::ValidationErrors;
+use crate::json::parse_strict;
 
 pub const SOURCE: &str = "sqs";
 
@@ -95,12 +95,6 @@ async fn process<C: CreateContact>(
 }
 
 fn parse_body(body: Option<&str>) -> Result<Value, ContactError> {
-    let body = body.unwrap_or_default();
-    serde_json::from_str(body).map_err(|e| {
-        tracing::warn!(error = "ValidationError", "record body is not JSON");
-        ContactError::Invalid(ValidationErrors::one(
-            "",
-            format!("the message body is not JSON: {e}"),
-        ))
-    })
+    parse_strict(body.unwrap_or_default().as_bytes())
+        .map_err(|e| ContactError::Invalid(e.into_validation("the message body")))
 }

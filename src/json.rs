@@ -1,0 +1,139 @@
+//! Strict JSON reading: like `serde_json::from_slice::<Value>`, but a member named twice in one
+//! object is an error (serde_json keeps the last silently; which one a sender meant is unknowable),
+//! reported with its JSON Pointer. serde_json's nesting limit (128) still applies, so deeply
+//! nested input is an error, not a stack overflow.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::request::{ValidationErrors, pointer};
+
+/// Why input is not acceptable JSON.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JsonError {
+    #[error("not valid JSON: {0}")]
+    Syntax(String),
+    #[error("member {0} appears more than once")]
+    DuplicateMember(String),
+}
+
+impl JsonError {
+    /// As a validation error of the request `what` names (`the message body`, `the event`).
+    pub fn into_validation(self, what: &str) -> ValidationErrors {
+        match self {
+            JsonError::Syntax(e) => ValidationErrors::one("", format!("{what} is not JSON: {e}")),
+            JsonError::DuplicateMember(path) => {
+                ValidationErrors::one(path, "appears more than once in its object")
+            }
+        }
+    }
+}
+
+/// Parses `bytes` as one JSON value, rejecting duplicate members.
+pub fn parse_strict(bytes: &[u8]) -> Result<Value, JsonError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = StrictValue {
+        path: String::new(),
+    }
+    .deserialize(&mut deserializer)
+    .map_err(classify)?;
+    deserializer.end().map_err(classify)?;
+    Ok(value)
+}
+
+const DUPLICATE_MARKER: &str = "\u{0}duplicate\u{0}";
+
+fn classify(error: serde_json::Error) -> JsonError {
+    let message = error.to_string();
+    match message.strip_prefix(DUPLICATE_MARKER) {
+        // serde_json appends " at line L column C" to custom messages.
+        Some(rest) => JsonError::DuplicateMember(
+            rest.rsplit_once(" at line ")
+                .map_or(rest, |(p, _)| p)
+                .to_owned(),
+        ),
+        None => JsonError::Syntax(message),
+    }
+}
+
+/// A value at `path`, for error messages.
+struct StrictValue {
+    path: String,
+}
+
+impl<'de> DeserializeSeed<'de> for StrictValue {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrictValue {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        self.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element_seed(StrictValue {
+            path: pointer(&self.path, &items.len().to_string()),
+        })? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = pointer(&self.path, &key);
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format!("{DUPLICATE_MARKER}{path}")));
+            }
+            let value = map.next_value_seed(StrictValue { path })?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
