@@ -6,6 +6,7 @@ use std::future::Future;
 use aws_sdk_connect::config::http::HttpResponse;
 use aws_sdk_connect::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_connect::operation::create_contact::CreateContactError;
+use aws_sdk_connect::operation::create_contact::builders::CreateContactFluentBuilder;
 use aws_sdk_connect::types as sdk;
 use serde::Serialize;
 
@@ -47,17 +48,18 @@ impl ConnectClient {
     }
 }
 
-impl CreateContact for ConnectClient {
-    async fn create_contact(
+impl ConnectClient {
+    /// The SDK call for `request`, ready to send: the whole translation to the SDK's types.
+    pub fn call_for(
         &self,
         request: &ContactRequest,
-    ) -> Result<CreatedContact, ConnectError> {
+    ) -> Result<CreateContactFluentBuilder, ConnectError> {
         let references = request
             .references
             .iter()
             .map(|(name, reference)| Ok((name.clone(), sdk_reference(reference)?)))
             .collect::<Result<HashMap<_, _>, ConnectError>>()?;
-        let call = self
+        Ok(self
             .client
             .create_contact()
             .instance_id(&request.instance_id)
@@ -96,8 +98,16 @@ impl CreateContact for ConnectClient {
                     .map(|(k, v)| (k.clone(), sdk_segment_value(v)))
                     .collect(),
             ))
-            .set_previous_contact_id(request.previous_contact_id.clone())
-            .send();
+            .set_previous_contact_id(request.previous_contact_id.clone()))
+    }
+}
+
+impl CreateContact for ConnectClient {
+    async fn create_contact(
+        &self,
+        request: &ContactRequest,
+    ) -> Result<CreatedContact, ConnectError> {
+        let call = self.call_for(request)?.send();
         // Boxed: the SDK's orchestrator future is deep enough to overflow the compiler's
         // layout-query limit once nested in the handler's futures.
         let output = Box::pin(call).await.map_err(classify)?;
