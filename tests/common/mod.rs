@@ -1,6 +1,8 @@
 //! Test doubles shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod runtime_api;
+
 use std::collections::VecDeque;
 use std::io::Write;
 use std::sync::Arc;

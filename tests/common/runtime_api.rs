@@ -96,8 +96,17 @@ impl RuntimeApi {
         };
         let (tx, rx) = oneshot::channel();
         self.state.lock().unwrap().waiting.insert(id.clone(), tx);
-        let deadline_ms = (SystemTime::now() + timeout).duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
-        self.events.send(Pending { id, body, deadline_ms }).unwrap();
+        let deadline_ms = (SystemTime::now() + timeout)
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        self.events
+            .send(Pending {
+                id,
+                body,
+                deadline_ms,
+            })
+            .unwrap();
         // Generous: a test fails on a missing answer rather than hanging.
         tokio::time::timeout(timeout + Duration::from_secs(30), rx)
             .await
@@ -106,7 +115,8 @@ impl RuntimeApi {
     }
 
     pub async fn invoke(&self, event: &Value, timeout: Duration) -> Outcome {
-        self.invoke_raw(event.to_string().into_bytes(), timeout).await
+        self.invoke_raw(event.to_string().into_bytes(), timeout)
+            .await
     }
 
     pub fn init_error(&self) -> Option<Value> {
@@ -142,7 +152,10 @@ impl RuntimeApi {
             .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
             .env("AWS_REGION", "us-east-1")
             .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-            .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+            .env(
+                "AWS_SECRET_ACCESS_KEY",
+                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            )
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
@@ -166,7 +179,9 @@ async fn serve(
         let reply = if method == "GET" && path.ends_with("/runtime/invocation/next") {
             state.lock().unwrap().polls.push(std::time::Instant::now());
             poll_signal.notify_waiters();
-            let Some(event) = queue.lock().await.recv().await else { return };
+            let Some(event) = queue.lock().await.recv().await else {
+                return;
+            };
             let head = format!(
                 "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
                  lambda-runtime-aws-request-id: {}\r\nlambda-runtime-deadline-ms: {}\r\n\
@@ -185,7 +200,11 @@ async fn serve(
             match segments.as_slice() {
                 [_, "runtime", "init", "error"] => state.lock().unwrap().init_error = Some(value),
                 [_, "runtime", "invocation", id, kind] => {
-                    let outcome = if *kind == "response" { Outcome::Response(value) } else { Outcome::Error(value) };
+                    let outcome = if *kind == "response" {
+                        Outcome::Response(value)
+                    } else {
+                        Outcome::Error(value)
+                    };
                     if let Some(tx) = state.lock().unwrap().waiting.remove(*id) {
                         let _ = tx.send(outcome);
                     }

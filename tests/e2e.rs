@@ -1,0 +1,600 @@
+//! The real binary, run as Lambda runs it: a local Runtime API feeds it events, a local Connect
+//! endpoint (wiremock, through `AWS_ENDPOINT_URL_CONNECT`) answers its signed CreateContact calls,
+//! and faults are injected there. Each test checks what the function posts back and what reached
+//! Connect, and that its logs carry no personal data.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::event;
+use common::runtime_api::{Outcome, RuntimeApi};
+use serde_json::{Value, json};
+use tokio::io::AsyncReadExt;
+use tokio::process::Child;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_contact-bridge");
+const INSTANCE: &str = "aaaaaaaa-bbbb-cccc-dddd-111111111111";
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Personal data put in requests; none may reach the logs.
+const SECRETS: [&str; 5] = [
+    "Ada Lovelace-Byron",
+    "lives at 10 Secret Row",
+    "ada.secret@example.org",
+    "agent-user-7781",
+    "card-9931-hidden",
+];
+
+fn personal_request() -> Value {
+    json!({
+        "InstanceId": INSTANCE, "Channel": "EMAIL", "InitiationMethod": "OUTBOUND",
+        "Name": SECRETS[0], "Description": SECRETS[1], "UserInfo": {"UserId": SECRETS[3]},
+        "Attributes": {"email": SECRETS[2], "card": SECRETS[4]},
+        "References": {"profile": {"Type": "EMAIL", "Value": SECRETS[2]}},
+    })
+}
+
+/// Connect's answer to each call: a contact named after the call's ClientToken, after `delay`;
+/// records when each call arrived.
+struct ConnectStub {
+    delay: Duration,
+    arrivals: Arc<Mutex<Vec<Instant>>>,
+}
+
+impl Respond for ConnectStub {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        self.arrivals.lock().unwrap().push(Instant::now());
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        let token = body["ClientToken"].as_str().unwrap_or("none");
+        let id = format!("contact-{}", &token[token.len().saturating_sub(12)..]);
+        ResponseTemplate::new(200)
+            .set_body_json(json!({
+                "ContactId": id,
+                "ContactArn": format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/contact/{id}"),
+            }))
+            .set_delay(self.delay)
+    }
+}
+
+fn connect_error(status: u16, name: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .insert_header("x-amzn-ErrorType", name)
+        .set_body_json(json!({"message": format!("{name} from the stub")}))
+}
+
+/// The function under test, with its Connect endpoint and its captured output.
+struct Function {
+    api: RuntimeApi,
+    connect: MockServer,
+    child: Child,
+    output: Arc<Mutex<String>>,
+    arrivals: Arc<Mutex<Vec<Instant>>>,
+}
+
+impl Function {
+    /// Starts the binary against a Connect stub answering after `delay`.
+    async fn start(delay: Duration, env: &[(&str, &str)]) -> Function {
+        let connect = MockServer::start().await;
+        let arrivals = Arc::new(Mutex::new(Vec::new()));
+        Mock::given(method("PUT"))
+            .and(path("/contact/create-contact"))
+            .respond_with(ConnectStub {
+                delay,
+                arrivals: arrivals.clone(),
+            })
+            .mount(&connect)
+            .await;
+        Self::start_with(connect, arrivals, env).await
+    }
+
+    async fn start_with(
+        connect: MockServer,
+        arrivals: Arc<Mutex<Vec<Instant>>>,
+        env: &[(&str, &str)],
+    ) -> Function {
+        let api = RuntimeApi::start().await;
+        let uri = connect.uri();
+        let mut vars = vec![
+            ("AWS_ENDPOINT_URL_CONNECT", uri.as_str()),
+            ("AWS_MAX_ATTEMPTS", "2"),
+        ];
+        vars.extend_from_slice(env);
+        let mut child = api.spawn(BINARY, &vars);
+        let output = Arc::new(Mutex::new(String::new()));
+        for mut stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn tokio::io::AsyncRead + Unpin + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let output = output.clone();
+            tokio::spawn(async move {
+                let mut buffer = vec![0; 8192];
+                while let Ok(n @ 1..) = stream.read(&mut buffer).await {
+                    output
+                        .lock()
+                        .unwrap()
+                        .push_str(&String::from_utf8_lossy(&buffer[..n]));
+                }
+            });
+        }
+        Function {
+            api,
+            connect,
+            child,
+            output,
+            arrivals,
+        }
+    }
+
+    async fn invoke(&self, event: &Value) -> Outcome {
+        self.api.invoke(event, TIMEOUT).await
+    }
+
+    /// The CreateContact calls that reached the stub, as JSON bodies.
+    async fn calls(&self) -> Vec<Value> {
+        self.connect
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(|r| serde_json::from_slice(&r.body).unwrap())
+            .collect()
+    }
+
+    async fn tokens(&self) -> Vec<String> {
+        self.calls()
+            .await
+            .iter()
+            .map(|c| c["ClientToken"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The function's logs so far carry none of [`SECRETS`].
+    fn assert_no_personal_data(&self) {
+        let output = self.output.lock().unwrap();
+        for secret in SECRETS {
+            assert!(
+                !output.contains(secret),
+                "{secret:?} leaked into the logs:\n{output}"
+            );
+        }
+    }
+}
+
+fn http_body(response: &Value) -> Value {
+    serde_json::from_str(response["body"].as_str().unwrap()).unwrap()
+}
+
+fn failed_ids(response: &Value) -> Vec<String> {
+    response["batchItemFailures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["itemIdentifier"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn sqs_batch(prefix: &str, count: usize, body: &Value) -> Value {
+    let records: Vec<Value> = (0..count)
+        .map(|i| {
+            let mut request = body.clone();
+            request["Name"] = json!(format!("{prefix}-{i}"));
+            json!({"messageId": format!("{prefix}-{i}"), "body": request.to_string(),
+                   "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:q"})
+        })
+        .collect();
+    json!({ "Records": records })
+}
+
+fn http_api_with(body: &Value) -> Value {
+    let mut e = event("http-api.json");
+    e["body"] = json!(body.to_string());
+    e["isBase64Encoded"] = json!(false);
+    e
+}
+
+// ------------------------------------------------------------------------- every source
+
+#[tokio::test]
+async fn direct_invocation_sends_a_signed_create_contact() {
+    let f = Function::start(Duration::ZERO, &[]).await;
+    let response = f.invoke(&personal_request()).await.response();
+    assert!(
+        response["ContactId"]
+            .as_str()
+            .unwrap()
+            .starts_with("contact-")
+    );
+
+    let requests = f.connect.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.method.as_str(), "PUT");
+    assert_eq!(request.url.path(), "/contact/create-contact");
+    let authorization = request
+        .headers
+        .get("authorization")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        authorization.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"),
+        "{authorization}"
+    );
+    assert!(
+        authorization.contains("/us-east-1/connect/aws4_request"),
+        "{authorization}"
+    );
+    let body: Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(body["InstanceId"], INSTANCE);
+    assert_eq!(body["Channel"], "EMAIL");
+    assert_eq!(body["InitiationMethod"], "OUTBOUND");
+    assert_eq!(body["UserInfo"]["UserId"], SECRETS[3]);
+    assert_eq!(body["References"]["profile"]["Type"], "EMAIL");
+    assert!(
+        body["ClientToken"]
+            .as_str()
+            .unwrap()
+            .starts_with("contact-bridge-direct-")
+    );
+    f.assert_no_personal_data();
+}
+
+#[tokio::test]
+async fn every_source_answers_in_its_own_shape() {
+    let f = Function::start(Duration::ZERO, &[]).await;
+    let sqs = f.invoke(&event("sqs-standard.json")).await.response();
+    assert_eq!(failed_ids(&sqs), ["2e1424d4-f796-459a-8184-9c92662be6da"]);
+    let eventbridge = f.invoke(&event("eventbridge.json")).await.response();
+    assert!(eventbridge["ContactArn"].is_string());
+    for file in ["apigw-rest.json", "http-api.json", "function-url.json"] {
+        let response = f.invoke(&event(file)).await.response();
+        assert_eq!(response["statusCode"], 201, "{file}");
+        assert_eq!(response["headers"]["content-type"], "application/json");
+        assert!(http_body(&response)["ContactId"].is_string());
+    }
+    for file in ["connect-flow-task.json", "connect-flow-external-audio.json"] {
+        let response = f.invoke(&event(file)).await.response();
+        assert!(
+            response.as_object().unwrap().values().all(Value::is_string),
+            "{file}: {response}"
+        );
+    }
+    let direct = f
+        .invoke(&event("direct-external-audio.json"))
+        .await
+        .response();
+    assert!(direct["ContactId"].is_string());
+    // 2 SQS records + EventBridge + REST (the HTTP API sample shares its Idempotency-Key, so its
+    // call carries the same token) + HTTP API + URL + 2 flows + direct.
+    let calls = f.calls().await;
+    assert_eq!(calls.len(), 9);
+    let audio = calls.last().unwrap();
+    assert_eq!(
+        audio["SegmentAttributes"]["connect:ContactExpiry"]["ValueMap"]["ExpiryDuration"]["ValueInteger"],
+        135
+    );
+}
+
+#[tokio::test]
+async fn invalid_input_never_reaches_connect() {
+    let f = Function::start(Duration::ZERO, &[]).await;
+    let mut bad = personal_request();
+    bad["Channel"] = json!("CHAT");
+    let error = f.invoke(&bad).await.error();
+    assert_eq!(error["errorType"], "ValidationError");
+    let response = f.invoke(&http_api_with(&bad)).await.response();
+    assert_eq!(response["statusCode"], 400);
+    let batch = f.invoke(&sqs_batch("bad", 3, &bad)).await.response();
+    assert_eq!(failed_ids(&batch).len(), 3);
+    assert!(f.calls().await.is_empty());
+    f.assert_no_personal_data();
+}
+
+// ------------------------------------------------------------------------- faults
+
+#[tokio::test]
+async fn throttled_once_then_accepted_creates_one_contact_with_one_token() {
+    let connect = MockServer::start().await;
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    Mock::given(method("PUT"))
+        .respond_with(connect_error(429, "ThrottlingException"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&connect)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(ConnectStub {
+            delay: Duration::ZERO,
+            arrivals: arrivals.clone(),
+        })
+        .with_priority(2)
+        .mount(&connect)
+        .await;
+    let f = Function::start_with(connect, arrivals, &[("AWS_MAX_ATTEMPTS", "3")]).await;
+    let response = f.invoke(&personal_request()).await.response();
+    assert!(response["ContactId"].is_string());
+    let tokens = f.tokens().await;
+    assert_eq!(tokens.len(), 2, "one throttled attempt, one accepted");
+    assert_eq!(
+        tokens[0], tokens[1],
+        "the SDK's retry carries the same ClientToken"
+    );
+    f.assert_no_personal_data();
+}
+
+/// Starts the function against a Connect that always answers `response`.
+async fn always(response: ResponseTemplate, env: &[(&str, &str)]) -> Function {
+    let connect = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(response)
+        .mount(&connect)
+        .await;
+    Function::start_with(connect, Arc::default(), env).await
+}
+
+/// Every record of a batch ends created or listed: here, all listed, none lost.
+async fn assert_batch_all_reported(f: &Function) {
+    let batch = f
+        .invoke(&sqs_batch("fault", 5, &personal_request()))
+        .await
+        .response();
+    let failed = failed_ids(&batch);
+    assert_eq!(failed.len(), 5, "{batch}");
+    assert_eq!(failed.iter().collect::<HashSet<_>>().len(), 5);
+}
+
+#[tokio::test]
+async fn persistent_throttling_is_reported_per_source() {
+    let f = always(connect_error(429, "ThrottlingException"), &[]).await;
+    assert_batch_all_reported(&f).await;
+    let response = f
+        .invoke(&http_api_with(&personal_request()))
+        .await
+        .response();
+    assert_eq!(response["statusCode"], 429);
+    assert_eq!(response["headers"]["retry-after"], "1");
+    assert_eq!(
+        f.invoke(&personal_request()).await.error()["errorType"],
+        "ThrottlingException"
+    );
+    f.assert_no_personal_data();
+}
+
+#[tokio::test]
+async fn persistent_5xx_is_reported_per_source() {
+    let f = always(connect_error(500, "InternalServiceException"), &[]).await;
+    assert_batch_all_reported(&f).await;
+    let response = f
+        .invoke(&http_api_with(&personal_request()))
+        .await
+        .response();
+    assert_eq!(response["statusCode"], 502);
+    assert_eq!(http_body(&response)["error"], "InternalServiceException");
+    f.assert_no_personal_data();
+}
+
+#[tokio::test]
+async fn a_connect_slower_than_the_deadline_still_gets_an_answer_in_time() {
+    let f = Function::start(Duration::from_secs(60), &[]).await;
+    let outcome = f
+        .api
+        .invoke(&personal_request(), Duration::from_secs(2))
+        .await;
+    assert_eq!(outcome.error()["errorType"], "Timeout");
+    let batch = f
+        .api
+        .invoke(
+            &sqs_batch("slow", 3, &personal_request()),
+            Duration::from_secs(2),
+        )
+        .await
+        .response();
+    assert_eq!(failed_ids(&batch).len(), 3);
+    f.assert_no_personal_data();
+}
+
+#[tokio::test]
+async fn connection_refused_is_unavailable_and_names_no_endpoint() {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let f = Function::start(
+        Duration::ZERO,
+        &[("AWS_ENDPOINT_URL_CONNECT", endpoint.as_str())],
+    )
+    .await;
+    assert_batch_all_reported(&f).await;
+    let response = f
+        .invoke(&http_api_with(&personal_request()))
+        .await
+        .response();
+    assert_eq!(response["statusCode"], 503);
+    let body = response["body"].as_str().unwrap();
+    for internal in [
+        port.to_string().as_str(),
+        "127.0.0.1",
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI",
+    ] {
+        assert!(
+            !body.contains(internal),
+            "{internal} echoed to the caller: {body}"
+        );
+    }
+    f.assert_no_personal_data();
+}
+
+#[tokio::test]
+async fn malformed_or_empty_connect_answers_are_failures_not_contacts() {
+    for answer in [
+        ResponseTemplate::new(200).set_body_string("<html>oops"),
+        ResponseTemplate::new(200),
+    ] {
+        let f = always(answer, &[]).await;
+        assert_batch_all_reported(&f).await;
+        let error = f.invoke(&personal_request()).await.error();
+        assert_eq!(error["errorType"], "MalformedResponse");
+    }
+}
+
+#[tokio::test]
+async fn access_denied_is_a_500_that_does_not_echo_connect() {
+    let f = always(connect_error(403, "AccessDeniedException"), &[]).await;
+    let response = f
+        .invoke(&http_api_with(&personal_request()))
+        .await
+        .response();
+    assert_eq!(response["statusCode"], 500);
+    assert!(!response["body"].as_str().unwrap().contains("from the stub"));
+}
+
+#[tokio::test]
+async fn redelivery_reuses_the_client_token_for_every_source() {
+    let f = Function::start(Duration::ZERO, &[]).await;
+    let mut keyed = http_api_with(&personal_request());
+    keyed["headers"]["idempotency-key"] = json!("retry-me");
+    for e in [
+        sqs_batch("again", 1, &personal_request()),
+        event("eventbridge.json"),
+        keyed,
+        event("connect-flow-task.json"),
+    ] {
+        f.invoke(&e).await;
+        f.invoke(&e).await;
+    }
+    let tokens = f.tokens().await;
+    assert_eq!(tokens.len(), 8);
+    for pair in tokens.chunks(2) {
+        assert_eq!(pair[0], pair[1]);
+    }
+    assert_eq!(
+        tokens.iter().collect::<HashSet<_>>().len(),
+        4,
+        "each source its own token"
+    );
+}
+
+// ------------------------------------------------------------------------- init and hostile input
+
+#[tokio::test]
+async fn malformed_settings_fail_init_with_a_clear_message() {
+    for (name, value) in [
+        ("ALLOWED_INSTANCE_IDS", "a,,b"),
+        ("MAX_CONCURRENCY", "0"),
+        ("MAX_CALLS_PER_SECOND", "x"),
+    ] {
+        let mut f = Function::start(Duration::ZERO, &[(name, value)]).await;
+        let status = tokio::time::timeout(TIMEOUT, f.child.wait())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!status.success(), "{name}");
+        let error = f
+            .api
+            .init_error()
+            .unwrap_or_else(|| panic!("{name}: no /init/error"));
+        assert_eq!(error["errorType"], "InvalidSetting");
+        assert!(
+            error["errorMessage"].as_str().unwrap().contains(name),
+            "{error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hostile_payloads_fail_cleanly_and_the_function_keeps_serving() {
+    let f = Function::start(Duration::ZERO, &[]).await;
+    let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+    let mut huge = personal_request();
+    huge["Attributes"] = json!(
+        (0..6000)
+            .map(|i| (format!("k{i}"), json!("v".repeat(1000))))
+            .collect::<serde_json::Map<_, _>>()
+    );
+    let duplicate =
+        br#"{"InstanceId":"i","Channel":"TASK","Channel":"EMAIL","InitiationMethod":"API"}"#
+            .to_vec();
+    let payloads: Vec<Vec<u8>> = vec![
+        deep.into_bytes(),
+        vec![0xff, 0xfe, b'{', 0x80],
+        huge.to_string().into_bytes(),
+        duplicate,
+        br#"{"InstanceId":"i","Channel":"TASK","InitiationMethod":"API","ExpiryDurationInMinutes":1e400}"#.to_vec(),
+        b"{\"Records\": [{\"eventSource\": \"aws:sqs\", \"body\": \"".iter().copied().chain("{".repeat(100_000).into_bytes()).chain(b"\"}]}".iter().copied()).collect(),
+    ];
+    for payload in payloads {
+        let size = payload.len();
+        let outcome = f.api.invoke_raw(payload, TIMEOUT).await;
+        if let Outcome::Response(response) = &outcome {
+            // Only the SQS batch answers normally: with its record reported.
+            assert_eq!(failed_ids(response).len(), 1, "{size} bytes: {response}");
+        }
+        // The process survived and still serves.
+        let response = f.invoke(&event("direct-task.json")).await.response();
+        assert!(response["ContactId"].is_string());
+    }
+    let mut duplicate_http = event("apigw-rest.json");
+    duplicate_http["body"] =
+        json!(r#"{"Channel":"TASK","Channel":"VOICE","InitiationMethod":"API"}"#);
+    let response = f.invoke(&duplicate_http).await.response();
+    assert_eq!(response["statusCode"], 400);
+    assert_eq!(http_body(&response)["errors"][0]["path"], "/Channel");
+    assert_eq!(
+        f.calls().await.len(),
+        6,
+        "only the six well-formed requests reached Connect"
+    );
+}
+
+// ------------------------------------------------------------------------- load
+
+#[tokio::test]
+async fn a_thousand_records_become_a_thousand_contacts_exactly_once() {
+    let latency = Duration::from_millis(20);
+    let f = Function::start(
+        latency,
+        &[("MAX_CONCURRENCY", "10"), ("AWS_LAMBDA_LOG_LEVEL", "WARN")],
+    )
+    .await;
+    let request = json!({"InstanceId": INSTANCE, "Channel": "TASK", "InitiationMethod": "API"});
+    let mut failed = 0;
+    for batch in 0..100 {
+        let response = f
+            .invoke(&sqs_batch(&format!("load{batch:03}"), 10, &request))
+            .await
+            .response();
+        failed += failed_ids(&response).len();
+    }
+    assert_eq!(failed, 0);
+    let tokens = f.tokens().await;
+    assert_eq!(tokens.len(), 1000, "one call per record");
+    assert_eq!(
+        tokens.iter().collect::<HashSet<_>>().len(),
+        1000,
+        "unique ClientTokens"
+    );
+
+    // Calls in flight at once, from arrival times: a call answered after `latency` was still in
+    // flight at every arrival less than `latency` after its own (this can only undercount).
+    let mut arrivals = f.arrivals.lock().unwrap().clone();
+    arrivals.sort();
+    let peak = (0..arrivals.len())
+        .map(|i| {
+            arrivals[..=i]
+                .iter()
+                .filter(|a| arrivals[i].duration_since(**a) < latency)
+                .count()
+        })
+        .max()
+        .unwrap();
+    assert!(peak <= 10, "{peak} calls in flight with MAX_CONCURRENCY=10");
+}
