@@ -33,12 +33,19 @@ impl JsonError {
 
 /// Parses `bytes` as one JSON value, rejecting duplicate members.
 pub fn parse_strict(bytes: &[u8]) -> Result<Value, JsonError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = StrictValue {
-        path: String::new(),
+    // Paths cost an allocation per member and are only needed to name a duplicate: read without
+    // them, and only when there is a duplicate, read again to name it.
+    match parse(bytes, None) {
+        Err(JsonError::DuplicateMember(_)) => parse(bytes, Some(String::new())),
+        outcome => outcome,
     }
-    .deserialize(&mut deserializer)
-    .map_err(classify)?;
+}
+
+fn parse(bytes: &[u8], path: Option<String>) -> Result<Value, JsonError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = StrictValue { path }
+        .deserialize(&mut deserializer)
+        .map_err(classify)?;
     deserializer.end().map_err(classify)?;
     Ok(value)
 }
@@ -58,9 +65,18 @@ fn classify(error: serde_json::Error) -> JsonError {
     }
 }
 
-/// A value at `path`, for error messages.
+/// A value, with its path only while duplicates are being named.
 struct StrictValue {
-    path: String,
+    path: Option<String>,
+}
+
+impl StrictValue {
+    /// The seed for a member or item: with its path only when paths are being kept.
+    fn child(&self, key: impl FnOnce() -> String) -> StrictValue {
+        StrictValue {
+            path: self.path.as_deref().map(|p| pointer(p, &key())),
+        }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for StrictValue {
@@ -116,9 +132,7 @@ impl<'de> Visitor<'de> for StrictValue {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(item) = seq.next_element_seed(StrictValue {
-            path: pointer(&self.path, &items.len().to_string()),
-        })? {
+        while let Some(item) = seq.next_element_seed(self.child(|| items.len().to_string()))? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -127,12 +141,17 @@ impl<'de> Visitor<'de> for StrictValue {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let path = pointer(&self.path, &key);
-            if object.contains_key(&key) {
+            let child = self.child(|| key.clone());
+            if let Some(path) = &child.path
+                && object.contains_key(&key)
+            {
                 return Err(de::Error::custom(format!("{DUPLICATE_MARKER}{path}")));
             }
-            let value = map.next_value_seed(StrictValue { path })?;
-            object.insert(key, value);
+            let value = map.next_value_seed(child)?;
+            if object.insert(key, value).is_some() {
+                // Read without paths: `parse_strict` reads again, with them, to name the member.
+                return Err(de::Error::custom(DUPLICATE_MARKER));
+            }
         }
         Ok(Value::Object(object))
     }
