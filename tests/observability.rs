@@ -97,3 +97,25 @@ async fn every_outcome_emits_an_emf_line() {
     assert_eq!(throttled["Source"], "eventbridge");
     assert_eq!(throttled["ErrorName"], "ThrottlingException");
 }
+
+#[tokio::test]
+async fn input_refused_before_the_bridge_validates_it_is_counted_too() {
+    let out = Captured::default();
+    let bridge = Bridge::new(Settings::default(), FakeConnect::new())
+        .with_metrics(Metrics::to_writer(Box::new(out.clone())));
+    let h = Handler::new(bridge);
+    let mut flow = event("connect-flow-task.json");
+    flow["Details"]["Parameters"]["Attributes"] = serde_json::json!("{not json");
+    h.handle(lambda_event(flow, "r")).await.unwrap_err();
+    let mut http = event("apigw-rest.json");
+    http["body"] = serde_json::json!("{not json");
+    h.handle(lambda_event(http, "r")).await.unwrap();
+
+    let text = out.text();
+    let lines: Vec<_> = text.lines().map(assert_emf).collect();
+    let sources: Vec<&str> = lines.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(sources, ["connect-flow", "http"], "{text}");
+    for (_, metrics) in &lines {
+        assert_eq!(metrics, &[("ValidationFailures".to_owned(), 1.0)]);
+    }
+}

@@ -60,11 +60,8 @@ pub async fn handle<C: CreateContact>(
             if let Err(ContactError::Invalid(more)) = bridge.prepare(&request, defaults) {
                 violations.extend(more.0);
             }
-            tracing::warn!(
-                error = "ValidationError",
-                "request rejected before calling Connect"
-            );
-            return Err(ContactError::Invalid(ValidationErrors(violations)));
+            let error = ContactError::Invalid(ValidationErrors(violations));
+            return Err(bridge.reject(SOURCE, error));
         }
         bridge.submit(&request, defaults, deadline).await
     }

@@ -160,7 +160,7 @@ async fn respond<C: CreateContact>(
     }
     let body = match decode_body(&call) {
         Ok(body) => body,
-        Err(error) => return error_response(&error),
+        Err(error) => return error_response(&bridge.reject(SOURCE, error)),
     };
     let defaults = SourceDefaults {
         source: SOURCE,
