@@ -375,6 +375,11 @@ impl fmt::Display for ValidationErrors {
 pub fn pointer(parent: &str, key: &str) -> String {
     let mut path = String::with_capacity(parent.len() + key.len() + 1);
     path.push_str(parent);
+    push_segment(&mut path, key);
+    path
+}
+
+fn push_segment(path: &mut String, key: &str) {
     path.push('/');
     for c in key.chars() {
         match c {
@@ -383,7 +388,47 @@ pub fn pointer(parent: &str, key: &str) -> String {
             c => path.push(c),
         }
     }
-    path
+}
+
+/// Where a value sits in the request: a chain of borrowed segments, written out as a JSON Pointer
+/// only when a violation names it, so that reading a valid request builds no paths.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Member(&'a At<'a>, &'a str),
+    Item(&'a At<'a>, usize),
+}
+
+static ROOT: At<'static> = At::Root;
+
+impl<'a> At<'a> {
+    fn member(&'a self, name: &'a str) -> At<'a> {
+        At::Member(self, name)
+    }
+
+    fn item(&'a self, index: usize) -> At<'a> {
+        At::Item(self, index)
+    }
+
+    fn pointer(&self) -> String {
+        let mut path = String::new();
+        self.write(&mut path);
+        path
+    }
+
+    fn write(&self, path: &mut String) {
+        match self {
+            At::Root => {}
+            At::Member(parent, name) => {
+                parent.write(path);
+                push_segment(path, name);
+            }
+            At::Item(parent, index) => {
+                parent.write(path);
+                push_segment(path, &index.to_string());
+            }
+        }
+    }
 }
 
 /// Reads and validates a canonical request.
@@ -404,20 +449,20 @@ pub fn parse_request(
         ));
     };
     let mut check = Checker::default();
-    check.unknown_members(object, "", MEMBERS, "CreateContact");
+    check.unknown_members(object, &ROOT, MEMBERS, "CreateContact");
 
-    let channel = check.enumeration::<Channel>(object, "", "Channel", channel_hint);
-    let method = check.required_string(object, "", "InitiationMethod", 1, usize::MAX);
+    let channel = check.enumeration::<Channel>(object, &ROOT, "Channel", channel_hint);
+    let method = check.required_string(object, &ROOT, "InitiationMethod", 1, usize::MAX);
     let method = method.and_then(|text| check.initiation_method(&text, channel));
 
-    let instance_id = match check.optional_string(object, "", "InstanceId", 1, 100) {
+    let instance_id = match check.optional_string(object, &ROOT, "InstanceId", 1, 100) {
         Some(id) => Some(id),
         None if !object.contains_key("InstanceId") || object["InstanceId"].is_null() => {
             match default_instance_id {
                 Some(id) => Some(id.to_owned()),
                 None => {
                     check.add(
-                        "/InstanceId",
+                        &ROOT.member("InstanceId"),
                         "is required (no CONNECT_INSTANCE_ID default is configured)",
                     );
                     None
@@ -426,13 +471,13 @@ pub fn parse_request(
         }
         None => None,
     };
-    let client_token = check.optional_string(object, "", "ClientToken", 0, 500);
-    let related_contact_id = check.optional_string(object, "", "RelatedContactId", 1, 256);
-    let previous_contact_id = check.optional_string(object, "", "PreviousContactId", 1, 256);
-    let name = check.optional_string(object, "", "Name", 0, 1024);
-    let description = check.optional_string(object, "", "Description", 0, 4096);
+    let client_token = check.optional_string(object, &ROOT, "ClientToken", 0, 500);
+    let related_contact_id = check.optional_string(object, &ROOT, "RelatedContactId", 1, 256);
+    let previous_contact_id = check.optional_string(object, &ROOT, "PreviousContactId", 1, 256);
+    let name = check.optional_string(object, &ROOT, "Name", 0, 1024);
+    let description = check.optional_string(object, &ROOT, "Description", 0, 4096);
     let expiry = check.expiry_duration(object);
-    let initiate_as = check.optional_enumeration::<InitiateAs>(object, "", "InitiateAs");
+    let initiate_as = check.optional_enumeration::<InitiateAs>(object, &ROOT, "InitiateAs");
     let user_info = check.user_info(object);
     let attributes = check.attributes(object);
     let references = check.references(object, channel);
@@ -442,7 +487,7 @@ pub fn parse_request(
         && c != Channel::Task
     {
         check.add(
-            "/InitiateAs",
+            &ROOT.member("InitiateAs"),
             "COMPLETED is allowed only for the TASK channel",
         );
     }
@@ -450,7 +495,7 @@ pub fn parse_request(
         && !(channel == Some(Channel::Voice) && method == Some(InitiationMethod::Transfer))
     {
         check.add(
-            "/PreviousContactId",
+            &ROOT.member("PreviousContactId"),
             "is allowed only for VOICE contacts with InitiationMethod TRANSFER (external audio)",
         );
     }
@@ -463,7 +508,7 @@ pub fn parse_request(
         && !check.has_violation_under("/UserInfo")
     {
         check.add(
-            "/UserInfo/UserId",
+            &ROOT.member("UserInfo").member("UserId"),
             "is required for EMAIL contacts with InitiationMethod OUTBOUND or AGENT_REPLY",
         );
     }
@@ -565,9 +610,9 @@ struct Checker {
 }
 
 impl Checker {
-    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    fn add(&mut self, path: &At, message: impl Into<String>) {
         self.violations.push(Violation {
-            path: path.into(),
+            path: path.pointer(),
             message: message.into(),
         });
     }
@@ -579,7 +624,7 @@ impl Checker {
     fn unknown_members(
         &mut self,
         object: &Map<String, Value>,
-        path: &str,
+        path: &At,
         known: &[&str],
         what: &str,
     ) {
@@ -589,7 +634,7 @@ impl Checker {
                 None => String::new(),
             };
             self.add(
-                pointer(path, key),
+                &path.member(key),
                 format!(
                     "unknown member of {what}{hint}; accepted: {}",
                     known.join(", ")
@@ -603,13 +648,7 @@ impl Checker {
         object.get(name).filter(|v| !v.is_null())
     }
 
-    fn string_value(
-        &mut self,
-        value: &Value,
-        path: &str,
-        min: usize,
-        max: usize,
-    ) -> Option<String> {
+    fn string_value(&mut self, value: &Value, path: &At, min: usize, max: usize) -> Option<String> {
         let Some(text) = value.as_str() else {
             self.add(path, format!("must be a string, not {}", json_type(value)));
             return None;
@@ -635,25 +674,25 @@ impl Checker {
     fn optional_string(
         &mut self,
         object: &Map<String, Value>,
-        parent: &str,
+        parent: &At,
         name: &str,
         min: usize,
         max: usize,
     ) -> Option<String> {
         let value = Self::member(object, name)?;
-        self.string_value(value, &pointer(parent, name), min, max)
+        self.string_value(value, &parent.member(name), min, max)
     }
 
     fn required_string(
         &mut self,
         object: &Map<String, Value>,
-        parent: &str,
+        parent: &At,
         name: &str,
         min: usize,
         max: usize,
     ) -> Option<String> {
         if Self::member(object, name).is_none() {
-            self.add(pointer(parent, name), "is required");
+            self.add(&parent.member(name), "is required");
             return None;
         }
         self.optional_string(object, parent, name, min, max)
@@ -662,7 +701,7 @@ impl Checker {
     fn enum_value<E: WireEnum>(
         &mut self,
         text: &str,
-        path: &str,
+        path: &At,
         hint: fn(&str) -> Option<String>,
     ) -> Option<E> {
         let parsed = E::parse(text);
@@ -676,22 +715,22 @@ impl Checker {
     fn enumeration<E: WireEnum>(
         &mut self,
         object: &Map<String, Value>,
-        parent: &str,
+        parent: &At,
         name: &str,
         hint: fn(&str) -> Option<String>,
     ) -> Option<E> {
         let text = self.required_string(object, parent, name, 0, usize::MAX)?;
-        self.enum_value(&text, &pointer(parent, name), hint)
+        self.enum_value(&text, &parent.member(name), hint)
     }
 
     fn optional_enumeration<E: WireEnum>(
         &mut self,
         object: &Map<String, Value>,
-        parent: &str,
+        parent: &At,
         name: &str,
     ) -> Option<E> {
         let text = self.optional_string(object, parent, name, 0, usize::MAX)?;
-        self.enum_value(&text, &pointer(parent, name), |_| None)
+        self.enum_value(&text, &parent.member(name), |_| None)
     }
 
     fn initiation_method(
@@ -699,7 +738,7 @@ impl Checker {
         text: &str,
         channel: Option<Channel>,
     ) -> Option<InitiationMethod> {
-        let path = "/InitiationMethod";
+        let path = ROOT.member("InitiationMethod");
         let method = InitiationMethod::parse(text);
         match (channel, method) {
             (Some(channel), Some(m)) if channel.initiation_methods().contains(&m) => Some(m),
@@ -710,7 +749,7 @@ impl Checker {
                     .map(|m| m.as_str())
                     .collect();
                 self.add(
-                    path,
+                    &path,
                     format!("must be {} for the {channel} channel", allowed.join(" or ")),
                 );
                 None
@@ -718,7 +757,7 @@ impl Checker {
             (None, Some(m)) => Some(m),
             (None, None) => {
                 self.add(
-                    path,
+                    &path,
                     format!("must be one of {}", InitiationMethod::choices()),
                 );
                 None
@@ -727,7 +766,7 @@ impl Checker {
     }
 
     /// A JSON integer within `min..=i32::MAX` (the model's integers are 32-bit).
-    fn integer_value(&mut self, value: &Value, path: &str, min: i64) -> Option<i32> {
+    fn integer_value(&mut self, value: &Value, path: &At, min: i64) -> Option<i32> {
         let Some(number) = value.as_number() else {
             self.add(
                 path,
@@ -760,10 +799,10 @@ impl Checker {
 
     fn expiry_duration(&mut self, object: &Map<String, Value>) -> Option<i32> {
         let value = Self::member(object, "ExpiryDurationInMinutes")?;
-        self.integer_value(value, "/ExpiryDurationInMinutes", 1)
+        self.integer_value(value, &ROOT.member("ExpiryDurationInMinutes"), 1)
     }
 
-    fn object_value<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
+    fn object_value<'v>(&mut self, value: &'v Value, path: &At) -> Option<&'v Map<String, Value>> {
         let object = value.as_object();
         if object.is_none() {
             self.add(path, format!("must be an object, not {}", json_type(value)));
@@ -772,10 +811,10 @@ impl Checker {
     }
 
     fn user_info(&mut self, object: &Map<String, Value>) -> Option<UserInfo> {
-        let path = "/UserInfo";
-        let info = self.object_value(Self::member(object, "UserInfo")?, path)?;
-        self.unknown_members(info, path, USER_INFO_MEMBERS, "UserInfo");
-        let user_id = self.required_string(info, path, "UserId", 1, 256)?;
+        let path = ROOT.member("UserInfo");
+        let info = self.object_value(Self::member(object, "UserInfo")?, &path)?;
+        self.unknown_members(info, &path, USER_INFO_MEMBERS, "UserInfo");
+        let user_id = self.required_string(info, &path, "UserId", 1, 256)?;
         Some(UserInfo { user_id })
     }
 
@@ -818,9 +857,9 @@ impl Checker {
         object: &Map<String, Value>,
         name: &str,
         max_bytes: usize,
-        mut entry: impl FnMut(&mut Self, &str, &Value, &str) -> Option<(usize, T)>,
+        mut entry: impl FnMut(&mut Self, &str, &Value, &At) -> Option<(usize, T)>,
     ) -> BTreeMap<String, T> {
-        let path = pointer("", name);
+        let path = ROOT.member(name);
         let mut out = BTreeMap::new();
         let Some(map) = Self::member(object, name).and_then(|v| self.object_value(v, &path)) else {
             return out;
@@ -828,14 +867,14 @@ impl Checker {
         let mut bytes = 0;
         for (key, value) in map {
             bytes += key.len();
-            if let Some((size, parsed)) = entry(self, key, value, &pointer(&path, key)) {
+            if let Some((size, parsed)) = entry(self, key, value, &path.member(key)) {
                 bytes += size;
                 out.insert(key.clone(), parsed);
             }
         }
         if bytes > max_bytes {
             self.add(
-                path,
+                &path,
                 format!(
                     "keys and values total {bytes} UTF-8 bytes; at most {max_bytes} are allowed"
                 ),
@@ -847,7 +886,7 @@ impl Checker {
     fn reference(
         &mut self,
         value: &Value,
-        path: &str,
+        path: &At,
         channel: Option<Channel>,
     ) -> Option<Reference> {
         let member = self.object_value(value, path)?;
@@ -858,7 +897,7 @@ impl Checker {
         {
             let allowed: Vec<&str> = ReferenceType::TASK.iter().map(|t| t.as_str()).collect();
             self.add(
-                pointer(path, "Type"),
+                &path.member("Type"),
                 format!(
                     "TASK contacts accept only references of type {}",
                     allowed.join(", ")
@@ -874,7 +913,7 @@ impl Checker {
                 .all(|b| b.is_ascii_alphanumeric() || b"-:/".contains(&b))
         {
             self.add(
-                pointer(path, "Arn"),
+                &path.member("Arn"),
                 "may contain only letters, digits, '-', ':' and '/'",
             );
         }
@@ -892,9 +931,9 @@ impl Checker {
         &mut self,
         object: &Map<String, Value>,
     ) -> BTreeMap<String, SegmentAttributeValue> {
-        let path = "/SegmentAttributes";
-        match Self::member(object, "SegmentAttributes").and_then(|v| self.object_value(v, path)) {
-            Some(map) => self.segment_map(map, path),
+        let path = ROOT.member("SegmentAttributes");
+        match Self::member(object, "SegmentAttributes").and_then(|v| self.object_value(v, &path)) {
+            Some(map) => self.segment_map(map, &path),
             None => BTreeMap::new(),
         }
     }
@@ -902,14 +941,14 @@ impl Checker {
     fn segment_map(
         &mut self,
         map: &Map<String, Value>,
-        path: &str,
+        path: &At,
     ) -> BTreeMap<String, SegmentAttributeValue> {
         let mut out = BTreeMap::new();
         for (key, value) in map {
-            let key_path = pointer(path, key);
+            let key_path = path.member(key);
             if !is_segment_attribute_key(key) {
                 self.add(
-                    key_path.clone(),
+                    &key_path,
                     "segment attribute keys must be 1 to 128 characters: letters, digits, '-' and '_', \
                      optionally after the 'connect:' prefix of system-defined keys",
                 );
@@ -921,7 +960,7 @@ impl Checker {
         out
     }
 
-    fn segment_value(&mut self, value: &Value, path: &str) -> Option<SegmentAttributeValue> {
+    fn segment_value(&mut self, value: &Value, path: &At) -> Option<SegmentAttributeValue> {
         let member = self.object_value(value, path)?;
         self.unknown_members(member, path, SEGMENT_VALUE_MEMBERS, "SegmentAttributeValue");
         let present: Vec<(&String, &Value)> = member
@@ -939,7 +978,7 @@ impl Checker {
             );
             return None;
         };
-        let inner_path = pointer(path, name);
+        let inner_path = path.member(name);
         match name.as_str() {
             "ValueString" => self
                 .string_value(inner, &inner_path, 0, 1024)
@@ -959,7 +998,7 @@ impl Checker {
             _ => {
                 let Some(items) = inner.as_array() else {
                     self.add(
-                        inner_path,
+                        &inner_path,
                         format!("must be an array, not {}", json_type(inner)),
                     );
                     return None;
@@ -967,9 +1006,7 @@ impl Checker {
                 let list = items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| {
-                        self.segment_value(item, &pointer(&inner_path, &i.to_string()))
-                    })
+                    .map(|(i, item)| self.segment_value(item, &inner_path.item(i)))
                     .collect::<Vec<_>>();
                 list.into_iter()
                     .collect::<Option<Vec<_>>>()
