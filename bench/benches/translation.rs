@@ -25,7 +25,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 const INSTANCE: &str = "aaaaaaaa-bbbb-cccc-dddd-111111111111";
-const TYPICAL: &str = include_str!("../events/direct-task.json");
+const TYPICAL: &str = include_str!("../../events/direct-task.json");
 
 /// Answers at once without the SDK: what is left of an invocation is the project's own work.
 struct NoConnect;

@@ -1,7 +1,7 @@
 //! The performance benchmark (README "Performance"); run it with `bench/run`, which builds the
 //! binaries it measures first.
 //!
-//! Runs the project's release binary and the floor (`examples/floor.rs`) under a local Lambda
+//! Runs the project's release binary and the floor (`bench/src/bin/floor.rs`) under a local Lambda
 //! Runtime API (`tests/common/runtime_api.rs`) against a local Connect endpoint (wiremock), side by
 //! side and interleaved, and prints a Markdown table of the figures against their targets.
 //!
@@ -10,7 +10,7 @@
 
 // Shared with the integration tests, which own it (and its formatting).
 #[rustfmt::skip]
-#[path = "../tests/common/runtime_api.rs"]
+#[path = "../../../tests/common/runtime_api.rs"]
 mod runtime_api;
 
 use std::error::Error;
@@ -31,8 +31,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 type Result<T, E = Box<dyn Error>> = std::result::Result<T, E>;
 
 const INSTANCE: &str = "aaaaaaaa-bbbb-cccc-dddd-111111111111";
-const DIRECT_TASK: &str = include_str!("../events/direct-task.json");
-const SQS_SAMPLE: &str = include_str!("../events/sqs-standard.json");
+const DIRECT_TASK: &str = include_str!("../../../events/direct-task.json");
+const SQS_SAMPLE: &str = include_str!("../../../events/sqs-standard.json");
 /// Both binaries log at this level while timed (the project's metric lines still print).
 const LOG_LEVEL: &str = "WARN";
 /// The invocation timeout, as in the SAM template.
@@ -107,23 +107,23 @@ impl Drop for Binaries {
 }
 
 impl Binaries {
-    /// `$CARGO_TARGET_DIR/release/`, else the release directory this example runs from.
+    /// `$CARGO_TARGET_DIR/release/`, else the release directory this harness runs from.
     /// `project` overrides the project's binary (e.g. to compare two builds of it).
     fn find(project: Option<PathBuf>) -> Result<Binaries> {
         let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
             Some(dir) => PathBuf::from(dir),
             None => {
                 let exe = std::env::current_exe()?;
-                // <target>/release/examples/benchmark
+                // <target>/release/benchmark
                 exe.ancestors()
-                    .nth(3)
+                    .nth(2)
                     .ok_or("cannot tell the target directory from this executable's path")?
                     .to_path_buf()
             }
         };
         let release = target_dir.join("release");
         let built = [
-            release.join("examples").join("floor"),
+            release.join("floor"),
             project.unwrap_or_else(|| release.join("contact-bridge")),
         ];
         for binary in &built {

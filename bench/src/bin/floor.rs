@@ -3,7 +3,8 @@
 //! per invocation, ignores the payload (no parsing or validation of its own), sends one fixed
 //! CreateContact and answers `{"ContactId", "ContactArn"}`.
 //!
-//! Run by `bench/run` under a local Runtime API; built as an example so it never ships.
+//! Run by `bench/run` under a local Runtime API; a binary of the benchmark's own package, so it
+//! never ships.
 
 use aws_config::BehaviorVersion;
 use aws_sdk_connect::types::{Channel, ContactInitiationMethod};
