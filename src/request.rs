@@ -505,7 +505,7 @@ pub fn parse_request(
             Some(InitiationMethod::Outbound | InitiationMethod::AgentReply)
         )
         && user_info.is_none()
-        && !check.has_violation_under("/UserInfo")
+        && !check.has_violation_under(&ROOT.member("UserInfo"))
     {
         check.add(
             &ROOT.member("UserInfo").member("UserId"),
@@ -617,8 +617,15 @@ impl Checker {
         });
     }
 
-    fn has_violation_under(&self, prefix: &str) -> bool {
-        self.violations.iter().any(|v| v.path.starts_with(prefix))
+    /// Whether a violation names `at` or anything inside it (whole segments: `/UserInfoX` is not
+    /// inside `/UserInfo`).
+    fn has_violation_under(&self, at: &At) -> bool {
+        let prefix = at.pointer();
+        self.violations.iter().any(|v| {
+            v.path
+                .strip_prefix(&prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
     }
 
     fn unknown_members(

@@ -255,6 +255,10 @@ fn user_id_is_required_for_outbound_and_agent_reply_email() {
             "/UserInfo/UserId",
             "is required",
         );
+        // A violation at a sibling whose name merely begins with "UserInfo" hides nothing.
+        let sibling = with(email(method), json!({"UserInfo": null, "UserInfoX": "x"}));
+        rejected(sibling.clone(), "/UserInfoX", "unknown member");
+        rejected(sibling, "/UserInfo/UserId", "is required for EMAIL");
     }
     accepted(with(email("FLOW"), json!({"UserInfo": null})));
     rejected(
