@@ -19,6 +19,10 @@ use crate::request::{ContactRequest, parse_request};
 /// Time kept back from the invocation's deadline to report an outcome before Lambda stops us.
 pub const ANSWER_MARGIN: Duration = Duration::from_millis(500);
 
+/// 2001-09-09 in milliseconds since the epoch: a Runtime API deadline below it cannot be an
+/// epoch time (see [`Deadline::from_epoch_millis`]).
+pub const EPOCH_MILLIS_FLOOR: u64 = 1_000_000_000_000;
+
 /// When the invocation must have answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadline(Option<Instant>);
@@ -28,9 +32,17 @@ impl Deadline {
     pub const NONE: Deadline = Deadline(None);
 
     /// From Lambda's deadline, in milliseconds since the epoch (0: none).
+    ///
+    /// A value below [`EPOCH_MILLIS_FLOOR`] is taken as a duration from now: `cargo lambda
+    /// watch` sends the constant `600000` (its 10-minute timeout), not an epoch time, and read
+    /// as 1970 it would leave no time for any call. Lambda's own deadlines are epoch times, far
+    /// above the floor, and are read as such.
     pub fn from_epoch_millis(millis: u64) -> Self {
         if millis == 0 {
             return Deadline::NONE;
+        }
+        if millis < EPOCH_MILLIS_FLOOR {
+            return Deadline::after(Duration::from_millis(millis));
         }
         let at = UNIX_EPOCH + Duration::from_millis(millis);
         let left = at

@@ -20,12 +20,16 @@ usage: contact-bridge invoke [--live] FILE
 
 Runs the function's handler on the event in FILE (- for standard input) and prints its response.
 By default Amazon Connect is not called: each CreateContact request is validated and printed on
-stderr, and the contact IDs are made up. --live sends the requests to Amazon Connect with the
+stderr, and the contact IDs are made up; a request that names no instance gets CONNECT_INSTANCE_ID,
+else the placeholder 00000000-0000-4000-8000-000000000000. --live sends the requests to Amazon Connect with the
 standard AWS credential chain (AWS_PROFILE, AWS_REGION, ...).
 
 schema prints the JSON Schema of the CreateContact request.
 
 In AWS Lambda (AWS_LAMBDA_RUNTIME_API set) the binary serves the Lambda Runtime API instead.";
+
+/// The instance of a dry run's requests that name none, when `CONNECT_INSTANCE_ID` is unset.
+pub const DRY_RUN_INSTANCE_ID: &str = "00000000-0000-4000-8000-000000000000";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -75,13 +79,18 @@ pub async fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
         }
     };
     lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
-    let settings = match Settings::from_env() {
+    let mut settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(error) => {
             eprintln!("contact-bridge: {error}");
             return ExitCode::from(2);
         }
     };
+    if !live && settings.default_instance_id.is_none() {
+        // The samples name no instance, so that they work with any deployment; a dry run
+        // without CONNECT_INSTANCE_ID still shows the whole request.
+        settings.default_instance_id = Some(DRY_RUN_INSTANCE_ID.to_owned());
+    }
     let event = match read_event(&file) {
         Ok(event) => event,
         Err(problem) => {

@@ -5,13 +5,13 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::SqsBatchResponse;
 
 use crate::bridge::{Bridge, Deadline};
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ContactError;
 use crate::json::parse_strict;
-use crate::request::MEMBERS;
+use crate::request::{MEMBERS, suggest_member};
 use crate::sources::http::{HttpResponse, HttpShape};
 use crate::sources::{connect_flow, direct, eventbridge, http, sqs};
 
@@ -19,8 +19,8 @@ use crate::sources::{connect_flow, direct, eventbridge, http, sqs};
 pub const ACCEPTED_SHAPES: &str = "an SQS batch (Records[].eventSource \"aws:sqs\"), \
 an EventBridge event (detail-type, source, detail), an API Gateway REST API proxy request \
 (httpMethod), an HTTP API or function URL request (version \"2.0\", requestContext.http), \
-an Amazon Connect flow event (Name \"ContactFlowEvent\"), or a CreateContact request \
-(direct invocation)";
+an Amazon Connect flow event (Details.ContactData and Details.Parameters), or a CreateContact \
+request (direct invocation)";
 
 /// Which source sent an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,9 +45,13 @@ impl EventSource {
             Some(EventSource::EventBridge)
         } else if let Some(shape) = HttpShape::recognise(event) {
             Some(EventSource::Http(shape))
-        } else if object.keys().any(|k| MEMBERS.contains(&k.as_str())) {
-            // A direct request is an object with at least one CreateContact member; its other
-            // members are then checked as such, so a typo is reported rather than ignored.
+        } else if object
+            .keys()
+            .any(|k| MEMBERS.contains(&k.as_str()) || suggest_member(k).is_some())
+        {
+            // A direct request is an object with at least one CreateContact member, or a near
+            // miss of one (`Chanel`); its members are then checked as such, so a typo is reported
+            // with its suggestion rather than as an unrecognised event.
             Some(EventSource::Direct)
         } else {
             None
@@ -60,8 +64,6 @@ impl EventSource {
 pub enum HandlerError {
     #[error("unrecognised event: expected {ACCEPTED_SHAPES}")]
     UnrecognisedEvent,
-    #[error("malformed SQS event: {0}")]
-    MalformedSqsEvent(String),
     #[error(transparent)]
     Contact(#[from] ContactError),
 }
@@ -72,10 +74,6 @@ impl From<HandlerError> for Diagnostic {
             HandlerError::Contact(e) => e.into(),
             e @ HandlerError::UnrecognisedEvent => Diagnostic {
                 error_type: "UnrecognisedEvent".to_owned(),
-                error_message: e.to_string(),
-            },
-            e @ HandlerError::MalformedSqsEvent(_) => Diagnostic {
-                error_type: "MalformedSqsEvent".to_owned(),
                 error_message: e.to_string(),
             },
         }
@@ -124,15 +122,13 @@ impl<C: CreateContact> Handler<C> {
         let bridge = &self.bridge;
         match EventSource::recognise(&payload) {
             Some(EventSource::Sqs) => {
-                let event: SqsEvent = serde_json::from_value(payload)
-                    .map_err(|e| HandlerError::MalformedSqsEvent(e.to_string()))?;
-                Ok(Response::Sqs(sqs::handle(bridge, event, deadline).await))
+                Ok(Response::Sqs(sqs::handle(bridge, &payload, deadline).await))
             }
             Some(EventSource::EventBridge) => Ok(Response::Contact(
                 eventbridge::handle(bridge, &payload, deadline).await?,
             )),
             Some(EventSource::Http(shape)) => Ok(Response::Http(
-                http::handle(bridge, shape, payload, deadline).await,
+                http::handle(bridge, shape, &payload, deadline).await,
             )),
             Some(EventSource::ConnectFlow) => Ok(Response::Contact(
                 connect_flow::handle(bridge, &payload, deadline).await?,

@@ -571,6 +571,11 @@ fn is_segment_attribute_key(key: &str) -> bool {
     (1..=128).contains(&char_count(key)) && is_attribute_key(rest)
 }
 
+/// The CreateContact member that `key` is plausibly a typo of (`Chanel`: `Channel`).
+pub fn suggest_member(key: &str) -> Option<&'static str> {
+    closest(key, MEMBERS)
+}
+
 /// The known member closest to `unknown`, when it is plausibly a typo of it.
 fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
     known

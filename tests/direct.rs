@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{FakeConnect, INSTANCE, event, handler, lambda_event};
+use common::{FakeConnect, INSTANCE, event, handler, lambda_event, settings};
 use contact_bridge::bridge::{Bridge, Deadline, SourceDefaults};
 use contact_bridge::config::Settings;
 use contact_bridge::error::{ConnectError, ConnectErrorKind};
@@ -30,7 +30,7 @@ async fn sample_direct_events_create_one_contact_each() {
         "direct-email.json",
         "direct-external-audio.json",
     ] {
-        let h = handler(Settings::default(), FakeConnect::new());
+        let h = handler(settings(), FakeConnect::new());
         let payload = event(file);
         let response = invoke(&h, payload.clone(), "req-1").await.unwrap();
         let object = response.as_object().unwrap();
@@ -78,10 +78,7 @@ async fn connect_failures_are_function_errors_named_after_connect_errors() {
         "ThrottlingException",
         "Rate exceeded",
     );
-    let h = handler(
-        Settings::default(),
-        FakeConnect::new().script([Err(failure)]),
-    );
+    let h = handler(settings(), FakeConnect::new().script([Err(failure)]));
     let error = invoke(&h, event("direct-task.json"), "req-1")
         .await
         .unwrap_err();
@@ -99,7 +96,7 @@ async fn instance_outside_the_allow_list_is_rejected_before_connect() {
         allowed_instances: contact_bridge::config::InstanceAllowList::Only(
             ["other".to_owned()].into(),
         ),
-        ..Settings::default()
+        ..settings()
     };
     let h = handler(settings, FakeConnect::new());
     let error = invoke(&h, event("direct-task.json"), "req-1")
@@ -113,7 +110,7 @@ async fn instance_outside_the_allow_list_is_rejected_before_connect() {
 async fn default_instance_fills_requests_without_one() {
     let settings = Settings {
         default_instance_id: Some(INSTANCE.to_owned()),
-        ..Settings::default()
+        ..settings()
     };
     let h = handler(settings, FakeConnect::new());
     invoke(
@@ -128,7 +125,7 @@ async fn default_instance_fills_requests_without_one() {
 
 #[tokio::test]
 async fn client_token_derives_from_the_request_id() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     for id in ["req-1", "req-1", "req-2"] {
         invoke(&h, event("direct-task.json"), id).await.unwrap();
     }
@@ -155,7 +152,7 @@ async fn client_token_derives_from_the_request_id() {
 
 #[tokio::test]
 async fn unrecognised_events_list_the_accepted_shapes() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     for payload in [
         json!({"hello": "world"}),
         json!([1, 2]),
@@ -176,7 +173,7 @@ async fn unrecognised_events_list_the_accepted_shapes() {
 #[tokio::test(start_paused = true)]
 async fn a_slow_connect_call_is_abandoned_before_the_deadline() {
     let bridge = Bridge::new(
-        Settings::default(),
+        settings(),
         FakeConnect::with_latency(Duration::from_secs(30)),
     );
     let request = bridge
@@ -192,7 +189,7 @@ async fn a_slow_connect_call_is_abandoned_before_the_deadline() {
 
 #[tokio::test]
 async fn no_time_left_means_no_call() {
-    let bridge = Bridge::new(Settings::default(), FakeConnect::new());
+    let bridge = Bridge::new(settings(), FakeConnect::new());
     let request = bridge
         .prepare(&event("direct-task.json"), SourceDefaults::default())
         .unwrap();

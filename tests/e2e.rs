@@ -99,9 +99,11 @@ impl Function {
     ) -> Function {
         let api = RuntimeApi::start().await;
         let uri = connect.uri();
+        // The sample events name no instance: the deployment's supplies it.
         let mut vars = vec![
             ("AWS_ENDPOINT_URL_CONNECT", uri.as_str()),
             ("AWS_MAX_ATTEMPTS", "2"),
+            ("CONNECT_INSTANCE_ID", INSTANCE),
         ];
         vars.extend_from_slice(env);
         let mut child = api.spawn(BINARY, &vars);

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Captured, FakeConnect, event, lambda_event};
+use common::{Captured, FakeConnect, event, lambda_event, settings};
 use contact_bridge::bridge::Bridge;
 use contact_bridge::config::Settings;
 use contact_bridge::error::{ConnectError, ConnectErrorKind};
@@ -64,7 +64,7 @@ async fn every_outcome_emits_an_emf_line() {
     let bridge = Bridge::new(
         Settings {
             max_concurrency: 1,
-            ..Settings::default()
+            ..settings()
         },
         connect,
     )
@@ -101,7 +101,7 @@ async fn every_outcome_emits_an_emf_line() {
 #[tokio::test]
 async fn input_refused_before_the_bridge_validates_it_is_counted_too() {
     let out = Captured::default();
-    let bridge = Bridge::new(Settings::default(), FakeConnect::new())
+    let bridge = Bridge::new(settings(), FakeConnect::new())
         .with_metrics(Metrics::to_writer(Box::new(out.clone())));
     let h = Handler::new(bridge);
     let mut flow = event("connect-flow-task.json");

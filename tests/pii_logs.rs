@@ -4,9 +4,8 @@
 
 mod common;
 
-use common::{Captured, FakeConnect, INSTANCE, event, lambda_event};
+use common::{Captured, FakeConnect, INSTANCE, event, lambda_event, settings};
 use contact_bridge::bridge::Bridge;
-use contact_bridge::config::Settings;
 use contact_bridge::error::{ConnectError, ConnectErrorKind};
 use contact_bridge::handler::Handler;
 use lambda_runtime::tracing::subscriber;
@@ -51,7 +50,7 @@ async fn logs_carry_ids_and_no_personal_data() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let connect = FakeConnect::new().script([Ok(()), throttle(), Ok(()), throttle()]);
-    let h = Handler::new(Bridge::new(Settings::default(), connect));
+    let h = Handler::new(Bridge::new(settings(), connect));
     let sqs = json!({"Records": [
         {"messageId": "m-1", "body": request.to_string(), "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:1:q"},
         {"messageId": "m-2", "body": invalid.to_string(), "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:1:q"},

@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{FakeConnect, INSTANCE, event, handler, lambda_event};
+use common::{FakeConnect, INSTANCE, event, handler, lambda_event, settings};
 use contact_bridge::config::{InstanceAllowList, Settings};
 use contact_bridge::error::{ConnectError, ConnectErrorKind};
 use contact_bridge::handler::Handler;
@@ -54,7 +54,7 @@ fn sqs_batch(count: usize, fifo: bool) -> Value {
 
 #[tokio::test]
 async fn sqs_sample_batch_reports_only_the_bad_record() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let response = invoke(&h, event("sqs-standard.json")).await.unwrap();
     assert_eq!(
         failed_ids(&response),
@@ -66,7 +66,7 @@ async fn sqs_sample_batch_reports_only_the_bad_record() {
 
 #[tokio::test]
 async fn sqs_all_succeeded_is_an_empty_list() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let response = invoke(&h, sqs_batch(4, false)).await.unwrap();
     assert_eq!(response, json!({"batchItemFailures": []}));
 }
@@ -82,7 +82,7 @@ async fn sqs_mixed_batch_lists_exactly_the_failures_in_order() {
     let settings = Settings {
         allowed_instances: InstanceAllowList::Only([INSTANCE.to_owned()].into()),
         max_concurrency: 1, // deterministic script order
-        ..Settings::default()
+        ..settings()
     };
     // Records 0, 2, 4 reach Connect; the second call is throttled for good.
     let connect = FakeConnect::new().script([
@@ -109,7 +109,7 @@ async fn sqs_fifo_stops_at_the_first_failure() {
             "InternalServiceException",
         )),
     ]);
-    let h = handler(Settings::default(), connect);
+    let h = handler(settings(), connect);
     let response = invoke(&h, sqs_batch(5, true)).await.unwrap();
     assert_eq!(failed_ids(&response), ["m-1", "m-2", "m-3", "m-4"]);
     let names: Vec<_> = h
@@ -125,7 +125,7 @@ async fn sqs_fifo_stops_at_the_first_failure() {
 #[tokio::test]
 async fn sqs_fifo_sample_runs_in_order() {
     let h = handler(
-        Settings::default(),
+        settings(),
         FakeConnect::with_latency(Duration::from_millis(1)),
     );
     let response = invoke(&h, event("sqs-fifo.json")).await.unwrap();
@@ -152,7 +152,7 @@ async fn sqs_standard_concurrency_is_bounded_by_max_concurrency() {
     for limit in [1, 3, 10] {
         let settings = Settings {
             max_concurrency: limit,
-            ..Settings::default()
+            ..settings()
         };
         let h = handler(
             settings,
@@ -175,7 +175,7 @@ async fn sqs_standard_concurrency_is_bounded_by_max_concurrency() {
 
 #[tokio::test]
 async fn sqs_tokens_follow_the_message_id() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let mut batch = sqs_batch(2, true);
     invoke(&h, batch.clone()).await.unwrap();
     invoke(&h, batch.clone()).await.unwrap(); // redelivery
@@ -192,23 +192,37 @@ async fn sqs_tokens_follow_the_message_id() {
 }
 
 #[tokio::test]
-async fn malformed_sqs_events_are_function_errors() {
-    let h = handler(Settings::default(), FakeConnect::new());
-    let error = invoke(
+async fn an_sqs_record_that_cannot_be_read_fails_alone() {
+    let h = handler(settings(), FakeConnect::new());
+    // Without a messageId a record is reported with an empty identifier: Lambda then retries the
+    // whole batch, and nothing is lost.
+    let response = invoke(
         &h,
         json!({"Records": [{"eventSource": "aws:sqs", "body": 5}]}),
     )
     .await
-    .unwrap_err();
-    assert_eq!(error.error_type, "MalformedSqsEvent");
+    .unwrap();
+    assert_eq!(
+        response,
+        json!({"batchItemFailures": [{"itemIdentifier": ""}]})
+    );
     assert_eq!(h.bridge().connect.calls(), 0);
+
+    // A record whose body is not text fails under its messageId; the others go on.
+    let mut batch = sqs_batch(3, false);
+    batch["Records"][1]["body"] = json!({"Channel": "TASK"});
+    batch["Records"][2]["messageAttributes"] = json!({"a": {"binaryValue": "%%%", "dataType": 7}});
+    batch["Records"][2]["attributes"] = json!(null);
+    let response = invoke(&h, batch).await.unwrap();
+    assert_eq!(failed_ids(&response), ["m-1"]);
+    assert_eq!(h.bridge().connect.calls(), 2);
 }
 
 // ---------------------------------------------------------------- EventBridge
 
 #[tokio::test]
 async fn eventbridge_creates_the_detail() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let response = invoke(&h, event("eventbridge.json")).await.unwrap();
     assert!(response["ContactId"].is_string() && response["ContactArn"].is_string());
     assert_eq!(
@@ -219,7 +233,7 @@ async fn eventbridge_creates_the_detail() {
 
 #[tokio::test]
 async fn eventbridge_failures_are_function_errors() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let mut bad = event("eventbridge.json");
     bad["detail"]["Channel"] = json!("FAX");
     let error = invoke(&h, bad).await.unwrap_err();
@@ -227,7 +241,7 @@ async fn eventbridge_failures_are_function_errors() {
     assert!(error.error_message.contains("/Channel"));
 
     let h = handler(
-        Settings::default(),
+        settings(),
         FakeConnect::new().script([Err(failure(
             ConnectErrorKind::Conflict,
             "IdempotencyException",
@@ -239,7 +253,7 @@ async fn eventbridge_failures_are_function_errors() {
 
 #[tokio::test]
 async fn eventbridge_tokens_follow_the_event_id() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let mut e = event("eventbridge.json");
     invoke(&h, e.clone()).await.unwrap();
     invoke(&h, e.clone()).await.unwrap();
@@ -264,7 +278,7 @@ fn http_body(response: &Value) -> Value {
 #[tokio::test]
 async fn http_samples_answer_201_with_the_contact() {
     for file in ["apigw-rest.json", "http-api.json", "function-url.json"] {
-        let h = handler(Settings::default(), FakeConnect::new());
+        let h = handler(settings(), FakeConnect::new());
         let response = invoke(&h, event(file)).await.unwrap();
         assert_eq!(response["statusCode"], 201, "{file}: {response}");
         let body = http_body(&response);
@@ -278,7 +292,7 @@ async fn http_samples_answer_201_with_the_contact() {
 
 #[tokio::test]
 async fn http_other_methods_get_405_with_allow() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let mut rest = event("apigw-rest.json");
     rest["httpMethod"] = json!("GET");
     let mut v2 = event("http-api.json");
@@ -337,7 +351,7 @@ async fn http_bad_bodies_get_400_with_paths() {
 async fn http_disallowed_instance_gets_403() {
     let settings = Settings {
         allowed_instances: InstanceAllowList::Only(["other".into()].into()),
-        ..Settings::default()
+        ..settings()
     };
     let h = handler(settings, FakeConnect::new());
     let response = invoke(&h, event("http-api.json")).await.unwrap();
@@ -363,7 +377,7 @@ async fn http_connect_errors_map_to_statuses() {
     ];
     for (kind, code, status, retry_after) in cases {
         let h = handler(
-            Settings::default(),
+            settings(),
             FakeConnect::new().script([Err(failure(kind, code))]),
         );
         let response = invoke(&h, event("function-url.json")).await.unwrap();
@@ -389,7 +403,7 @@ async fn http_connect_errors_map_to_statuses() {
 
 #[tokio::test]
 async fn http_dry_run_returns_the_request_without_calling_connect() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let mut e = event("apigw-rest.json");
     e["queryStringParameters"] = json!({"dryRun": "true"});
     let response = invoke(&h, e).await.unwrap();
@@ -407,7 +421,7 @@ async fn http_dry_run_returns_the_request_without_calling_connect() {
 
 #[tokio::test]
 async fn http_idempotency_key_gives_the_token() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let with_key = |key: Option<(&str, &str)>, request_id: &str| {
         let mut e = event("apigw-rest.json");
         e["headers"] = json!({"content-type": "application/json"});
@@ -440,7 +454,7 @@ async fn http_idempotency_key_gives_the_token() {
 
 #[tokio::test]
 async fn flow_samples_create_contacts_from_parameters() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let response = invoke(&h, event("connect-flow-task.json")).await.unwrap();
     let object = response.as_object().unwrap();
     assert_eq!(object.len(), 2);
@@ -451,7 +465,7 @@ async fn flow_samples_create_contacts_from_parameters() {
     let request = &h.bridge().connect.requests()[0];
     assert_eq!(
         request.instance_id, INSTANCE,
-        "the instance comes from InstanceARN"
+        "the sample's InstanceARN is empty: CONNECT_INSTANCE_ID's instance"
     );
     assert_eq!(request.expiry_duration_in_minutes, Some(60));
     assert_eq!(request.attributes["orderId"], "1042");
@@ -475,7 +489,7 @@ async fn flow_samples_create_contacts_from_parameters() {
 
 #[tokio::test]
 async fn flow_json_mode_values_are_accepted() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let mut e = event("connect-flow-task.json");
     let p = &mut e["Details"]["Parameters"];
     p["Attributes"] = json!({"orderId": "7"});
@@ -489,7 +503,7 @@ async fn flow_json_mode_values_are_accepted() {
 
 #[tokio::test]
 async fn flow_tolerates_null_or_missing_endpoints_and_queue() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let mut e = event("connect-flow-task.json");
     let data = e["Details"]["ContactData"].as_object_mut().unwrap();
     data.remove("CustomerEndpoint");
@@ -503,7 +517,7 @@ async fn flow_tolerates_null_or_missing_endpoints_and_queue() {
 
 #[tokio::test]
 async fn flow_bad_parameters_are_validation_errors_listing_each() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let mut e = event("connect-flow-task.json");
     let p = &mut e["Details"]["Parameters"];
     p["Attributes"] = json!("{oops");
@@ -523,7 +537,7 @@ async fn flow_bad_parameters_are_validation_errors_listing_each() {
 
 #[tokio::test]
 async fn flow_tokens_follow_the_contact_and_parameters() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     let base = event("connect-flow-task.json");
     invoke(&h, base.clone()).await.unwrap();
     invoke(&h, base.clone()).await.unwrap(); // Connect's retry
@@ -545,7 +559,7 @@ async fn flow_tokens_follow_the_contact_and_parameters() {
 #[tokio::test]
 async fn flow_failures_are_function_errors() {
     let h = handler(
-        Settings::default(),
+        settings(),
         FakeConnect::new().script([Err(failure(
             ConnectErrorKind::Throttling,
             "ThrottlingException",
@@ -561,7 +575,7 @@ async fn flow_failures_are_function_errors() {
 
 #[tokio::test]
 async fn unknown_shapes_are_rejected_listing_what_is_accepted() {
-    let h = handler(Settings::default(), FakeConnect::new());
+    let h = handler(settings(), FakeConnect::new());
     for e in [
         json!({"Records": [{"eventSource": "aws:s3"}]}),
         json!({"Records": []}),
@@ -575,7 +589,7 @@ async fn unknown_shapes_are_rejected_listing_what_is_accepted() {
             "EventBridge",
             "REST API",
             "function URL",
-            "ContactFlowEvent",
+            "Details.ContactData",
             "direct invocation",
         ] {
             assert!(
@@ -592,7 +606,7 @@ async fn unknown_shapes_are_rejected_listing_what_is_accepted() {
 async fn the_allow_list_holds_for_every_source() {
     let settings = Settings {
         allowed_instances: InstanceAllowList::Only(["someone-else".into()].into()),
-        ..Settings::default()
+        ..settings()
     };
     let h = handler(settings, FakeConnect::new());
     assert_eq!(
@@ -624,7 +638,7 @@ async fn the_allow_list_holds_for_every_source() {
 async fn rate_limited_records_that_cannot_start_in_time_are_reported_not_dropped() {
     let settings = Settings {
         max_calls_per_second: std::num::NonZeroU32::new(1),
-        ..Settings::default()
+        ..settings()
     };
     let h = handler(settings, FakeConnect::new());
     let mut event = lambda_event(sqs_batch(6, false), "r");
@@ -642,4 +656,235 @@ async fn rate_limited_records_that_cannot_start_in_time_are_reported_not_dropped
         6,
         "every record is created or reported"
     );
+}
+
+// ---------------------------------------------------------------- events as others write them
+
+fn names(h: &Handler<FakeConnect>) -> Vec<String> {
+    h.bridge()
+        .connect
+        .requests()
+        .into_iter()
+        .map(|r| r.name.unwrap_or_default())
+        .collect()
+}
+
+#[tokio::test]
+async fn sqs_attributes_we_do_not_use_cannot_fail_the_batch() {
+    // A message attribute whose binaryValue is not base64, and null messageAttributes.
+    let h = handler(settings(), FakeConnect::new());
+    let response = invoke(&h, event("sqs-unreadable-attributes.json"))
+        .await
+        .unwrap();
+    assert_eq!(response, json!({"batchItemFailures": []}));
+    assert_eq!(h.bridge().connect.calls(), 2);
+}
+
+#[tokio::test]
+async fn sqs_fifo_failure_holds_back_its_own_group_only() {
+    let h = handler(settings(), FakeConnect::new());
+    let response = invoke(&h, event("sqs-fifo-two-groups.json")).await.unwrap();
+    assert_eq!(
+        failed_ids(&response),
+        [
+            "22222222-0000-4000-8000-0000000000a1",
+            "22222222-0000-4000-8000-0000000000a2"
+        ],
+        "the invalid record and its group's later record, not attempted"
+    );
+    assert_eq!(names(&h), ["Order 2077: step 1", "Order 2077: step 2"]);
+
+    // A Connect failure in the middle of one group: its earlier records are created, its later
+    // ones are not tried; the other group, and the records without a group, go on.
+    let connect = FakeConnect::new().script([
+        Ok(()),
+        Err(failure(ConnectErrorKind::Throttling, "ThrottlingException")),
+    ]);
+    let h = handler(
+        Settings {
+            max_concurrency: 1,
+            ..settings()
+        },
+        connect,
+    );
+    let mut batch = sqs_batch(7, true);
+    let groups = ["A", "A", "A", "B", "B", "", ""];
+    for (record, group) in batch["Records"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .zip(groups)
+    {
+        if !group.is_empty() {
+            record["attributes"] = json!({ "MessageGroupId": group });
+        }
+    }
+    let response = invoke(&h, batch).await.unwrap();
+    assert_eq!(failed_ids(&response), ["m-1", "m-2"]);
+    assert_eq!(names(&h), ["t0", "t1", "t3", "t4", "t5", "t6"]);
+}
+
+#[tokio::test]
+async fn sqs_fifo_groups_run_concurrently_each_in_order() {
+    let h = handler(
+        settings(),
+        FakeConnect::with_latency(Duration::from_millis(20)),
+    );
+    let mut batch = sqs_batch(6, true);
+    for (i, record) in batch["Records"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .enumerate()
+    {
+        record["attributes"] = json!({ "MessageGroupId": format!("g{}", i % 3) });
+    }
+    let response = invoke(&h, batch).await.unwrap();
+    assert!(failed_ids(&response).is_empty());
+    let names = names(&h);
+    for (first, second) in [("t0", "t3"), ("t1", "t4"), ("t2", "t5")] {
+        let at = |n: &str| names.iter().position(|x| x == n).unwrap();
+        assert!(at(first) < at(second), "order within a group: {names:?}");
+    }
+    let peak = h
+        .bridge()
+        .connect
+        .max_in_flight
+        .load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(peak, 3, "one call in flight per group");
+}
+
+#[tokio::test]
+async fn rest_events_with_a_sparse_request_context_are_answered() {
+    // No requestContext.httpMethod (the top-level one is there), no multiValueHeaders.
+    let h = handler(settings(), FakeConnect::new());
+    let response = invoke(&h, event("apigw-rest-sparse-context.json"))
+        .await
+        .unwrap();
+    assert_eq!(response["statusCode"], 201, "{response}");
+    assert_eq!(h.bridge().connect.calls(), 1);
+}
+
+#[tokio::test]
+async fn http_events_are_read_tolerantly() {
+    let h = handler(settings(), FakeConnect::new());
+    let idempotent = |e: &mut Value| {
+        e["headers"] = json!(null);
+        e["multiValueHeaders"] = json!({"IDEMPOTENCY-KEY": ["key-1", "key-2"]});
+    };
+    let mut variants = Vec::new();
+    // A lower-case method; null maps; no isBase64Encoded; the key in multiValueHeaders only.
+    let mut e = event("apigw-rest.json");
+    e["httpMethod"] = json!("post");
+    e["requestContext"]["httpMethod"] = json!("post");
+    for member in [
+        "headers",
+        "pathParameters",
+        "stageVariables",
+        "queryStringParameters",
+    ] {
+        e[member] = json!(null);
+    }
+    e.as_object_mut().unwrap().remove("isBase64Encoded");
+    idempotent(&mut e);
+    variants.push(e);
+    // An HTTP API event with cookies, no headers at all, null maps and no isBase64Encoded.
+    let mut v2 = event("http-api.json");
+    v2["cookies"] = json!(["session=1", "theme=dark"]);
+    v2["queryStringParameters"] = json!(null);
+    v2["pathParameters"] = json!(null);
+    v2.as_object_mut().unwrap().remove("headers");
+    v2["body"] = json!(event("direct-task.json").to_string());
+    v2.as_object_mut().unwrap().remove("isBase64Encoded");
+    v2["requestContext"]["http"]["method"] = json!("post");
+    variants.push(v2);
+    for variant in variants {
+        let response = invoke(&h, variant.clone()).await.unwrap();
+        assert_eq!(response["statusCode"], 201, "{variant}: {response}");
+    }
+    let tokens = h.bridge().connect.tokens();
+    assert_eq!(tokens.len(), 2);
+    assert!(
+        tokens[0].starts_with("contact-bridge-http-idempotency-key-"),
+        "{tokens:?}"
+    );
+
+    // dryRun in multiValueQueryStringParameters only: validated, Connect not called.
+    let mut e = event("apigw-rest.json");
+    e["queryStringParameters"] = json!(null);
+    e["multiValueQueryStringParameters"] = json!({"dryRun": ["true"]});
+    let response = invoke(&h, e).await.unwrap();
+    assert_eq!(response["statusCode"], 200, "{response}");
+    assert_eq!(h.bridge().connect.calls(), 2);
+}
+
+#[tokio::test]
+async fn flow_events_are_recognised_by_their_structure() {
+    let h = handler(settings(), FakeConnect::new());
+    for name in [json!("ContactFlowExecution"), json!(null)] {
+        let mut e = event("connect-flow-task.json");
+        e["Name"] = name.clone();
+        let response = invoke(&h, e)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert!(response["ContactId"].is_string(), "{name}: {response}");
+    }
+    assert_eq!(h.bridge().connect.calls(), 2);
+}
+
+#[tokio::test]
+async fn a_flow_instance_arn_names_the_instance_and_an_empty_one_none() {
+    let other = "bbbbbbbb-cccc-dddd-eeee-222222222222";
+    let h = handler(settings(), FakeConnect::new());
+    let mut e = event("connect-flow-task.json");
+    e["Details"]["ContactData"]["InstanceARN"] = json!(format!(
+        "arn:aws:connect:us-east-1:123456789012:instance/{other}"
+    ));
+    invoke(&h, e).await.unwrap();
+    assert_eq!(h.bridge().connect.requests()[0].instance_id, other);
+
+    // Empty, and no CONNECT_INSTANCE_ID: the instance is missing, not "".
+    let h = handler(Settings::default(), FakeConnect::new());
+    let error = invoke(&h, event("connect-flow-task.json"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.error_type, "ValidationError");
+    assert!(
+        error.error_message.contains("/InstanceId: is required"),
+        "{}",
+        error.error_message
+    );
+}
+
+#[tokio::test]
+async fn a_direct_request_whose_only_member_is_misspelled_gets_the_suggestion() {
+    let h = handler(settings(), FakeConnect::new());
+    let error = invoke(&h, json!({"Chanel": "TASK"})).await.unwrap_err();
+    assert_eq!(error.error_type, "ValidationError");
+    assert!(
+        error
+            .error_message
+            .contains("/Chanel: unknown member of CreateContact (did you mean Channel?)"),
+        "{}",
+        error.error_message
+    );
+    assert_eq!(h.bridge().connect.calls(), 0);
+}
+
+#[tokio::test]
+async fn a_deadline_too_small_for_an_epoch_time_is_a_duration() {
+    // `cargo lambda watch` sends `Lambda-Runtime-Deadline-Ms: 600000`.
+    let h = handler(settings(), FakeConnect::new());
+    let mut e = lambda_event(event("direct-task.json"), "watch-1");
+    e.context.deadline = 600_000;
+    let response = h.handle(e).await.map_err(Diagnostic::from).unwrap();
+    assert!(serde_json::to_value(response).unwrap()["ContactId"].is_string());
+    assert_eq!(h.bridge().connect.calls(), 1);
+
+    // A real deadline already past is still no time left.
+    let mut e = lambda_event(event("direct-task.json"), "late-1");
+    e.context.deadline = 1_764_000_000_000;
+    let error = h.handle(e).await.map_err(Diagnostic::from).unwrap_err();
+    assert_eq!(error.error_type, "Timeout");
+    assert_eq!(h.bridge().connect.calls(), 1);
 }

@@ -1,4 +1,4 @@
-//! Amazon Connect flows, the "Invoke AWS Lambda function" block (`"Name": "ContactFlowEvent"`).
+//! Amazon Connect flows, the "Invoke AWS Lambda function" block.
 //!
 //! `Details.Parameters` holds the request, each value as the block sends it: strings, with JSON
 //! text for the object members, decimal text for `ExpiryDurationInMinutes`, and
@@ -22,8 +22,13 @@ pub const SOURCE: &str = "connect-flow";
 const JSON_TEXT_MEMBERS: &[&str] = &["Attributes", "References", "SegmentAttributes", "UserInfo"];
 const ATTRIBUTE_PREFIX: &str = "Attributes.";
 
+/// Whether an event is a flow's: `Details.ContactData` and `Details.Parameters`, both objects.
+/// Recognised by structure, not by `Name`: Connect sends `ContactFlowEvent`, but other tools and
+/// documents say `ContactFlowExecution`, and a flow event must never fall through to the direct
+/// source.
 pub fn recognise(event: &Value) -> bool {
-    event["Name"] == "ContactFlowEvent" && event.get("Details").is_some()
+    let details = &event["Details"];
+    details["ContactData"].is_object() && details["Parameters"].is_object()
 }
 
 /// Creates the contact; the instance defaults to the flow's, and the token derives from the
@@ -38,16 +43,19 @@ pub async fn handle<C: CreateContact>(
     let contact_id = details["ContactData"]["ContactId"]
         .as_str()
         .unwrap_or_default();
-    let span = tracing::info_span!("flow", source = SOURCE, source_id = contact_id);
+    let span = tracing::info_span!("flow", source = SOURCE, source_id = %contact_id);
     async {
         let empty = Map::new();
         let parameters = details["Parameters"].as_object().unwrap_or(&empty);
         let (request, conversion_errors) = request_from_parameters(parameters);
         let defaults = SourceDefaults {
             source: SOURCE,
+            // An empty ARN (as in some test events) is no instance, not the instance "".
             instance_id: details["ContactData"]["InstanceARN"]
                 .as_str()
-                .map(|arn| instance_id_of(arn).to_owned()),
+                .map(instance_id_of)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned),
             client_token: (!contact_id.is_empty()).then(|| {
                 // Map keys are sorted, so the same parameters always serialise the same way.
                 let parameters = Value::Object(parameters.clone()).to_string();

@@ -23,7 +23,7 @@ pub async fn handle<C: CreateContact>(
         instance_id: None,
         client_token: Some(derive_client_token(SOURCE, &[request_id])),
     };
-    let span = tracing::info_span!("request", source = SOURCE, source_id = request_id);
+    let span = tracing::info_span!("request", source = SOURCE, source_id = %request_id);
     bridge
         .submit(payload, defaults, deadline)
         .instrument(span)

@@ -31,7 +31,7 @@ pub async fn handle<C: CreateContact>(
         // Without an id there is nothing stable to derive from; the SDK then makes a token per call.
         client_token: (!id.is_empty()).then(|| derive_client_token(SOURCE, &[id])),
     };
-    let span = tracing::info_span!("event", source = SOURCE, source_id = id);
+    let span = tracing::info_span!("event", source = SOURCE, source_id = %id);
     bridge
         .submit(&event["detail"], defaults, deadline)
         .instrument(span)

@@ -5,9 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use aws_lambda_events::event::apigw::{ApiGatewayProxyRequest, ApiGatewayV2httpRequest};
-use aws_lambda_events::event::lambda_function_urls::LambdaFunctionUrlRequest;
-use aws_lambda_events::http::HeaderMap;
 use base64::Engine;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -38,7 +35,7 @@ pub enum HttpShape {
 impl HttpShape {
     pub fn recognise(event: &Value) -> Option<HttpShape> {
         let context = event.get("requestContext")?;
-        if event.get("httpMethod").is_some() {
+        if event["httpMethod"].is_string() || context["httpMethod"].is_string() {
             return Some(HttpShape::RestApi);
         }
         if event["version"] != "2.0" || !context["http"]["method"].is_string() {
@@ -80,78 +77,98 @@ impl HttpResponse {
 }
 
 /// What the function needs of an HTTP event, whichever shape it came in.
-struct HttpCall {
-    method: String,
-    headers: HeaderMap,
-    body: Option<String>,
+///
+/// Read tolerantly, member by member, from the fields used here only: real events leave out,
+/// null or vary members a strict type requires (a REST event without `requestContext.httpMethod`,
+/// null maps, `multiValueHeaders` without `headers`, `isBase64Encoded` missing).
+struct HttpCall<'a> {
+    method: &'a str,
+    /// Header names as sent; looked up case-insensitively.
+    headers: Vec<(&'a str, &'a str)>,
+    body: &'a str,
     is_base64_encoded: bool,
     dry_run: bool,
-    request_id: Option<String>,
+    request_id: &'a str,
 }
 
-fn read(shape: HttpShape, event: Value) -> Result<HttpCall, serde_json::Error> {
-    Ok(match shape {
-        HttpShape::RestApi => {
-            let e: ApiGatewayProxyRequest = serde_json::from_value(event)?;
-            HttpCall {
-                method: e.http_method.to_string(),
-                dry_run: e.query_string_parameters.first("dryRun") == Some("true"),
-                headers: e.headers,
-                body: e.body,
-                is_base64_encoded: e.is_base64_encoded,
-                request_id: e.request_context.request_id,
+impl<'a> HttpCall<'a> {
+    fn read(shape: HttpShape, event: &'a Value) -> Self {
+        let context = &event["requestContext"];
+        let method = match shape {
+            HttpShape::RestApi => event["httpMethod"]
+                .as_str()
+                .or_else(|| context["httpMethod"].as_str()),
+            HttpShape::HttpApi | HttpShape::FunctionUrl => context["http"]["method"].as_str(),
+        };
+        HttpCall {
+            method: method.unwrap_or_default(),
+            headers: headers(event),
+            body: event["body"].as_str().unwrap_or_default(),
+            is_base64_encoded: event["isBase64Encoded"].as_bool().unwrap_or(false),
+            dry_run: query_values(event, "dryRun").any(|v| v == "true"),
+            request_id: context["requestId"].as_str().unwrap_or_default(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&'a str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    }
+}
+
+/// `headers`, then the first value of each `multiValueHeaders` entry not already there.
+fn headers(event: &Value) -> Vec<(&str, &str)> {
+    let mut all: Vec<(&str, &str)> = Vec::new();
+    if let Some(single) = event["headers"].as_object() {
+        all.extend(
+            single
+                .iter()
+                .filter_map(|(n, v)| Some((n.as_str(), v.as_str()?))),
+        );
+    }
+    if let Some(multi) = event["multiValueHeaders"].as_object() {
+        for (name, values) in multi {
+            let known = all.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+            if let (false, Some(first)) = (known, values[0].as_str()) {
+                all.push((name.as_str(), first));
             }
         }
-        HttpShape::HttpApi => {
-            let e: ApiGatewayV2httpRequest = serde_json::from_value(event)?;
-            HttpCall {
-                method: e.request_context.http.method.to_string(),
-                dry_run: e.query_string_parameters.first("dryRun") == Some("true"),
-                headers: e.headers,
-                body: e.body,
-                is_base64_encoded: e.is_base64_encoded,
-                request_id: e.request_context.request_id,
-            }
-        }
-        HttpShape::FunctionUrl => {
-            let e: LambdaFunctionUrlRequest = serde_json::from_value(event)?;
-            HttpCall {
-                method: e.request_context.http.method.unwrap_or_default(),
-                dry_run: e.query_string_parameters.get("dryRun").map(String::as_str)
-                    == Some("true"),
-                headers: e.headers,
-                body: e.body,
-                is_base64_encoded: e.is_base64_encoded,
-                request_id: e.request_context.request_id,
-            }
-        }
-    })
+    }
+    all
+}
+
+/// The values of a query string parameter, from whichever of the shapes' members carry them
+/// (`queryStringParameters`, `multiValueQueryStringParameters`, HTTP API's comma-joined values).
+fn query_values<'a>(event: &'a Value, name: &'a str) -> impl Iterator<Item = &'a str> {
+    let single = event["queryStringParameters"][name]
+        .as_str()
+        .into_iter()
+        .flat_map(|v| v.split(','));
+    let multi = event["multiValueQueryStringParameters"][name]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str);
+    single.chain(multi)
 }
 
 /// Answers one HTTP event.
 pub async fn handle<C: CreateContact>(
     bridge: &Bridge<C>,
     shape: HttpShape,
-    event: Value,
+    event: &Value,
     deadline: Deadline,
 ) -> HttpResponse {
-    let call = match read(shape, event) {
-        Ok(call) => call,
-        Err(_) => {
-            return HttpResponse::json(
-                400,
-                &json!({"message": "the event is not a valid API Gateway or function URL request"}),
-            );
-        }
-    };
-    let request_id = call.request_id.clone().unwrap_or_default();
-    let span = tracing::info_span!("request", source = SOURCE, source_id = %request_id);
+    let call = HttpCall::read(shape, event);
+    let span = tracing::info_span!("request", source = SOURCE, source_id = %call.request_id);
     respond(bridge, call, deadline).instrument(span).await
 }
 
 async fn respond<C: CreateContact>(
     bridge: &Bridge<C>,
-    call: HttpCall,
+    call: HttpCall<'_>,
     deadline: Deadline,
 ) -> HttpResponse {
     if !call.method.eq_ignore_ascii_case("POST") {
@@ -181,21 +198,17 @@ async fn respond<C: CreateContact>(
 
 /// From the `Idempotency-Key` header (any case), else from API Gateway's request id.
 fn default_token(call: &HttpCall) -> Option<String> {
-    let key = call
-        .headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .filter(|k| !k.is_empty());
-    match (key, &call.request_id) {
+    let key = call.header("idempotency-key").filter(|k| !k.is_empty());
+    match (key, call.request_id) {
         (Some(key), _) => Some(derive_client_token("http-idempotency-key", &[key])),
-        (None, Some(id)) if !id.is_empty() => Some(derive_client_token(SOURCE, &[id])),
-        _ => None,
+        (None, "") => None,
+        (None, id) => Some(derive_client_token(SOURCE, &[id])),
     }
 }
 
 fn decode_body(call: &HttpCall) -> Result<Value, ContactError> {
     let invalid = |message: String| ContactError::Invalid(ValidationErrors::one("", message));
-    let body = call.body.as_deref().unwrap_or_default();
+    let body = call.body;
     if body.is_empty() {
         return Err(invalid(
             "the request body is empty; expected a CreateContact request".to_owned(),

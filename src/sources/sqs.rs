@@ -1,7 +1,12 @@
 //! SQS: each record's body is a canonical request. The answer lists exactly the records that did
 //! not become contacts (`batchItemFailures`), so SQS redelivers only those.
+//!
+//! Records are read tolerantly, one by one: only the members used here (`messageId`, `body`,
+//! `eventSourceARN`, `attributes.MessageGroupId`) are looked at, so a member we never use (a
+//! message attribute whose `binaryValue` is not base64, say) cannot fail the batch, and a record
+//! that cannot be read fails alone.
 
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
 use futures_util::stream::{self, StreamExt};
 use serde_json::Value;
 use tracing::Instrument;
@@ -10,83 +15,129 @@ use crate::bridge::{Bridge, Deadline, SourceDefaults, derive_client_token};
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ContactError;
 use crate::json::parse_strict;
+use crate::request::ValidationErrors;
 
 pub const SOURCE: &str = "sqs";
 
 /// Whether an event is an SQS batch: `Records` whose every `eventSource` is `aws:sqs`.
 pub fn recognise(event: &Value) -> bool {
-    event["Records"].as_array().is_some_and(|records| {
+    records(event).is_some_and(|records| {
         !records.is_empty() && records.iter().all(|r| r["eventSource"] == "aws:sqs")
     })
 }
 
+fn records(event: &Value) -> Option<&Vec<Value>> {
+    event["Records"].as_array()
+}
+
+/// What this function uses of one SQS record.
+struct SqsRecord<'a> {
+    /// Empty when the record has none: reported so, Lambda retries the whole batch, and nothing
+    /// is lost.
+    message_id: &'a str,
+    body: &'a Value,
+    /// `None` for a standard queue's records; a FIFO queue's without one share one group.
+    group_id: Option<&'a str>,
+}
+
+impl<'a> SqsRecord<'a> {
+    fn read(record: &'a Value) -> Self {
+        SqsRecord {
+            message_id: record["messageId"].as_str().unwrap_or_default(),
+            body: &record["body"],
+            group_id: record["attributes"]["MessageGroupId"].as_str(),
+        }
+    }
+}
+
 /// Processes a batch. Records of a standard queue run concurrently, at most `MAX_CONCURRENCY`
-/// calls at once; a FIFO queue's run in order, and at the first failure that record and every
-/// later one are reported failed without being attempted, so the queue's order holds.
+/// calls at once. A FIFO queue's records run in order within each message group: at a group's
+/// first failure, that record and the group's later records are reported failed without being
+/// attempted, so the group's order holds; other groups go on (concurrently, each in order).
 pub async fn handle<C: CreateContact>(
     bridge: &Bridge<C>,
-    event: SqsEvent,
+    event: &Value,
     deadline: Deadline,
 ) -> SqsBatchResponse {
-    let fifo = event
-        .records
-        .first()
-        .and_then(|r| r.event_source_arn.as_deref())
+    let records: Vec<SqsRecord> = records(event)
+        .map(|records| records.iter().map(SqsRecord::read).collect())
+        .unwrap_or_default();
+    let fifo = event["Records"][0]["eventSourceARN"]
+        .as_str()
         .is_some_and(|arn| arn.ends_with(".fifo"));
-    let mut failed = Vec::new();
-    if fifo {
-        let mut records = event.records.iter();
-        for record in records.by_ref() {
-            if process(bridge, record, deadline).await.is_err() {
-                failed.push(message_id(record));
-                break;
-            }
-        }
-        failed.extend(records.map(message_id));
+    let mut failed: Vec<usize> = if fifo {
+        stream::iter(message_groups(&records))
+            .map(|group| process_group(bridge, &records, group, deadline))
+            .buffer_unordered(bridge.settings.max_concurrency)
+            .flat_map(stream::iter)
+            .collect()
+            .await
     } else {
-        let mut failed_indices = stream::iter(event.records.iter().enumerate())
+        stream::iter(records.iter().enumerate())
             .map(|(i, record)| async move { (i, process(bridge, record, deadline).await.is_err()) })
             .buffer_unordered(bridge.settings.max_concurrency)
             .filter_map(|(i, failed)| async move { failed.then_some(i) })
-            .collect::<Vec<_>>()
-            .await;
-        // Report in the batch's order, whatever order the calls finished in.
-        failed_indices.sort_unstable();
-        failed = failed_indices
-            .into_iter()
-            .map(|i| message_id(&event.records[i]))
-            .collect();
-    }
+            .collect()
+            .await
+    };
+    // Report in the batch's order, whatever order the calls finished in.
+    failed.sort_unstable();
     let mut response = SqsBatchResponse::default();
     response.batch_item_failures = failed
         .into_iter()
-        .map(|id| {
+        .map(|i| {
             let mut failure = BatchItemFailure::default();
-            failure.item_identifier = id;
+            failure.item_identifier = records[i].message_id.to_owned();
             failure
         })
         .collect();
     response
 }
 
-fn message_id(record: &SqsMessage) -> String {
-    record.message_id.clone().unwrap_or_default()
+/// The records' indices by message group, each group in the batch's order, groups in the order
+/// of their first record.
+fn message_groups(records: &[SqsRecord]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<(Option<&str>, Vec<usize>)> = Vec::new();
+    for (i, record) in records.iter().enumerate() {
+        match groups.iter_mut().find(|(id, _)| *id == record.group_id) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((record.group_id, vec![i])),
+        }
+    }
+    groups.into_iter().map(|(_, members)| members).collect()
+}
+
+/// One FIFO message group, in order; the indices of the records that failed or were not tried.
+async fn process_group<C: CreateContact>(
+    bridge: &Bridge<C>,
+    records: &[SqsRecord<'_>],
+    group: Vec<usize>,
+    deadline: Deadline,
+) -> Vec<usize> {
+    for (position, &i) in group.iter().enumerate() {
+        if process(bridge, &records[i], deadline).await.is_err() {
+            return group[position..].to_vec();
+        }
+    }
+    Vec::new()
 }
 
 /// One record: its body to a contact, the token derived from its `messageId`.
 async fn process<C: CreateContact>(
     bridge: &Bridge<C>,
-    record: &SqsMessage,
+    record: &SqsRecord<'_>,
     deadline: Deadline,
 ) -> Result<CreatedContact, ContactError> {
-    let id = record.message_id.as_deref().unwrap_or_default();
-    let span = tracing::info_span!("record", source = SOURCE, source_id = id);
+    let id = record.message_id;
+    let span = tracing::info_span!("record", source = SOURCE, source_id = %id);
     async {
-        let body = parse_body(record.body.as_deref()).map_err(|e| bridge.reject(SOURCE, e))?;
+        let body = parse_body(record.body).map_err(|e| bridge.reject(SOURCE, e))?;
         let defaults = SourceDefaults {
             source: SOURCE,
             instance_id: None,
-            client_token: Some(derive_client_token(SOURCE, &[id])),
+            // Without a messageId there is nothing stable to derive from; the record is reported
+            // with an empty identifier, so Lambda retries the whole batch.
+            client_token: (!id.is_empty()).then(|| derive_client_token(SOURCE, &[id])),
         };
         bridge.submit(&body, defaults, deadline).await
     }
@@ -94,7 +145,17 @@ async fn process<C: CreateContact>(
     .await
 }
 
-fn parse_body(body: Option<&str>) -> Result<Value, ContactError> {
-    parse_strict(body.unwrap_or_default().as_bytes())
+fn parse_body(body: &Value) -> Result<Value, ContactError> {
+    let text = match body {
+        Value::String(text) => text.as_str(),
+        Value::Null => "",
+        _ => {
+            return Err(ContactError::Invalid(ValidationErrors::one(
+                "",
+                "the record's body is not a string; expected a CreateContact request as JSON text",
+            )));
+        }
+    };
+    parse_strict(text.as_bytes())
         .map_err(|e| ContactError::Invalid(e.into_validation("the message body")))
 }

@@ -96,6 +96,15 @@ impl CreateContact for FakeConnect {
 
 pub const INSTANCE: &str = "aaaaaaaa-bbbb-cccc-dddd-111111111111";
 
+/// The settings of a deployment whose instance is [`INSTANCE`] (`CONNECT_INSTANCE_ID`), with no
+/// allow-list: the sample events name no instance, so that they work with any deployment.
+pub fn settings() -> Settings {
+    Settings {
+        default_instance_id: Some(INSTANCE.to_owned()),
+        ..Settings::default()
+    }
+}
+
 pub fn handler(settings: Settings, connect: FakeConnect) -> Handler<FakeConnect> {
     Handler::new(Bridge::new(settings, connect))
 }
