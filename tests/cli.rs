@@ -1,8 +1,11 @@
 //! The binary's local run: `contact-bridge invoke FILE` with the built-in dry-run Connect.
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+use common::samples::{assert_sample_answer, sample_files};
 use serde_json::Value;
 
 fn run(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
@@ -130,53 +133,14 @@ fn usage_and_setting_errors_exit_2_with_a_message() {
 
 #[test]
 fn every_sample_event_runs_through_the_binary() {
-    let dir = format!("{}/events", env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(files.len() >= 14, "{files:?}");
-    for path in files {
+    for path in sample_files() {
         let output = run(&["invoke", path.to_str().unwrap()], None, &[]);
         assert!(
             output.status.success(),
             "{path:?}: {}",
             String::from_utf8_lossy(&output.stdout)
         );
-        let response = stdout_json(&output);
         let name = path.file_name().unwrap().to_str().unwrap();
-        let failed_ids = || -> Vec<String> {
-            response["batchItemFailures"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|f| f["itemIdentifier"].as_str().unwrap().to_owned())
-                .collect()
-        };
-        match name {
-            "sqs-standard.json" => {
-                assert_eq!(failed_ids(), ["2e1424d4-f796-459a-8184-9c92662be6da"])
-            }
-            // Group order-1042's first record is invalid, so its second is not tried; the other
-            // group is created.
-            "sqs-fifo-two-groups.json" => assert_eq!(
-                failed_ids(),
-                [
-                    "22222222-0000-4000-8000-0000000000a1",
-                    "22222222-0000-4000-8000-0000000000a2"
-                ]
-            ),
-            "sqs-fifo.json" | "sqs-unreadable-attributes.json" => {
-                assert_eq!(failed_ids(), Vec::<String>::new())
-            }
-            "apigw-rest.json"
-            | "apigw-rest-sparse-context.json"
-            | "http-api.json"
-            | "function-url.json" => {
-                assert_eq!(response["statusCode"], 201, "{name}: {response}")
-            }
-            _ => assert!(response["ContactId"].is_string(), "{name}: {response}"),
-        }
+        assert_sample_answer(name, &stdout_json(&output));
     }
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod runtime_api;
+pub mod samples;
 
 use std::collections::VecDeque;
 use std::io::Write;

@@ -1,0 +1,63 @@
+//! The sample events in `events/` and what each is answered, wherever the tests run them (the
+//! local CLI, the cargo-lambda emulator).
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// Every file in `events/`, sorted.
+pub fn sample_files() -> Vec<PathBuf> {
+    let dir = format!("{}/events", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 14, "{files:?}");
+    files
+}
+
+/// Asserts the answer to the sample event `name` (a file name in `events/`) and returns how many
+/// contacts it creates.
+pub fn assert_sample_answer(name: &str, response: &Value) -> usize {
+    let failed_ids = || -> Vec<&str> {
+        response["batchItemFailures"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: {response}"))
+            .iter()
+            .map(|f| f["itemIdentifier"].as_str().unwrap())
+            .collect()
+    };
+    let records = |count: usize, failed: &[&str]| {
+        assert_eq!(failed_ids(), failed, "{name}: {response}");
+        count - failed.len()
+    };
+    match name {
+        // One record is not JSON.
+        "sqs-standard.json" => records(3, &["2e1424d4-f796-459a-8184-9c92662be6da"]),
+        // Group order-1042's first record is invalid, so its second is not tried; the other
+        // group is created.
+        "sqs-fifo-two-groups.json" => records(
+            4,
+            &[
+                "22222222-0000-4000-8000-0000000000a1",
+                "22222222-0000-4000-8000-0000000000a2",
+            ],
+        ),
+        "sqs-fifo.json" => records(3, &[]),
+        // A message attribute that is not base64 is none of our business.
+        "sqs-unreadable-attributes.json" => records(2, &[]),
+        "apigw-rest.json"
+        | "apigw-rest-sparse-context.json"
+        | "http-api.json"
+        | "function-url.json" => {
+            assert_eq!(response["statusCode"], 201, "{name}: {response}");
+            1
+        }
+        _ => {
+            assert!(response["ContactId"].is_string(), "{name}: {response}");
+            assert!(response["ContactArn"].is_string(), "{name}: {response}");
+            1
+        }
+    }
+}
