@@ -667,10 +667,13 @@ impl Checker {
         };
         let length = char_count(text);
         if length < min {
-            self.add(
-                path,
-                format!("must not be empty (at least {min} character)"),
-            );
+            // Only a bound of one is "not empty": a 5-character Arn is too short, not empty.
+            let message = if min == 1 {
+                "must not be empty".to_owned()
+            } else {
+                format!("must be at least {min} characters (it has {length})")
+            };
+            self.add(path, message);
             None
         } else if length > max {
             self.add(

@@ -443,7 +443,7 @@ fn reference_optional_members() {
             json!({"References": {"r": {"Type": "URL", "Arn": "short"}}}),
         ),
         "/References/r/Arn",
-        "at least 20",
+        "must be at least 20 characters (it has 5)",
     );
     rejected(
         with(
