@@ -10,7 +10,7 @@
 
 // Shared with the integration tests, which own it (and its formatting).
 #[rustfmt::skip]
-#[path = "../../../tests/common/runtime_api.rs"]
+#[path = "../../../../tests/common/runtime_api.rs"]
 mod runtime_api;
 
 use std::error::Error;
@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+mod tls;
 
 use runtime_api::{Outcome, RuntimeApi};
 use serde_json::{Value, json};
@@ -31,8 +33,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 type Result<T, E = Box<dyn Error>> = std::result::Result<T, E>;
 
 const INSTANCE: &str = "aaaaaaaa-bbbb-cccc-dddd-111111111111";
-const DIRECT_TASK: &str = include_str!("../../../events/direct-task.json");
-const SQS_SAMPLE: &str = include_str!("../../../events/sqs-standard.json");
+const DIRECT_TASK: &str = include_str!("../../../../events/direct-task.json");
+const SQS_SAMPLE: &str = include_str!("../../../../events/sqs-standard.json");
 /// Both binaries log at this level while timed (the project's metric lines still print).
 const LOG_LEVEL: &str = "WARN";
 /// The invocation timeout, as in the SAM template.
@@ -45,6 +47,9 @@ const PEAK_RSS_MAX_RATIO: f64 = 1.25;
 const SQS_MAX_OVER_IDEAL: f64 = 1.5;
 const TRANSLATION_MAX_NS: f64 = 10_000.0;
 
+/// What `--only` may name, in the order a full run measures them.
+const SCENARIOS: &[&str] = &["cold", "warm", "sqs", "rate", "tls", "translation", "sizes"];
+
 /// How many samples; `--quick` takes fewer, for trying the harness out.
 struct Plan {
     cold_starts: usize,
@@ -52,6 +57,7 @@ struct Plan {
     warm_block_size: usize,
     warm_up: usize,
     sqs_repeats: usize,
+    tls_starts: usize,
 }
 
 impl Plan {
@@ -62,6 +68,7 @@ impl Plan {
             warm_block_size: 20,
             warm_up: 50,
             sqs_repeats: 9,
+            tls_starts: 20,
         }
     }
 
@@ -72,6 +79,7 @@ impl Plan {
             warm_block_size: 20,
             warm_up: 10,
             sqs_repeats: 3,
+            tls_starts: 5,
         }
     }
 }
@@ -122,8 +130,9 @@ impl Binaries {
             }
         };
         let release = target_dir.join("release");
+        // The floor has a target directory of its own (bench/run says why).
         let built = [
-            release.join("floor"),
+            target_dir.join("floor/release/floor"),
             project.unwrap_or_else(|| release.join("contact-bridge")),
         ];
         for binary in &built {
@@ -218,6 +227,8 @@ struct Function {
     api: RuntimeApi,
     child: Child,
     pid: u32,
+    /// When the process was started.
+    started: Instant,
     init: Duration,
     drains: Vec<JoinHandle<Vec<u8>>>,
 }
@@ -250,6 +261,7 @@ impl Function {
             api,
             child,
             pid,
+            started,
             init: Duration::ZERO,
             drains,
         };
@@ -908,16 +920,20 @@ fn machine() -> String {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let (mut quick, mut project) = (false, None);
+    let (mut quick, mut project, mut only) = (false, None, None);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => quick = true,
             "--project" => project = Some(PathBuf::from(args.next().ok_or("--project PATH")?)),
+            "--only" => only = Some(args.next().ok_or("--only SCENARIO")?),
             _ => {
-                return Err(
-                    format!("unknown argument {arg}; accepted: --quick, --project PATH").into(),
-                );
+                return Err(format!(
+                    "unknown argument {arg}; accepted: --quick, --project PATH, --only SCENARIO \
+                     ({})",
+                    SCENARIOS.join(", ")
+                )
+                .into());
             }
         }
     }
@@ -927,15 +943,40 @@ async fn main() -> Result<()> {
     let mut table = Table(Vec::new());
     let mut notes = Vec::new();
 
-    cold_init(&binaries, &plan, &mut table).await?;
-    warm(&binaries, &plan, &mut table, &mut notes).await?;
-    for (count, latency) in [(10, 100), (100, 50)] {
-        let latency = Duration::from_millis(latency);
-        sqs_batches(&binaries, &plan, &mut table, &mut notes, count, latency).await?;
+    if let Some(name) = &only
+        && !SCENARIOS.contains(&name.as_str())
+    {
+        return Err(format!(
+            "unknown scenario {name}; accepted: {}",
+            SCENARIOS.join(", ")
+        )
+        .into());
     }
-    rate_limit(&binaries, &mut table).await?;
-    translation(&binaries, &mut table, &mut notes);
-    sizes(&binaries, &mut table, &mut notes)?;
+    let runs = |name: &str| only.as_deref().is_none_or(|only| only == name);
+    if runs("cold") {
+        cold_init(&binaries, &plan, &mut table).await?;
+    }
+    if runs("warm") {
+        warm(&binaries, &plan, &mut table, &mut notes).await?;
+    }
+    if runs("sqs") {
+        for (count, latency) in [(10, 100), (100, 50)] {
+            let latency = Duration::from_millis(latency);
+            sqs_batches(&binaries, &plan, &mut table, &mut notes, count, latency).await?;
+        }
+    }
+    if runs("rate") {
+        rate_limit(&binaries, &mut table).await?;
+    }
+    if runs("tls") {
+        tls::first_contact(&binaries, plan.tls_starts, &mut table, &mut notes).await?;
+    }
+    if runs("translation") {
+        translation(&binaries, &mut table, &mut notes);
+    }
+    if runs("sizes") {
+        sizes(&binaries, &mut table, &mut notes)?;
+    }
 
     println!(
         "\n{} on {}, {}; AWS_LAMBDA_LOG_LEVEL={LOG_LEVEL} for both binaries{}:\n",
