@@ -2,7 +2,8 @@
 //! outcome, which CloudWatch Logs turns into metrics. No agent, no API call, no extra latency.
 //!
 //! Metrics (namespace `ContactBridge`, dimension `Source`): `ContactsCreated`,
-//! `ValidationFailures`, `ConnectErrors` (also by `ErrorName`), `Throttles`, and
+//! `ValidationFailures`, `ConnectErrors` (also by `ErrorName`), `Throttles`, `PermanentErrors`
+//! (the Connect errors a retry cannot mend: the template's alarm watches them), and
 //! `CreateContactLatency` in milliseconds.
 
 use std::io::Write;
@@ -77,6 +78,9 @@ pub fn emf_line(
             by_error.push(("ConnectErrors", "Count", json!(1)));
             if error.kind == ConnectErrorKind::Throttling {
                 by_source.push(("Throttles", "Count", json!(1)));
+            }
+            if !error.is_retryable() {
+                by_source.push(("PermanentErrors", "Count", json!(1)));
             }
         }
     }

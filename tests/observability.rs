@@ -18,6 +18,14 @@ fn throttle() -> Result<(), ConnectError> {
     ))
 }
 
+fn access_denied() -> Result<(), ConnectError> {
+    Err(ConnectError::new(
+        ConnectErrorKind::AccessDenied,
+        "AccessDeniedException",
+        "not authorized",
+    ))
+}
+
 /// Checks one line against the EMF specification's structure; answers its metric values by name.
 fn assert_emf(line: &str) -> (String, Vec<(String, f64)>) {
     let doc: Value =
@@ -60,7 +68,7 @@ fn assert_emf(line: &str) -> (String, Vec<(String, f64)>) {
 #[tokio::test]
 async fn every_outcome_emits_an_emf_line() {
     let out = Captured::default();
-    let connect = FakeConnect::new().script([Ok(()), Ok(()), throttle()]);
+    let connect = FakeConnect::new().script([Ok(()), Ok(()), throttle(), access_denied()]);
     let bridge = Bridge::new(
         Settings {
             max_concurrency: 1,
@@ -76,10 +84,13 @@ async fn every_outcome_emits_an_emf_line() {
     h.handle(lambda_event(event("eventbridge.json"), "r"))
         .await
         .unwrap_err(); // throttled
+    h.handle(lambda_event(event("direct-task.json"), "r"))
+        .await
+        .unwrap_err(); // permanent
 
     let text = out.text();
     let lines: Vec<_> = text.lines().map(assert_emf).collect();
-    assert_eq!(lines.len(), 4, "{text}");
+    assert_eq!(lines.len(), 5, "{text}");
     let count = |metric: &str| {
         lines
             .iter()
@@ -89,13 +100,22 @@ async fn every_outcome_emits_an_emf_line() {
     };
     assert_eq!(count("ContactsCreated"), 2);
     assert_eq!(count("ValidationFailures"), 1);
-    assert_eq!(count("ConnectErrors"), 1);
+    assert_eq!(count("ConnectErrors"), 2);
     assert_eq!(count("Throttles"), 1);
-    assert_eq!(count("CreateContactLatency"), 3, "one per call made");
+    assert_eq!(count("PermanentErrors"), 1, "a throttle is not permanent");
+    assert_eq!(count("CreateContactLatency"), 4, "one per call made");
     assert_eq!(lines.iter().filter(|(s, _)| s == "sqs").count(), 3);
-    let throttled: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    let throttled: Value = serde_json::from_str(text.lines().nth(3).unwrap()).unwrap();
     assert_eq!(throttled["Source"], "eventbridge");
     assert_eq!(throttled["ErrorName"], "ThrottlingException");
+    let (source, metrics) = &lines[4];
+    assert_eq!(source, "direct");
+    let names: Vec<&str> = metrics.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["PermanentErrors", "CreateContactLatency", "ConnectErrors"],
+        "{text}"
+    );
 }
 
 #[tokio::test]
