@@ -525,20 +525,37 @@ async fn hostile_payloads_fail_cleanly_and_the_function_keeps_serving() {
     let duplicate =
         br#"{"InstanceId":"i","Channel":"TASK","Channel":"EMAIL","InitiationMethod":"API"}"#
             .to_vec();
-    let payloads: Vec<Vec<u8>> = vec![
-        deep.into_bytes(),
-        vec![0xff, 0xfe, b'{', 0x80],
-        huge.to_string().into_bytes(),
-        duplicate,
-        br#"{"InstanceId":"i","Channel":"TASK","InitiationMethod":"API","ExpiryDurationInMinutes":1e400}"#.to_vec(),
-        b"{\"Records\": [{\"eventSource\": \"aws:sqs\", \"body\": \"".iter().copied().chain("{".repeat(100_000).into_bytes()).chain(b"\"}]}".iter().copied()).collect(),
+    // Each payload and what it must get: a function error of this type (not a caught panic,
+    // which is a function error too), or None for the SQS batch, answered with its record failed.
+    let payloads: Vec<(Vec<u8>, Option<&str>)> = vec![
+        (deep.into_bytes(), Some("ValidationError")),
+        // Not UTF-8: the runtime refuses it before our handler sees it.
+        (
+            vec![0xff, 0xfe, b'{', 0x80],
+            Some("&lambda_runtime::deserializer::DeserializeError"),
+        ),
+        (huge.to_string().into_bytes(), Some("ValidationError")),
+        (duplicate, Some("ValidationError")),
+        (
+            br#"{"InstanceId":"i","Channel":"TASK","InitiationMethod":"API","ExpiryDurationInMinutes":1e400}"#.to_vec(),
+            Some("ValidationError"),
+        ),
+        (
+            b"{\"Records\": [{\"eventSource\": \"aws:sqs\", \"body\": \"".iter().copied().chain("{".repeat(100_000).into_bytes()).chain(b"\"}]}".iter().copied()).collect(),
+            None,
+        ),
     ];
-    for payload in payloads {
+    for (payload, expected_error) in payloads {
         let size = payload.len();
         let outcome = f.api.invoke_raw(payload, TIMEOUT).await;
-        if let Outcome::Response(response) = &outcome {
-            // Only the SQS batch answers normally: with its record reported.
-            assert_eq!(failed_ids(response).len(), 1, "{size} bytes: {response}");
+        match (&outcome, expected_error) {
+            (Outcome::Response(response), None) => {
+                assert_eq!(failed_ids(response).len(), 1, "{size} bytes: {response}")
+            }
+            (Outcome::Error(error), Some(error_type)) => {
+                assert_eq!(error["errorType"], error_type, "{size} bytes: {error}")
+            }
+            (outcome, expected) => panic!("{size} bytes: expected {expected:?}, got {outcome:?}"),
         }
         // The process survived and still serves.
         let response = f.invoke(&event("direct-task.json")).await.response();
