@@ -7,7 +7,6 @@ use std::num::NonZeroU32;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use tracing::{info, warn};
 
 use crate::config::Settings;
@@ -71,27 +70,9 @@ pub struct SourceDefaults {
     pub source: &'static str,
     /// The instance of the event itself (a Connect flow's), before `CONNECT_INSTANCE_ID`.
     pub instance_id: Option<String>,
-    /// Derived from the event's identity, so a redelivery reuses it (see [`derive_client_token`]).
+    /// Derived from the event's identity, so a redelivery reuses it (see
+    /// [`crate::idempotency::derive_client_token`]).
     pub client_token: Option<String>,
-}
-
-/// A ClientToken derived from a source's id for its event: the same id always gives the same
-/// token, so Connect creates one contact however often the event is delivered.
-pub fn derive_client_token(source: &str, parts: &[&str]) -> String {
-    let mut all = Vec::with_capacity(parts.len() + 1);
-    all.push(source);
-    all.extend_from_slice(parts);
-    format!("contact-bridge-{source}-{}", digest_hex(&all))
-}
-
-/// SHA-256 of `parts` in hex; each part is length-prefixed, so ("ab", "c") and ("a", "bc") differ.
-pub fn digest_hex(parts: &[&str]) -> String {
-    let mut hash = Sha256::new();
-    for part in parts {
-        hash.update((part.len() as u64).to_be_bytes());
-        hash.update(part.as_bytes());
-    }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The settings, the Connect client and the metrics: everything a request needs besides its event.

@@ -7,12 +7,13 @@ use std::process::ExitCode;
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};
 use serde_json::{Value, json};
 
-use crate::bridge::{Bridge, digest_hex};
+use crate::bridge::Bridge;
 use crate::config::Settings;
 use crate::connect::{ConnectClient, CreateContact};
-use crate::dry_run::DryRunConnect;
 use crate::handler::Handler;
+use crate::idempotency::digest_hex;
 use crate::json::parse_strict;
+use crate::local_connect::LocalConnect;
 
 pub const USAGE: &str = "\
 usage: contact-bridge invoke [--live] FILE
@@ -103,7 +104,7 @@ pub async fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
         invoke(&Handler::new(Bridge::new(settings, connect)), event).await
     } else {
         invoke(
-            &Handler::new(Bridge::new(settings, DryRunConnect::to_stderr())),
+            &Handler::new(Bridge::new(settings, LocalConnect::to_stderr())),
             event,
         )
         .await

@@ -582,30 +582,13 @@ fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
         .iter()
         .map(|k| {
             (
-                edit_distance(&unknown.to_lowercase(), &k.to_lowercase()),
+                strsim::levenshtein(&unknown.to_lowercase(), &k.to_lowercase()),
                 *k,
             )
         })
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 /// Collects violations while the request is read.

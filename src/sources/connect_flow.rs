@@ -9,10 +9,11 @@
 use serde_json::{Map, Value};
 use tracing::Instrument;
 
-use crate::bridge::{Bridge, Deadline, SourceDefaults, derive_client_token};
+use crate::bridge::{Bridge, Deadline, SourceDefaults};
 use crate::config::instance_id_of;
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ContactError;
+use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::request::{ValidationErrors, Violation, json_type, pointer};
 

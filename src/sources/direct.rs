@@ -4,9 +4,10 @@
 use serde_json::Value;
 use tracing::Instrument;
 
-use crate::bridge::{Bridge, Deadline, SourceDefaults, derive_client_token};
+use crate::bridge::{Bridge, Deadline, SourceDefaults};
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ContactError;
+use crate::idempotency::derive_client_token;
 
 pub const SOURCE: &str = "direct";
 

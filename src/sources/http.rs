@@ -10,9 +10,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tracing::Instrument;
 
-use crate::bridge::{Bridge, Deadline, SourceDefaults, derive_client_token};
+use crate::bridge::{Bridge, Deadline, SourceDefaults};
 use crate::connect::CreateContact;
 use crate::error::{ConnectErrorKind, ContactError};
+use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::request::ValidationErrors;
 

@@ -11,9 +11,10 @@ use futures_util::stream::{self, StreamExt};
 use serde_json::Value;
 use tracing::Instrument;
 
-use crate::bridge::{Bridge, Deadline, SourceDefaults, derive_client_token};
+use crate::bridge::{Bridge, Deadline, SourceDefaults};
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ContactError;
+use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::request::ValidationErrors;
 

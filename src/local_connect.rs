@@ -4,21 +4,21 @@
 use std::io::Write;
 use std::sync::Mutex;
 
-use crate::bridge::digest_hex;
 use crate::config::instance_id_of;
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ConnectError;
+use crate::idempotency::digest;
 use crate::request::ContactRequest;
 
 /// Writes every request as one JSON line to its sink (stderr in the CLI) instead of sending it.
-pub struct DryRunConnect {
+pub struct LocalConnect {
     region: String,
     sink: Mutex<Box<dyn Write + Send>>,
 }
 
-impl DryRunConnect {
+impl LocalConnect {
     pub fn new(region: impl Into<String>, sink: Box<dyn Write + Send>) -> Self {
-        DryRunConnect {
+        LocalConnect {
             region: region.into(),
             sink: Mutex::new(sink),
         }
@@ -31,7 +31,7 @@ impl DryRunConnect {
     }
 }
 
-impl CreateContact for DryRunConnect {
+impl CreateContact for LocalConnect {
     async fn create_contact(
         &self,
         request: &ContactRequest,
@@ -56,15 +56,10 @@ impl CreateContact for DryRunConnect {
     }
 }
 
-/// A UUID-shaped identifier from a hash of `parts`.
+/// A UUID-shaped identifier from a hash of `parts` (its first 16 bytes).
 fn uuid_from(parts: &[&str]) -> String {
-    let hex = digest_hex(parts);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    let digest = digest(parts);
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Uuid::from_bytes(bytes).hyphenated().to_string()
 }
