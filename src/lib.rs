@@ -1,6 +1,8 @@
 //! contact-bridge: an AWS Lambda function that turns events into Amazon Connect contacts.
 //!
-//! - [`request`]: the canonical CreateContact request and its validation;
+//! - [`request`]: the canonical CreateContact request and its validation (wire enums, model,
+//!   schema, checker);
+//! - [`violation`]: violations at JSON Pointer paths, shared by the request rules and [`json`];
 //! - [`config`]: our settings, read once at init;
 //! - [`connect`]: the Connect call through the AWS SDK, and its errors ([`error`]);
 //! - [`local_connect`]: the local run's stand-in for Connect, which prints what it would send;
@@ -24,3 +26,4 @@ pub mod local_connect;
 pub mod metrics;
 pub mod request;
 pub mod sources;
+pub mod violation;
