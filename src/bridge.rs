@@ -7,13 +7,14 @@ use std::num::NonZeroU32;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::Value;
-use tracing::{info, warn};
+use tracing::{Instrument, info, warn};
 
 use crate::config::Settings;
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::{ConnectError, ConnectErrorKind, ContactError};
 use crate::metrics::Metrics;
 use crate::request::{ContactRequest, parse_request};
+use crate::sources::Source;
 
 /// Time kept back from the invocation's deadline to report an outcome before Lambda stops us.
 pub const ANSWER_MARGIN: Duration = Duration::from_millis(500);
@@ -63,11 +64,20 @@ impl Deadline {
     }
 }
 
-/// Which source an event came from, and what it supplies when the request leaves a member out.
+/// Where one request came from: the source, its id for the event, and what the event supplies
+/// when the request leaves a member out.
+#[derive(Debug, Clone)]
+pub struct Origin<'a> {
+    pub source: Source,
+    /// The source's id for the event (SQS messageId, EventBridge event id, API request id, flow
+    /// ContactId, Lambda request id): logged as `source_id`, never content.
+    pub id: &'a str,
+    pub defaults: SourceDefaults,
+}
+
+/// What the event supplies when the request leaves a member out.
 #[derive(Debug, Clone, Default)]
 pub struct SourceDefaults {
-    /// The source's name in logs and metrics (`sqs`, `http`, ...).
-    pub source: &'static str,
     /// The instance of the event itself (a Connect flow's), before `CONNECT_INSTANCE_ID`.
     pub instance_id: Option<String>,
     /// Derived from the event's identity, so a redelivery reuses it (see
@@ -124,7 +134,7 @@ impl<C: CreateContact> Bridge<C> {
     /// Sends a prepared request, giving up in time to answer before the deadline.
     pub async fn create(
         &self,
-        source: &str,
+        source: Source,
         request: &ContactRequest,
         deadline: Deadline,
     ) -> Result<CreatedContact, ContactError> {
@@ -150,7 +160,7 @@ impl<C: CreateContact> Bridge<C> {
                     contact_id = %contact.contact_id,
                     "contact created"
                 );
-                self.metrics.record(source, &Ok(()), latency);
+                self.metrics.record(source.name(), &Ok(()), latency);
                 Ok(contact)
             }
             Err(error) => Err(self.fail(source, request, error.into(), latency)),
@@ -160,7 +170,7 @@ impl<C: CreateContact> Bridge<C> {
     /// Logs and counts a failed CreateContact; returns the error.
     fn fail(
         &self,
-        source: &str,
+        source: Source,
         request: &ContactRequest,
         error: ContactError,
         latency: Option<Duration>,
@@ -171,7 +181,7 @@ impl<C: CreateContact> Bridge<C> {
             retryable = error.is_retryable(),
             "CreateContact failed"
         );
-        self.metrics.record(source, &Err(&error), latency);
+        self.metrics.record(source.name(), &Err(&error), latency);
         error
     }
 
@@ -201,27 +211,39 @@ impl<C: CreateContact> Bridge<C> {
         }
     }
 
-    /// [`Bridge::prepare`] then [`Bridge::create`].
-    pub async fn submit(
+    /// The one path of every request, from any source: in a span naming the source and its id
+    /// for the event, [`Bridge::prepare`] then [`Bridge::create`], or, when the source could not
+    /// read a request from its event, the reason, refused as [`Bridge::reject`] refuses. Each
+    /// outcome is logged and counted once.
+    pub async fn handle(
         &self,
-        value: &Value,
-        defaults: SourceDefaults,
+        origin: Origin<'_>,
+        request: Result<&Value, ContactError>,
         deadline: Deadline,
     ) -> Result<CreatedContact, ContactError> {
-        let source = defaults.source;
-        match self.prepare(value, defaults) {
-            Ok(request) => self.create(source, &request, deadline).await,
-            Err(error) => Err(self.reject(source, error)),
+        let source = origin.source;
+        let span = tracing::info_span!(
+            "request",
+            source = source.name(),
+            source_id = %origin.id
+        );
+        async move {
+            match request.and_then(|value| self.prepare(value, origin.defaults)) {
+                Ok(request) => self.create(source, &request, deadline).await,
+                Err(error) => Err(self.reject(source, error)),
+            }
         }
+        .instrument(span)
+        .await
     }
 
     /// Logs and counts a request turned away before Connect; returns the error.
-    pub fn reject(&self, source: &str, error: ContactError) -> ContactError {
+    pub fn reject(&self, source: Source, error: ContactError) -> ContactError {
         warn!(
             error = error.kind(),
             "request rejected before calling Connect"
         );
-        self.metrics.record(source, &Err(&error), None);
+        self.metrics.record(source.name(), &Err(&error), None);
         error
     }
 }

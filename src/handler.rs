@@ -13,7 +13,7 @@ use crate::error::ContactError;
 use crate::json::parse_strict;
 use crate::request::{MEMBERS, suggest_member};
 use crate::sources::http::{HttpResponse, HttpShape};
-use crate::sources::{connect_flow, direct, eventbridge, http, sqs};
+use crate::sources::{Source, connect_flow, direct, eventbridge, http, sqs};
 
 /// The event shapes this function accepts, as the unrecognised-event error lists them.
 pub const ACCEPTED_SHAPES: &str = "an SQS batch (Records[].eventSource \"aws:sqs\"), \
@@ -22,29 +22,19 @@ an EventBridge event (detail-type, source, detail), an API Gateway REST API prox
 an Amazon Connect flow event (Details.ContactData and Details.Parameters), or a CreateContact \
 request (direct invocation)";
 
-/// Which source sent an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventSource {
-    Sqs,
-    EventBridge,
-    Http(HttpShape),
-    ConnectFlow,
-    Direct,
-}
-
-impl EventSource {
+impl Source {
     /// Recognises the source from fields only that source sends (not by trying to deserialise
     /// each shape in turn, whose errors would say nothing).
-    pub fn recognise(event: &Value) -> Option<EventSource> {
+    pub fn recognise(event: &Value) -> Option<Source> {
         let object = event.as_object()?;
         if sqs::recognise(event) {
-            Some(EventSource::Sqs)
+            Some(Source::Sqs)
         } else if connect_flow::recognise(event) {
-            Some(EventSource::ConnectFlow)
+            Some(Source::ConnectFlow)
         } else if eventbridge::recognise(event) {
-            Some(EventSource::EventBridge)
+            Some(Source::EventBridge)
         } else if let Some(shape) = HttpShape::recognise(event) {
-            Some(EventSource::Http(shape))
+            Some(Source::Http(shape))
         } else if object
             .keys()
             .any(|k| MEMBERS.contains(&k.as_str()) || suggest_member(k).is_some())
@@ -52,7 +42,7 @@ impl EventSource {
             // A direct request is an object with at least one CreateContact member, or a near
             // miss of one (`Chanel`); its members are then checked as such, so a typo is reported
             // with its suggestion rather than as an unrecognised event.
-            Some(EventSource::Direct)
+            Some(Source::Direct)
         } else {
             None
         }
@@ -120,20 +110,18 @@ impl<C: CreateContact> Handler<C> {
         let (payload, context) = event.into_parts();
         let deadline = Deadline::from_epoch_millis(context.deadline);
         let bridge = &self.bridge;
-        match EventSource::recognise(&payload) {
-            Some(EventSource::Sqs) => {
-                Ok(Response::Sqs(sqs::handle(bridge, &payload, deadline).await))
-            }
-            Some(EventSource::EventBridge) => Ok(Response::Contact(
+        match Source::recognise(&payload) {
+            Some(Source::Sqs) => Ok(Response::Sqs(sqs::handle(bridge, &payload, deadline).await)),
+            Some(Source::EventBridge) => Ok(Response::Contact(
                 eventbridge::handle(bridge, &payload, deadline).await?,
             )),
-            Some(EventSource::Http(shape)) => Ok(Response::Http(
+            Some(Source::Http(shape)) => Ok(Response::Http(
                 http::handle(bridge, shape, &payload, deadline).await,
             )),
-            Some(EventSource::ConnectFlow) => Ok(Response::Contact(
+            Some(Source::ConnectFlow) => Ok(Response::Contact(
                 connect_flow::handle(bridge, &payload, deadline).await?,
             )),
-            Some(EventSource::Direct) => Ok(Response::Contact(
+            Some(Source::Direct) => Ok(Response::Contact(
                 direct::handle(bridge, &payload, &context.request_id, deadline).await?,
             )),
             None => Err(HandlerError::UnrecognisedEvent),

@@ -9,6 +9,7 @@ use contact_bridge::bridge::{Bridge, Deadline, SourceDefaults};
 use contact_bridge::config::Settings;
 use contact_bridge::error::{ConnectError, ConnectErrorKind};
 use contact_bridge::handler::HandlerError;
+use contact_bridge::sources::Source;
 use lambda_runtime::Diagnostic;
 use serde_json::{Value, json};
 
@@ -180,7 +181,11 @@ async fn a_slow_connect_call_is_abandoned_before_the_deadline() {
         .prepare(&event("direct-task.json"), SourceDefaults::default())
         .unwrap();
     let error = bridge
-        .create("direct", &request, Deadline::after(Duration::from_secs(3)))
+        .create(
+            Source::Direct,
+            &request,
+            Deadline::after(Duration::from_secs(3)),
+        )
         .await
         .unwrap_err();
     assert_eq!(error.kind(), "Timeout");
@@ -195,7 +200,7 @@ async fn no_time_left_means_no_call() {
         .unwrap();
     let error = bridge
         .create(
-            "direct",
+            Source::Direct,
             &request,
             Deadline::after(Duration::from_millis(100)),
         )

@@ -5,8 +5,9 @@
 mod common;
 
 use common::{FakeConnect, INSTANCE, event, handler, lambda_event, settings};
-use contact_bridge::handler::{EventSource, Response};
+use contact_bridge::handler::Response;
 use contact_bridge::request::parse_request;
+use contact_bridge::sources::Source;
 use lambda_runtime::Diagnostic;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -64,9 +65,9 @@ fn check(payload: Value) -> Result<(), TestCaseError> {
     let h = handler(settings(), FakeConnect::new());
     let outcome = runtime.block_on(h.handle(lambda_event(payload.clone(), "prop")));
     let calls = h.bridge().connect.calls();
-    let source = EventSource::recognise(&payload);
+    let source = Source::recognise(&payload);
     match (source, outcome) {
-        (Some(EventSource::Sqs), Ok(Response::Sqs(batch))) => {
+        (Some(Source::Sqs), Ok(Response::Sqs(batch))) => {
             let records = payload["Records"].as_array().unwrap().len();
             prop_assert_eq!(
                 calls + batch.batch_item_failures.len(),
@@ -74,7 +75,7 @@ fn check(payload: Value) -> Result<(), TestCaseError> {
                 "each record created or reported"
             );
         }
-        (Some(EventSource::Http(_)), Ok(Response::Http(response))) => {
+        (Some(Source::Http(_)), Ok(Response::Http(response))) => {
             prop_assert!((200..600).contains(&response.status_code));
             prop_assert!(serde_json::from_str::<Value>(&response.body).is_ok());
             prop_assert_eq!(
@@ -83,18 +84,18 @@ fn check(payload: Value) -> Result<(), TestCaseError> {
                 "Connect called exactly for a 201"
             );
         }
-        (Some(EventSource::Direct), outcome) => {
+        (Some(Source::Direct), outcome) => {
             let valid = parse_request(&payload, Some(INSTANCE)).is_ok();
             prop_assert_eq!(calls, usize::from(valid));
             prop_assert_eq!(outcome.is_ok(), valid);
         }
-        (Some(EventSource::EventBridge), outcome) => {
+        (Some(Source::EventBridge), outcome) => {
             let valid = parse_request(&payload["detail"], Some(INSTANCE)).is_ok();
             prop_assert_eq!(calls, usize::from(valid));
             prop_assert_eq!(outcome.is_ok(), valid);
         }
-        (Some(EventSource::ConnectFlow), Ok(Response::Contact(_))) => prop_assert_eq!(calls, 1),
-        (Some(EventSource::ConnectFlow), Err(_)) => prop_assert_eq!(calls, 0),
+        (Some(Source::ConnectFlow), Ok(Response::Contact(_))) => prop_assert_eq!(calls, 1),
+        (Some(Source::ConnectFlow), Err(_)) => prop_assert_eq!(calls, 0),
         (None, Err(e)) => {
             prop_assert_eq!(Diagnostic::from(e).error_type, "UnrecognisedEvent");
             prop_assert_eq!(calls, 0);

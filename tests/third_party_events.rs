@@ -13,7 +13,8 @@ use std::sync::OnceLock;
 use base64::Engine;
 use common::{FakeConnect, INSTANCE, handler, lambda_event};
 use contact_bridge::config::Settings;
-use contact_bridge::handler::{EventSource, Handler};
+use contact_bridge::handler::Handler;
+use contact_bridge::sources::Source as EventSource;
 use contact_bridge::sources::http::HttpShape;
 use serde_json::{Value, json};
 

@@ -7,17 +7,15 @@
 //! `CustomerEndpoint`, `SystemEndpoint` and `Queue`, which stricter types reject.
 
 use serde_json::{Map, Value};
-use tracing::Instrument;
 
-use crate::bridge::{Bridge, Deadline, SourceDefaults};
+use crate::bridge::{Bridge, Deadline, Origin, SourceDefaults};
 use crate::config::instance_id_of;
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ContactError;
 use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::request::{ValidationErrors, Violation, json_type, pointer};
-
-pub const SOURCE: &str = "connect-flow";
+use crate::sources::Source;
 
 /// Members the block sends as JSON text.
 const JSON_TEXT_MEMBERS: &[&str] = &["Attributes", "References", "SegmentAttributes", "UserInfo"];
@@ -44,38 +42,39 @@ pub async fn handle<C: CreateContact>(
     let contact_id = details["ContactData"]["ContactId"]
         .as_str()
         .unwrap_or_default();
-    let span = tracing::info_span!("flow", source = SOURCE, source_id = %contact_id);
-    async {
-        let empty = Map::new();
-        let parameters = details["Parameters"].as_object().unwrap_or(&empty);
-        let (request, conversion_errors) = request_from_parameters(parameters);
-        let defaults = SourceDefaults {
-            source: SOURCE,
-            // An empty ARN (as in some test events) is no instance, not the instance "".
-            instance_id: details["ContactData"]["InstanceARN"]
-                .as_str()
-                .map(instance_id_of)
-                .filter(|id| !id.is_empty())
-                .map(str::to_owned),
-            client_token: (!contact_id.is_empty()).then(|| {
-                // Map keys are sorted, so the same parameters always serialise the same way.
-                let parameters = Value::Object(parameters.clone()).to_string();
-                derive_client_token(SOURCE, &[contact_id, &parameters])
-            }),
-        };
-        if !conversion_errors.is_empty() {
-            // Report the conversion problems together with whatever else the request breaks.
-            let mut violations = conversion_errors;
-            if let Err(ContactError::Invalid(more)) = bridge.prepare(&request, defaults) {
-                violations.extend(more.0);
-            }
-            let error = ContactError::Invalid(ValidationErrors(violations));
-            return Err(bridge.reject(SOURCE, error));
+    let source = Source::ConnectFlow;
+    let empty = Map::new();
+    let parameters = details["Parameters"].as_object().unwrap_or(&empty);
+    let (request, conversion_errors) = request_from_parameters(parameters);
+    let defaults = SourceDefaults {
+        // An empty ARN (as in some test events) is no instance, not the instance "".
+        instance_id: details["ContactData"]["InstanceARN"]
+            .as_str()
+            .map(instance_id_of)
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned),
+        client_token: (!contact_id.is_empty()).then(|| {
+            // Map keys are sorted, so the same parameters always serialise the same way.
+            let parameters = Value::Object(parameters.clone()).to_string();
+            derive_client_token(source.name(), &[contact_id, &parameters])
+        }),
+    };
+    let request = if conversion_errors.is_empty() {
+        Ok(&request)
+    } else {
+        // Report the conversion problems together with whatever else the request breaks.
+        let mut violations = conversion_errors;
+        if let Err(ContactError::Invalid(more)) = bridge.prepare(&request, defaults.clone()) {
+            violations.extend(more.0);
         }
-        bridge.submit(&request, defaults, deadline).await
-    }
-    .instrument(span)
-    .await
+        Err(ContactError::Invalid(ValidationErrors(violations)))
+    };
+    let origin = Origin {
+        source,
+        id: contact_id,
+        defaults,
+    };
+    bridge.handle(origin, request, deadline).await
 }
 
 /// The canonical request the block's parameters describe, and the values that could not be read.

@@ -2,14 +2,12 @@
 //! or a function error whose `errorType` names the failure.
 
 use serde_json::Value;
-use tracing::Instrument;
 
-use crate::bridge::{Bridge, Deadline, SourceDefaults};
+use crate::bridge::{Bridge, Deadline, Origin, SourceDefaults};
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ContactError;
 use crate::idempotency::derive_client_token;
-
-pub const SOURCE: &str = "direct";
+use crate::sources::Source;
 
 /// Creates the contact; without a `ClientToken`, one derived from Lambda's request id (the same
 /// for Lambda's own retries of an asynchronous invocation).
@@ -19,14 +17,14 @@ pub async fn handle<C: CreateContact>(
     request_id: &str,
     deadline: Deadline,
 ) -> Result<CreatedContact, ContactError> {
-    let defaults = SourceDefaults {
-        source: SOURCE,
-        instance_id: None,
-        client_token: Some(derive_client_token(SOURCE, &[request_id])),
+    let source = Source::Direct;
+    let origin = Origin {
+        source,
+        id: request_id,
+        defaults: SourceDefaults {
+            instance_id: None,
+            client_token: Some(derive_client_token(source.name(), &[request_id])),
+        },
     };
-    let span = tracing::info_span!("request", source = SOURCE, source_id = %request_id);
-    bridge
-        .submit(payload, defaults, deadline)
-        .instrument(span)
-        .await
+    bridge.handle(origin, Ok(payload), deadline).await
 }

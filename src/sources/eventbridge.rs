@@ -2,14 +2,12 @@
 //! failure is a function error, so Lambda's asynchronous retries and on-failure destination apply.
 
 use serde_json::Value;
-use tracing::Instrument;
 
-use crate::bridge::{Bridge, Deadline, SourceDefaults};
+use crate::bridge::{Bridge, Deadline, Origin, SourceDefaults};
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ContactError;
 use crate::idempotency::derive_client_token;
-
-pub const SOURCE: &str = "eventbridge";
+use crate::sources::Source;
 
 /// Whether an event is an EventBridge event: it has `detail-type`, `source` and `detail`.
 pub fn recognise(event: &Value) -> bool {
@@ -25,16 +23,17 @@ pub async fn handle<C: CreateContact>(
     event: &Value,
     deadline: Deadline,
 ) -> Result<CreatedContact, ContactError> {
+    let source = Source::EventBridge;
     let id = event["id"].as_str().unwrap_or_default();
     let defaults = SourceDefaults {
-        source: SOURCE,
         instance_id: None,
         // Without an id there is nothing stable to derive from; the SDK then makes a token per call.
-        client_token: (!id.is_empty()).then(|| derive_client_token(SOURCE, &[id])),
+        client_token: (!id.is_empty()).then(|| derive_client_token(source.name(), &[id])),
     };
-    let span = tracing::info_span!("event", source = SOURCE, source_id = %id);
-    bridge
-        .submit(&event["detail"], defaults, deadline)
-        .instrument(span)
-        .await
+    let origin = Origin {
+        source,
+        id,
+        defaults,
+    };
+    bridge.handle(origin, Ok(&event["detail"]), deadline).await
 }

@@ -8,16 +8,14 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use serde::Serialize;
 use serde_json::{Value, json};
-use tracing::Instrument;
 
-use crate::bridge::{Bridge, Deadline, SourceDefaults};
+use crate::bridge::{Bridge, Deadline, Origin, SourceDefaults};
 use crate::connect::CreateContact;
 use crate::error::{ConnectErrorKind, ContactError};
 use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::request::ValidationErrors;
-
-pub const SOURCE: &str = "http";
+use crate::sources::Source;
 
 /// Seconds a throttled or unavailable caller is asked to wait.
 const RETRY_AFTER_SECONDS: &str = "1";
@@ -83,6 +81,7 @@ impl HttpResponse {
 /// null or vary members a strict type requires (a REST event without `requestContext.httpMethod`,
 /// null maps, `multiValueHeaders` without `headers`, `isBase64Encoded` missing).
 struct HttpCall<'a> {
+    shape: HttpShape,
     method: &'a str,
     /// Header names as sent; looked up case-insensitively.
     headers: Vec<(&'a str, &'a str)>,
@@ -102,6 +101,7 @@ impl<'a> HttpCall<'a> {
             HttpShape::HttpApi | HttpShape::FunctionUrl => context["http"]["method"].as_str(),
         };
         HttpCall {
+            shape,
             method: method.unwrap_or_default(),
             headers: headers(event),
             body: event["body"].as_str().unwrap_or_default(),
@@ -163,35 +163,31 @@ pub async fn handle<C: CreateContact>(
     deadline: Deadline,
 ) -> HttpResponse {
     let call = HttpCall::read(shape, event);
-    let span = tracing::info_span!("request", source = SOURCE, source_id = %call.request_id);
-    respond(bridge, call, deadline).instrument(span).await
-}
-
-async fn respond<C: CreateContact>(
-    bridge: &Bridge<C>,
-    call: HttpCall<'_>,
-    deadline: Deadline,
-) -> HttpResponse {
     if !call.method.eq_ignore_ascii_case("POST") {
         return HttpResponse::json(405, &json!({"message": "only POST is accepted"}))
             .with_header("allow", "POST");
     }
-    let body = match decode_body(&call) {
-        Ok(body) => body,
-        Err(error) => return error_response(&bridge.reject(SOURCE, error)),
-    };
+    let body = decode_body(&call);
     let defaults = SourceDefaults {
-        source: SOURCE,
         instance_id: None,
         client_token: default_token(&call),
     };
-    if call.dry_run {
-        return match bridge.prepare(&body, defaults) {
+    if let (true, Ok(body)) = (call.dry_run, &body) {
+        // Validate only: nothing is sent, logged or counted.
+        return match bridge.prepare(body, defaults) {
             Ok(request) => HttpResponse::json(200, &json!({ "request": request })),
             Err(error) => error_response(&error),
         };
     }
-    match bridge.submit(&body, defaults, deadline).await {
+    let origin = Origin {
+        source: Source::Http(shape),
+        id: call.request_id,
+        defaults,
+    };
+    match bridge
+        .handle(origin, body.as_ref().map_err(Clone::clone), deadline)
+        .await
+    {
         Ok(contact) => HttpResponse::json(201, &json!(contact)),
         Err(error) => error_response(&error),
     }
@@ -203,7 +199,7 @@ fn default_token(call: &HttpCall) -> Option<String> {
     match (key, call.request_id) {
         (Some(key), _) => Some(derive_client_token("http-idempotency-key", &[key])),
         (None, "") => None,
-        (None, id) => Some(derive_client_token(SOURCE, &[id])),
+        (None, id) => Some(derive_client_token(Source::Http(call.shape).name(), &[id])),
     }
 }
 

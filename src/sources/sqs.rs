@@ -9,16 +9,14 @@
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
 use futures_util::stream::{self, StreamExt};
 use serde_json::Value;
-use tracing::Instrument;
 
-use crate::bridge::{Bridge, Deadline, SourceDefaults};
+use crate::bridge::{Bridge, Deadline, Origin, SourceDefaults};
 use crate::connect::{CreateContact, CreatedContact};
 use crate::error::ContactError;
 use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::request::ValidationErrors;
-
-pub const SOURCE: &str = "sqs";
+use crate::sources::Source;
 
 /// Whether an event is an SQS batch: `Records` whose every `eventSource` is `aws:sqs`.
 pub fn recognise(event: &Value) -> bool {
@@ -129,21 +127,22 @@ async fn process<C: CreateContact>(
     record: &SqsRecord<'_>,
     deadline: Deadline,
 ) -> Result<CreatedContact, ContactError> {
+    let source = Source::Sqs;
     let id = record.message_id;
-    let span = tracing::info_span!("record", source = SOURCE, source_id = %id);
-    async {
-        let body = parse_body(record.body).map_err(|e| bridge.reject(SOURCE, e))?;
-        let defaults = SourceDefaults {
-            source: SOURCE,
+    let origin = Origin {
+        source,
+        id,
+        defaults: SourceDefaults {
             instance_id: None,
             // Without a messageId there is nothing stable to derive from; the record is reported
             // with an empty identifier, so Lambda retries the whole batch.
-            client_token: (!id.is_empty()).then(|| derive_client_token(SOURCE, &[id])),
-        };
-        bridge.submit(&body, defaults, deadline).await
-    }
-    .instrument(span)
-    .await
+            client_token: (!id.is_empty()).then(|| derive_client_token(source.name(), &[id])),
+        },
+    };
+    let body = parse_body(record.body);
+    bridge
+        .handle(origin, body.as_ref().map_err(Clone::clone), deadline)
+        .await
 }
 
 fn parse_body(body: &Value) -> Result<Value, ContactError> {
