@@ -1,6 +1,6 @@
 //! The binary's local run: `contact-bridge invoke FILE` with the built-in dry-run Connect.
 
-mod common;
+use contact_bridge_test_support as common;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -1,6 +1,6 @@
 //! Direct invocation through the handler: sample events, errors as Lambda reports them, tokens.
 
-mod common;
+use contact_bridge_test_support as common;
 
 use std::time::Duration;
 

@@ -3,14 +3,14 @@
 //! and faults are injected there. Each test checks what the function posts back and what reached
 //! Connect, and that its logs carry no personal data.
 
-mod common;
+use contact_bridge_test_support as common;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::event;
 use common::runtime_api::{Outcome, RuntimeApi};
+use common::{INSTANCE, QUEUE_ARN, event, failed_ids, http_body};
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 use tokio::process::Child;
@@ -18,7 +18,6 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_contact-bridge");
-const INSTANCE: &str = "aaaaaaaa-bbbb-cccc-dddd-111111111111";
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Personal data put in requests; none may reach the logs.
@@ -167,29 +166,16 @@ impl Function {
     }
 }
 
-fn http_body(response: &Value) -> Value {
-    serde_json::from_str(response["body"].as_str().unwrap()).unwrap()
-}
-
-fn failed_ids(response: &Value) -> Vec<String> {
-    response["batchItemFailures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["itemIdentifier"].as_str().unwrap().to_owned())
-        .collect()
-}
-
+/// A batch of `count` copies of `body`, `{prefix}-0`... each named after its messageId.
 fn sqs_batch(prefix: &str, count: usize, body: &Value) -> Value {
-    let records: Vec<Value> = (0..count)
-        .map(|i| {
+    common::sqs_batch(
+        QUEUE_ARN,
+        (0..count).map(|i| {
             let mut request = body.clone();
             request["Name"] = json!(format!("{prefix}-{i}"));
-            json!({"messageId": format!("{prefix}-{i}"), "body": request.to_string(),
-                   "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:q"})
-        })
-        .collect();
-    json!({ "Records": records })
+            (format!("{prefix}-{i}"), request.to_string())
+        }),
+    )
 }
 
 fn http_api_with(body: &Value) -> Value {

@@ -7,7 +7,7 @@
 //! `cargo test`; `.ci/run` installs cargo-lambda and runs it:
 //! `cargo test --locked --test emulator -- --ignored`.
 
-mod common;
+use contact_bridge_test_support as common;
 
 use std::net::TcpListener;
 use std::process::{Command, Stdio};

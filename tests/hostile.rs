@@ -2,7 +2,7 @@
 //! source. The handler never panics, answers in the source's shape, and calls Connect only for
 //! valid requests.
 
-mod common;
+use contact_bridge_test_support as common;
 
 use common::{FakeConnect, INSTANCE, event, handler, lambda_event, settings};
 use contact_bridge::handler::Response;

@@ -1,22 +1,14 @@
 //! Metrics: every outcome emits a line that parses as CloudWatch Embedded Metric Format.
 
-mod common;
+use contact_bridge_test_support as common;
 
-use common::{Captured, FakeConnect, event, lambda_event, settings};
+use common::{Captured, FakeConnect, event, lambda_event, settings, throttle};
 use contact_bridge::bridge::Bridge;
 use contact_bridge::config::Settings;
 use contact_bridge::error::{ConnectError, ConnectErrorKind};
 use contact_bridge::handler::Handler;
 use contact_bridge::metrics::{Metrics, NAMESPACE};
 use serde_json::Value;
-
-fn throttle() -> Result<(), ConnectError> {
-    Err(ConnectError::new(
-        ConnectErrorKind::Throttling,
-        "ThrottlingException",
-        "Rate exceeded",
-    ))
-}
 
 fn access_denied() -> Result<(), ConnectError> {
     Err(ConnectError::new(

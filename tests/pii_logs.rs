@@ -2,22 +2,13 @@
 //! whether anyone listens, and a test running in parallel without a subscriber would turn the
 //! call sites off for this one.
 
-mod common;
+use contact_bridge_test_support as common;
 
-use common::{Captured, FakeConnect, INSTANCE, event, lambda_event, settings};
+use common::{Captured, FakeConnect, INSTANCE, event, lambda_event, settings, throttle};
 use contact_bridge::bridge::Bridge;
-use contact_bridge::error::{ConnectError, ConnectErrorKind};
 use contact_bridge::handler::Handler;
 use lambda_runtime::tracing::subscriber;
 use serde_json::{Value, json};
-
-fn throttle() -> Result<(), ConnectError> {
-    Err(ConnectError::new(
-        ConnectErrorKind::Throttling,
-        "ThrottlingException",
-        "Rate exceeded",
-    ))
-}
 
 #[tokio::test]
 async fn logs_carry_ids_and_no_personal_data() {

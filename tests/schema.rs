@@ -1,7 +1,7 @@
 //! The checked-in JSON Schema matches the Rust types, and every sample request validates against it.
 //! `UPDATE_SCHEMA=1 cargo test --test schema` rewrites the file.
 
-mod common;
+use contact_bridge_test_support as common;
 
 use common::event;
 use serde_json::{Value, json};

@@ -1,10 +1,13 @@
 //! Every event source through the handler: accepted events, bad input, response shapes, tokens.
 
-mod common;
+use contact_bridge_test_support as common;
 
 use std::time::Duration;
 
-use common::{FakeConnect, INSTANCE, event, handler, lambda_event, settings};
+use common::{
+    FIFO_QUEUE_ARN, FakeConnect, INSTANCE, QUEUE_ARN, event, failed_ids, handler, http_body,
+    lambda_event, settings,
+};
 use contact_bridge::config::{InstanceAllowList, Settings};
 use contact_bridge::error::{ConnectError, ConnectErrorKind};
 use contact_bridge::handler::Handler;
@@ -22,32 +25,16 @@ fn failure(kind: ConnectErrorKind, code: &str) -> ConnectError {
     ConnectError::new(kind, code, format!("{code} message"))
 }
 
-fn failed_ids(response: &Value) -> Vec<String> {
-    response["batchItemFailures"]
-        .as_array()
-        .expect("a batchItemFailures array")
-        .iter()
-        .map(|f| f["itemIdentifier"].as_str().unwrap().to_owned())
-        .collect()
-}
-
+/// A batch of `count` task requests, `m-0`... with names `t0`...
 fn sqs_batch(count: usize, fifo: bool) -> Value {
-    let arn = if fifo {
-        "arn:aws:sqs:us-east-1:1:q.fifo"
-    } else {
-        "arn:aws:sqs:us-east-1:1:q"
-    };
-    let records: Vec<Value> = (0..count)
-        .map(|i| {
-            json!({
-                "messageId": format!("m-{i}"),
-                "body": json!({"InstanceId": INSTANCE, "Channel": "TASK", "InitiationMethod": "API", "Name": format!("t{i}")}).to_string(),
-                "eventSource": "aws:sqs",
-                "eventSourceARN": arn,
-            })
-        })
-        .collect();
-    json!({ "Records": records })
+    let arn = if fifo { FIFO_QUEUE_ARN } else { QUEUE_ARN };
+    common::sqs_batch(
+        arn,
+        (0..count).map(|i| {
+            let body = json!({"InstanceId": INSTANCE, "Channel": "TASK", "InitiationMethod": "API", "Name": format!("t{i}")});
+            (format!("m-{i}"), body.to_string())
+        }),
+    )
 }
 
 // ---------------------------------------------------------------- SQS
@@ -266,13 +253,14 @@ async fn eventbridge_tokens_follow_the_event_id() {
 
 // ---------------------------------------------------------------- API Gateway and function URLs
 
-fn http_body(response: &Value) -> Value {
+/// The JSON body of an HTTP answer, which always says it is JSON, not base64.
+fn json_body(response: &Value) -> Value {
     assert_eq!(
         response["headers"]["content-type"], "application/json",
         "{response}"
     );
     assert_eq!(response["isBase64Encoded"], false);
-    serde_json::from_str(response["body"].as_str().unwrap()).unwrap()
+    http_body(response)
 }
 
 #[tokio::test]
@@ -281,7 +269,7 @@ async fn http_samples_answer_201_with_the_contact() {
         let h = handler(settings(), FakeConnect::new());
         let response = invoke(&h, event(file)).await.unwrap();
         assert_eq!(response["statusCode"], 201, "{file}: {response}");
-        let body = http_body(&response);
+        let body = json_body(&response);
         assert!(
             body["ContactId"].is_string() && body["ContactArn"].is_string(),
             "{file}"
@@ -301,7 +289,7 @@ async fn http_other_methods_get_405_with_allow() {
         let response = invoke(&h, e).await.unwrap();
         assert_eq!(response["statusCode"], 405);
         assert_eq!(response["headers"]["allow"], "POST");
-        http_body(&response);
+        json_body(&response);
     }
     assert_eq!(h.bridge().connect.calls(), 0);
 }
@@ -321,7 +309,7 @@ async fn http_bad_bodies_get_400_with_paths() {
         e["isBase64Encoded"] = json!(base64);
         let response = invoke(&h, e).await.unwrap();
         assert_eq!(response["statusCode"], 400);
-        let body = http_body(&response);
+        let body = json_body(&response);
         assert!(
             body["message"].as_str().unwrap().contains(fragment),
             "{body}"
@@ -332,7 +320,7 @@ async fn http_bad_bodies_get_400_with_paths() {
         json!({"Channel": "TASK", "InitiationMethod": "API", "Name": 3, "Atributes": {}})
             .to_string()
     );
-    let body = http_body(&invoke(&h, e).await.unwrap());
+    let body = json_body(&invoke(&h, e).await.unwrap());
     let paths: Vec<&str> = body["errors"]
         .as_array()
         .unwrap()
@@ -356,7 +344,7 @@ async fn http_disallowed_instance_gets_403() {
     let h = handler(settings, FakeConnect::new());
     let response = invoke(&h, event("http-api.json")).await.unwrap();
     assert_eq!(response["statusCode"], 403);
-    assert_eq!(http_body(&response)["error"], "InstanceNotAllowed");
+    assert_eq!(json_body(&response)["error"], "InstanceNotAllowed");
     assert_eq!(h.bridge().connect.calls(), 0);
 }
 
@@ -387,7 +375,7 @@ async fn http_connect_errors_map_to_statuses() {
             retry_after,
             "{code}"
         );
-        let body = http_body(&response);
+        let body = json_body(&response);
         assert_eq!(body["error"], code);
         let message = body["message"].as_str().unwrap();
         if kind == K::AccessDenied {
@@ -408,7 +396,7 @@ async fn http_dry_run_returns_the_request_without_calling_connect() {
     e["queryStringParameters"] = json!({"dryRun": "true"});
     let response = invoke(&h, e).await.unwrap();
     assert_eq!(response["statusCode"], 200);
-    let body = http_body(&response);
+    let body = json_body(&response);
     assert_eq!(body["request"]["Channel"], "TASK");
     assert_eq!(body["request"]["InstanceId"], INSTANCE);
     assert!(body["request"]["ClientToken"].is_string());

@@ -4,7 +4,7 @@
 //! invalid request, no panic) and with a valid request put in (one contact per request, success in
 //! the source's shape).
 
-mod common;
+use contact_bridge_test_support as common;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -24,7 +24,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
-const INSTANCE: &str = "aaaaaaaa-bbbb-cccc-dddd-111111111111";
+use contact_bridge_test_support::INSTANCE;
 const TYPICAL: &str = include_str!("../../events/direct-task.json");
 
 /// Answers at once without the SDK: what is left of an invocation is the project's own work.

@@ -2,16 +2,11 @@
 //! binaries it measures first.
 //!
 //! Runs the project's release binary and the floor (`bench/src/bin/floor.rs`) under a local Lambda
-//! Runtime API (`tests/common/runtime_api.rs`) against a local Connect endpoint (wiremock), side by
+//! Runtime API (`test-support/src/runtime_api.rs`) against a local Connect endpoint (wiremock), side by
 //! side and interleaved, and prints a Markdown table of the figures against their targets.
 //!
 //! Exits non-zero only when the harness fails (a binary missing, not starting, or answering
 //! wrongly); a missed target is a FAIL in the table.
-
-// Shared with the integration tests, which own it (and its formatting).
-#[rustfmt::skip]
-#[path = "../../../../tests/common/runtime_api.rs"]
-mod runtime_api;
 
 use std::error::Error;
 use std::fmt::Write as _;
@@ -22,7 +17,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 mod tls;
 
-use runtime_api::{Outcome, RuntimeApi};
+use contact_bridge_test_support::runtime_api::{Outcome, RuntimeApi};
+use contact_bridge_test_support::{INSTANCE, QUEUE_ARN};
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Child;
@@ -32,9 +28,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 type Result<T, E = Box<dyn Error>> = std::result::Result<T, E>;
 
-const INSTANCE: &str = "aaaaaaaa-bbbb-cccc-dddd-111111111111";
 const DIRECT_TASK: &str = include_str!("../../../../events/direct-task.json");
-const SQS_SAMPLE: &str = include_str!("../../../../events/sqs-standard.json");
 /// Both binaries log at this level while timed (the project's metric lines still print).
 const LOG_LEVEL: &str = "WARN";
 /// The invocation timeout, as in the SAM template.
@@ -387,18 +381,16 @@ fn direct_payload() -> Result<Vec<u8>> {
 
 /// An SQS batch of `count` copies of `events/direct-task.json`, each with its own messageId.
 fn sqs_batch(count: usize, batch: usize) -> Result<Vec<u8>> {
-    let sample: Value = serde_json::from_str(SQS_SAMPLE)?;
-    let template = sample["Records"][0].clone();
     let body = serde_json::from_str::<Value>(DIRECT_TASK)?.to_string();
-    let records: Vec<Value> = (0..count)
-        .map(|i| {
-            let mut record = template.clone();
-            record["messageId"] = json!(format!("00000000-0000-4000-8000-{batch:06}{i:06}"));
-            record["body"] = json!(body);
-            record
-        })
-        .collect();
-    Ok(json!({ "Records": records }).to_string().into_bytes())
+    let records = (0..count).map(|i| {
+        (
+            format!("00000000-0000-4000-8000-{batch:06}{i:06}"),
+            body.clone(),
+        )
+    });
+    Ok(contact_bridge_test_support::sqs_batch(QUEUE_ARN, records)
+        .to_string()
+        .into_bytes())
 }
 
 fn check_contact(binary: Binary, answer: &Value) -> Result<()> {

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 /// Every file in `events/`, sorted.
 pub fn sample_files() -> Vec<PathBuf> {
-    let dir = format!("{}/events", env!("CARGO_MANIFEST_DIR"));
+    let dir = crate::repository_path("events");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -1,5 +1,6 @@
-//! Test doubles shared by the integration tests.
-#![allow(dead_code)]
+//! What the tests and the benchmark share: the local Lambda Runtime API, a Connect stand-in, the
+//! sample events and the helpers that build and read events and answers. A workspace member,
+//! a dev-dependency of contact-bridge and a dependency of the benchmark.
 
 pub mod runtime_api;
 pub mod samples;
@@ -14,10 +15,10 @@ use std::time::Duration;
 use contact_bridge::bridge::Bridge;
 use contact_bridge::config::Settings;
 use contact_bridge::connect::{CreateContact, CreatedContact};
-use contact_bridge::error::ConnectError;
+use contact_bridge::error::{ConnectError, ConnectErrorKind};
 use contact_bridge::handler::Handler;
 use contact_bridge::request::ContactRequest;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A Connect stand-in: records every request, answers from a script (then success), and tracks
 /// how many calls were in flight at once.
@@ -95,7 +96,70 @@ impl CreateContact for FakeConnect {
     }
 }
 
+/// The instance of the tests' deployment (`CONNECT_INSTANCE_ID`).
 pub const INSTANCE: &str = "aaaaaaaa-bbbb-cccc-dddd-111111111111";
+
+/// A path in the repository (this crate is one folder below its root).
+pub fn repository_path(relative: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative)
+}
+
+/// A standard queue's ARN, and a FIFO queue's.
+pub const QUEUE_ARN: &str = "arn:aws:sqs:us-east-1:123456789012:contact-requests";
+pub const FIFO_QUEUE_ARN: &str = "arn:aws:sqs:us-east-1:123456789012:contact-requests.fifo";
+
+/// An SQS batch from `queue_arn` of records `(messageId, body)`, the body being JSON text, each
+/// with the envelope members SQS sends (which the function does not read).
+pub fn sqs_batch(queue_arn: &str, records: impl IntoIterator<Item = (String, String)>) -> Value {
+    let records: Vec<Value> = records
+        .into_iter()
+        .map(|(id, body)| {
+            json!({
+                "messageId": id,
+                "receiptHandle": format!("AQEB{id}"),
+                "body": body,
+                "attributes": {
+                    "ApproximateReceiveCount": "1",
+                    "SentTimestamp": "1764000000000",
+                    "SenderId": "AIDAEXAMPLE",
+                    "ApproximateFirstReceiveTimestamp": "1764000000001",
+                },
+                "messageAttributes": {},
+                "md5OfBody": "00000000000000000000000000000000",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": "us-east-1",
+            })
+        })
+        .collect();
+    json!({ "Records": records })
+}
+
+/// The messageIds an SQS answer lists in `batchItemFailures`.
+pub fn failed_ids(response: &Value) -> Vec<String> {
+    response["batchItemFailures"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a batchItemFailures array: {response}"))
+        .iter()
+        .map(|f| f["itemIdentifier"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The JSON body of an HTTP answer.
+pub fn http_body(response: &Value) -> Value {
+    serde_json::from_str(response["body"].as_str().unwrap()).unwrap()
+}
+
+/// Connect's answer to a throttled call, after the SDK's retries.
+pub fn throttle() -> Result<(), ConnectError> {
+    Err(ConnectError::new(
+        ConnectErrorKind::Throttling,
+        "ThrottlingException",
+        "Rate exceeded",
+    ))
+}
 
 /// The settings of a deployment whose instance is [`INSTANCE`] (`CONNECT_INSTANCE_ID`), with no
 /// allow-list: the sample events name no instance, so that they work with any deployment.
@@ -112,9 +176,9 @@ pub fn handler(settings: Settings, connect: FakeConnect) -> Handler<FakeConnect>
 
 /// Reads a sample event from `events/`.
 pub fn event(name: &str) -> Value {
-    let path = format!("{}/events/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let path = repository_path(&format!("events/{name}"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"))
 }
 
 pub fn lambda_event(payload: Value, request_id: &str) -> lambda_runtime::LambdaEvent<Value> {
