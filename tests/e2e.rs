@@ -7,15 +7,16 @@ use contact_bridge_test_support as common;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::connect_stub::{Arrivals, ConnectStub, ContactResponder};
 use common::runtime_api::{Outcome, RuntimeApi};
 use common::{INSTANCE, QUEUE_ARN, event, failed_ids, http_body};
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 use tokio::process::Child;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_contact-bridge");
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -38,28 +39,6 @@ fn personal_request() -> Value {
     })
 }
 
-/// Connect's answer to each call: a contact named after the call's ClientToken, after `delay`;
-/// records when each call arrived.
-struct ConnectStub {
-    delay: Duration,
-    arrivals: Arc<Mutex<Vec<Instant>>>,
-}
-
-impl Respond for ConnectStub {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        self.arrivals.lock().unwrap().push(Instant::now());
-        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
-        let token = body["ClientToken"].as_str().unwrap_or("none");
-        let id = format!("contact-{}", &token[token.len().saturating_sub(12)..]);
-        ResponseTemplate::new(200)
-            .set_body_json(json!({
-                "ContactId": id,
-                "ContactArn": format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/contact/{id}"),
-            }))
-            .set_delay(self.delay)
-    }
-}
-
 fn connect_error(status: u16, name: &str) -> ResponseTemplate {
     ResponseTemplate::new(status)
         .insert_header("x-amzn-ErrorType", name)
@@ -72,30 +51,17 @@ struct Function {
     connect: MockServer,
     child: Child,
     output: Arc<Mutex<String>>,
-    arrivals: Arc<Mutex<Vec<Instant>>>,
+    arrivals: Arrivals,
 }
 
 impl Function {
     /// Starts the binary against a Connect stub answering after `delay`.
     async fn start(delay: Duration, env: &[(&str, &str)]) -> Function {
-        let connect = MockServer::start().await;
-        let arrivals = Arc::new(Mutex::new(Vec::new()));
-        Mock::given(method("PUT"))
-            .and(path("/contact/create-contact"))
-            .respond_with(ConnectStub {
-                delay,
-                arrivals: arrivals.clone(),
-            })
-            .mount(&connect)
-            .await;
-        Self::start_with(connect, arrivals, env).await
+        let stub = ConnectStub::start(delay).await;
+        Self::start_with(stub.server, stub.arrivals, env).await
     }
 
-    async fn start_with(
-        connect: MockServer,
-        arrivals: Arc<Mutex<Vec<Instant>>>,
-        env: &[(&str, &str)],
-    ) -> Function {
+    async fn start_with(connect: MockServer, arrivals: Arrivals, env: &[(&str, &str)]) -> Function {
         let api = RuntimeApi::start().await;
         let uri = connect.uri();
         // The sample events name no instance: the deployment's supplies it.
@@ -288,7 +254,7 @@ async fn invalid_input_never_reaches_connect() {
 #[tokio::test]
 async fn throttled_once_then_accepted_creates_one_contact_with_one_token() {
     let connect = MockServer::start().await;
-    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    let arrivals = Arrivals::default();
     Mock::given(method("PUT"))
         .respond_with(connect_error(429, "ThrottlingException"))
         .up_to_n_times(1)
@@ -296,10 +262,7 @@ async fn throttled_once_then_accepted_creates_one_contact_with_one_token() {
         .mount(&connect)
         .await;
     Mock::given(method("PUT"))
-        .respond_with(ConnectStub {
-            delay: Duration::ZERO,
-            arrivals: arrivals.clone(),
-        })
+        .respond_with(ContactResponder::new(Duration::ZERO, arrivals.clone()))
         .with_priority(2)
         .mount(&connect)
         .await;

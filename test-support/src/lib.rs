@@ -2,6 +2,7 @@
 //! sample events and the helpers that build and read events and answers. A workspace member,
 //! a dev-dependency of contact-bridge and a dependency of the benchmark.
 
+pub mod connect_stub;
 pub mod runtime_api;
 pub mod samples;
 

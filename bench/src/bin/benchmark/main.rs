@@ -12,19 +12,17 @@ use std::error::Error;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 mod tls;
 
+use contact_bridge_test_support::connect_stub::ConnectStub;
 use contact_bridge_test_support::runtime_api::{Outcome, RuntimeApi};
 use contact_bridge_test_support::{INSTANCE, QUEUE_ARN};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Child;
 use tokio::task::JoinHandle;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 type Result<T, E = Box<dyn Error>> = std::result::Result<T, E>;
 
@@ -159,59 +157,6 @@ impl Binaries {
             Binary::Floor => &self.floor,
             Binary::Project => &self.project,
         }
-    }
-}
-
-/// The local Connect endpoint: answers CreateContact after `latency`, noting when each call came.
-struct ConnectMock {
-    server: MockServer,
-    arrivals: Arc<Mutex<Vec<Instant>>>,
-}
-
-struct Recorder {
-    arrivals: Arc<Mutex<Vec<Instant>>>,
-    answer: ResponseTemplate,
-}
-
-impl Respond for Recorder {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        self.arrivals.lock().unwrap().push(Instant::now());
-        self.answer.clone()
-    }
-}
-
-impl ConnectMock {
-    async fn start(latency: Duration) -> ConnectMock {
-        let server = MockServer::builder()
-            .disable_request_recording()
-            .start()
-            .await;
-        let arrivals = Arc::new(Mutex::new(Vec::new()));
-        let answer = ResponseTemplate::new(200)
-            .set_body_json(json!({
-                "ContactId": "bbbbbbbb-0000-4000-8000-000000000001",
-                "ContactArn": format!(
-                    "arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/contact/bbbbbbbb-0000-4000-8000-000000000001"
-                ),
-            }))
-            .set_delay(latency);
-        Mock::given(method("PUT"))
-            .and(path("/contact/create-contact"))
-            .respond_with(Recorder {
-                arrivals: arrivals.clone(),
-                answer,
-            })
-            .mount(&server)
-            .await;
-        ConnectMock { server, arrivals }
-    }
-
-    fn calls(&self) -> usize {
-        self.arrivals.lock().unwrap().len()
-    }
-
-    fn take_arrivals(&self) -> Vec<Instant> {
-        std::mem::take(&mut *self.arrivals.lock().unwrap())
     }
 }
 
@@ -362,7 +307,7 @@ fn status_kib(status: &str, name: &str) -> Option<u64> {
 }
 
 /// The environment of a spawned function, besides what `RuntimeApi::spawn` sets.
-fn env_for(mock: &ConnectMock, extra: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+fn env_for(mock: &ConnectStub, extra: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
     let mut env = vec![
         ("AWS_ENDPOINT_URL_CONNECT", mock.server.uri()),
         ("CONNECT_INSTANCE_ID", INSTANCE.to_owned()),
@@ -481,7 +426,7 @@ async fn cold_init(binaries: &Binaries, plan: &Plan, table: &mut Table) -> Resul
         "cold init: {} starts per binary, alternating (plus one discarded start each)",
         plan.cold_starts
     ));
-    let mock = ConnectMock::start(Duration::ZERO).await;
+    let mock = ConnectStub::start_unrecorded(Duration::ZERO).await;
     let env = env_for(&mock, &[]);
     let (mut floor, mut project) = (Vec::new(), Vec::new());
     for round in 0..=plan.cold_starts {
@@ -552,7 +497,7 @@ async fn warm(
          warm-up invocations each)",
         plan.warm_block_size, plan.warm_up
     ));
-    let mock = ConnectMock::start(Duration::ZERO).await;
+    let mock = ConnectStub::start_unrecorded(Duration::ZERO).await;
     let env = env_for(&mock, &[]);
     let payload = direct_payload()?;
     let functions = [
@@ -657,7 +602,7 @@ async fn sqs_batches(
         plan.sqs_repeats,
         latency.as_millis()
     ));
-    let mock = ConnectMock::start(latency).await;
+    let mock = ConnectStub::start_unrecorded(latency).await;
     let env = env_for(&mock, &[]);
     let function = Function::start(binaries, Binary::Project, &env).await?;
     let mut samples = Vec::new();
@@ -705,7 +650,7 @@ async fn rate_limit(binaries: &Binaries, table: &mut Table) -> Result<()> {
     progress(&format!(
         "rate limit: {BATCHES} batches of {RECORDS}, MAX_CALLS_PER_SECOND={RATE}, Connect at 50 ms"
     ));
-    let mock = ConnectMock::start(latency).await;
+    let mock = ConnectStub::start_unrecorded(latency).await;
     let env = env_for(&mock, &[("MAX_CALLS_PER_SECOND", &RATE.to_string())]);
     let function = Function::start(binaries, Binary::Project, &env).await?;
     let started = Instant::now();

@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 use super::{
-    Binaries, Binary, ConnectMock, Function, Result, Table, check_contact, direct_payload, env_for,
+    Binaries, Binary, ConnectStub, Function, Result, Table, check_contact, direct_payload, env_for,
     median, ms, progress, us, verdict,
 };
 
@@ -174,7 +174,7 @@ pub async fn first_contact(
         "first contact over TLS: {starts} starts per binary, alternating (plus one discarded \
          start each)"
     ));
-    let mock = ConnectMock::start(Duration::ZERO).await;
+    let mock = ConnectStub::start_unrecorded(Duration::ZERO).await;
     let endpoint = TlsEndpoint::start(*mock.server.address(), &binaries.work).await?;
     let bundle = endpoint.ca_bundle.to_str().ok_or("non-UTF-8 path")?;
     let mut env = env_for(&mock, &[("SSL_CERT_FILE", bundle)]);

@@ -1,0 +1,83 @@
+//! A local Amazon Connect endpoint for the tests and the benchmark: wiremock on 127.0.0.1,
+//! reached through `AWS_ENDPOINT_URL_CONNECT`.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::INSTANCE;
+
+/// When each call arrived.
+pub type Arrivals = Arc<Mutex<Vec<Instant>>>;
+
+/// Connect's answer to each CreateContact call: a contact named after the call's ClientToken (so
+/// the same token gets the same contact), after `delay`; notes when each call arrived.
+pub struct ContactResponder {
+    delay: Duration,
+    arrivals: Arrivals,
+}
+
+impl ContactResponder {
+    pub fn new(delay: Duration, arrivals: Arrivals) -> Self {
+        ContactResponder { delay, arrivals }
+    }
+}
+
+impl Respond for ContactResponder {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        self.arrivals.lock().unwrap().push(Instant::now());
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        let token = body["ClientToken"].as_str().unwrap_or("none");
+        let id = format!("contact-{}", &token[token.len().saturating_sub(12)..]);
+        ResponseTemplate::new(200)
+            .set_body_json(json!({
+                "ContactId": id,
+                "ContactArn": format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/contact/{id}"),
+            }))
+            .set_delay(self.delay)
+    }
+}
+
+/// A Connect endpoint that answers every `PUT /contact/create-contact` with [`ContactResponder`].
+pub struct ConnectStub {
+    pub server: MockServer,
+    pub arrivals: Arrivals,
+}
+
+impl ConnectStub {
+    /// Keeps every request, for tests that read them back (`server.received_requests()`).
+    pub async fn start(delay: Duration) -> ConnectStub {
+        Self::mount(MockServer::start().await, delay).await
+    }
+
+    /// Keeps no request: for long benchmark runs, where the endpoint's own memory must not grow.
+    pub async fn start_unrecorded(delay: Duration) -> ConnectStub {
+        let server = MockServer::builder()
+            .disable_request_recording()
+            .start()
+            .await;
+        Self::mount(server, delay).await
+    }
+
+    async fn mount(server: MockServer, delay: Duration) -> ConnectStub {
+        let arrivals = Arrivals::default();
+        Mock::given(method("PUT"))
+            .and(path("/contact/create-contact"))
+            .respond_with(ContactResponder::new(delay, arrivals.clone()))
+            .mount(&server)
+            .await;
+        ConnectStub { server, arrivals }
+    }
+
+    pub fn calls(&self) -> usize {
+        self.arrivals.lock().unwrap().len()
+    }
+
+    /// The arrivals so far, leaving none.
+    pub fn take_arrivals(&self) -> Vec<Instant> {
+        std::mem::take(&mut *self.arrivals.lock().unwrap())
+    }
+}
