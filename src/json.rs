@@ -8,7 +8,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::violation::{ValidationErrors, pointer};
+use crate::violation::{ValidationErrors, ViolationKind, pointer};
 
 /// Why input is not acceptable JSON.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,9 +23,15 @@ impl JsonError {
     /// As a validation error of the request `what` names (`the message body`, `the event`).
     pub fn into_validation(self, what: &str) -> ValidationErrors {
         match self {
-            JsonError::Syntax(e) => ValidationErrors::one("", format!("{what} is not JSON: {e}")),
+            JsonError::Syntax(problem) => ValidationErrors::one(
+                "",
+                ViolationKind::NotJson {
+                    what: what.to_owned(),
+                    problem,
+                },
+            ),
             JsonError::DuplicateMember(path) => {
-                ValidationErrors::one(path, "appears more than once in its object")
+                ValidationErrors::one(path, ViolationKind::DuplicateMember)
             }
         }
     }

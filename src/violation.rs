@@ -6,11 +6,163 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
-/// One broken rule, at a JSON Pointer path into the request (`/Attributes/orderId`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One broken rule, at a JSON Pointer path into the input (`/Attributes/orderId`). Serialised as
+/// `{"path", "message"}`, the message being the kind's [`Display`](fmt::Display).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     pub path: String,
-    pub message: String,
+    pub kind: ViolationKind,
+}
+
+impl Serialize for Violation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Violation", 2)?;
+        out.serialize_field("path", &self.path)?;
+        out.serialize_field("message", &self.kind.to_string())?;
+        out.end()
+    }
+}
+
+/// What is wrong at a path: data, with one [`Display`](fmt::Display) for every message. Messages
+/// name members, types and bounds, never the values (they may hold personal data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViolationKind {
+    /// A required member is absent.
+    Required,
+    /// `InstanceId` is absent and `CONNECT_INSTANCE_ID` supplies none.
+    RequiredWithoutDefault,
+    /// A JSON type other than the one expected (`expected`: "a string", "an object", ...).
+    WrongType {
+        expected: &'static str,
+        found: &'static str,
+    },
+    /// An empty string where at least one character is required.
+    Empty,
+    TooShort {
+        min: usize,
+        length: usize,
+    },
+    TooLong {
+        max: usize,
+        length: usize,
+    },
+    /// Not one of an enumeration's values; `hint` says more about a common mistake.
+    NotOneOf {
+        choices: String,
+        hint: Option<String>,
+    },
+    /// A value of the enumeration that the channel does not take.
+    NotForChannel {
+        allowed: Vec<&'static str>,
+        channel: &'static str,
+    },
+    /// A member the object does not have, and the known member it looks like.
+    UnknownMember {
+        of: &'static str,
+        suggestion: Option<&'static str>,
+        accepted: &'static [&'static str],
+    },
+    NotPositive,
+    Fraction,
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    /// Keys and values of a map over its UTF-8 byte budget.
+    ByteBudget {
+        bytes: usize,
+        max: usize,
+    },
+    /// A reference type a TASK contact does not take.
+    ReferenceTypeForTask {
+        allowed: Vec<&'static str>,
+    },
+    /// Not exactly one of the members that exclude each other.
+    ExactlyOne {
+        of: &'static [&'static str],
+        found: usize,
+    },
+    /// A rule on a value's form (characters, key shape), stated in full.
+    Form(&'static str),
+    /// A rule between members, stated in full.
+    Rule(&'static str),
+    /// Input that is not JSON; `what` names it ("the request body").
+    NotJson {
+        what: String,
+        problem: String,
+    },
+    DuplicateMember,
+    /// A source could not read its event into a request, in its own words.
+    Unreadable(String),
+}
+
+impl fmt::Display for ViolationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ViolationKind::*;
+        match self {
+            Required => f.write_str("is required"),
+            RequiredWithoutDefault => {
+                f.write_str("is required (no CONNECT_INSTANCE_ID default is configured)")
+            }
+            WrongType { expected, found } => write!(f, "must be {expected}, not {found}"),
+            Empty => f.write_str("must not be empty"),
+            TooShort { min, length } => {
+                write!(f, "must be at least {min} characters (it has {length})")
+            }
+            TooLong { max, length } => {
+                write!(f, "must be at most {max} characters (it has {length})")
+            }
+            NotOneOf { choices, hint } => {
+                write!(f, "must be one of {choices}")?;
+                match hint {
+                    Some(hint) => write!(f, " ({hint})"),
+                    None => Ok(()),
+                }
+            }
+            NotForChannel { allowed, channel } => {
+                write!(
+                    f,
+                    "must be {} for the {channel} channel",
+                    allowed.join(" or ")
+                )
+            }
+            UnknownMember {
+                of,
+                suggestion,
+                accepted,
+            } => {
+                write!(f, "unknown member of {of}")?;
+                if let Some(near) = suggestion {
+                    write!(f, " (did you mean {near}?)")?;
+                }
+                write!(f, "; accepted: {}", accepted.join(", "))
+            }
+            NotPositive => f.write_str("must be a positive integer"),
+            Fraction => f.write_str("must be an integer, not a fraction"),
+            OutOfRange { min, max } => write!(f, "must be an integer from {min} to {max}"),
+            ByteBudget { bytes, max } => write!(
+                f,
+                "keys and values total {bytes} UTF-8 bytes; at most {max} are allowed"
+            ),
+            ReferenceTypeForTask { allowed } => write!(
+                f,
+                "TASK contacts accept only references of type {}",
+                allowed.join(", ")
+            ),
+            ExactlyOne { of, found } => {
+                write!(
+                    f,
+                    "must have exactly one of {} (it has {found})",
+                    of.join(", ")
+                )
+            }
+            Form(rule) | Rule(rule) => f.write_str(rule),
+            NotJson { what, problem } => write!(f, "{what} is not JSON: {problem}"),
+            DuplicateMember => f.write_str("appears more than once in its object"),
+            Unreadable(problem) => f.write_str(problem),
+        }
+    }
 }
 
 /// Every rule the request breaks; never empty.
@@ -19,10 +171,10 @@ pub struct ValidationErrors(pub Vec<Violation>);
 
 impl ValidationErrors {
     /// A single violation at `path`.
-    pub fn one(path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn one(path: impl Into<String>, kind: ViolationKind) -> Self {
         ValidationErrors(vec![Violation {
             path: path.into(),
-            message: message.into(),
+            kind,
         }])
     }
 
@@ -44,7 +196,7 @@ impl fmt::Display for ValidationErrors {
                 f.write_str("; ")?;
             }
             let path = if v.path.is_empty() { "/" } else { &v.path };
-            write!(f, "{path}: {}", v.message)?;
+            write!(f, "{path}: {}", v.kind)?;
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 
 use contact_bridge::request::{
     Channel, InitiateAs, InitiationMethod, ReferenceType, SegmentAttributeValue, ValidationErrors,
-    parse_request,
+    ViolationKind, parse_request,
 };
 use serde_json::{Value, json};
 
@@ -49,7 +49,7 @@ fn rejected(value: Value, path: &str, fragment: &str) {
         errors
             .violations()
             .iter()
-            .any(|v| v.path == path && v.message.contains(fragment)),
+            .any(|v| v.path == path && v.kind.to_string().contains(fragment)),
         "expected a violation at {path:?} containing {fragment:?}, got {errors}"
     );
 }
@@ -771,4 +771,142 @@ fn serialises_as_the_aws_cli_input() {
     });
     let parsed = accepted(request.clone());
     assert_eq!(serde_json::to_value(&parsed).unwrap(), request);
+}
+
+// ------------------------------------------------------------- violations as data, exactly
+
+/// The whole list of `(path, kind)` a request produces.
+fn kinds(value: Value) -> Vec<(String, ViolationKind)> {
+    errors(&value)
+        .0
+        .into_iter()
+        .map(|v| (v.path, v.kind))
+        .collect()
+}
+
+fn at(path: &str, kind: ViolationKind) -> (String, ViolationKind) {
+    (path.to_owned(), kind)
+}
+
+#[test]
+fn every_violation_of_a_request_is_reported_exactly() {
+    use ViolationKind as K;
+    assert_eq!(
+        kinds(json!({"Chanel": "TASK", "InitiationMethod": "API", "Name": 3})),
+        [
+            at(
+                "/Chanel",
+                K::UnknownMember {
+                    of: "CreateContact",
+                    suggestion: Some("Channel"),
+                    accepted: contact_bridge::request::MEMBERS,
+                },
+            ),
+            at("/Channel", K::Required),
+            at("/InstanceId", K::RequiredWithoutDefault),
+            at(
+                "/Name",
+                K::WrongType {
+                    expected: "a string",
+                    found: "a number",
+                },
+            ),
+        ]
+    );
+    assert_eq!(
+        kinds(with(
+            task(),
+            json!({"RelatedContactId": "", "Description": "d".repeat(4097), "ExpiryDurationInMinutes": 0,
+                   "References": {"r": {"Type": "URL", "Arn": "short"}}})
+        )),
+        [
+            at("/RelatedContactId", K::Empty),
+            at(
+                "/Description",
+                K::TooLong {
+                    max: 4096,
+                    length: 4097,
+                },
+            ),
+            at("/ExpiryDurationInMinutes", K::NotPositive),
+            at("/References/r/Arn", K::TooShort { min: 20, length: 5 }),
+        ]
+    );
+    assert_eq!(
+        kinds(with(
+            task(),
+            json!({"InitiationMethod": "TRANSFER", "InitiateAs": "LATER",
+                   "SegmentAttributes": {"k": {"ValueString": "a", "ValueInteger": 1}}})
+        )),
+        [
+            at(
+                "/InitiationMethod",
+                K::NotForChannel {
+                    allowed: vec!["API"],
+                    channel: "TASK",
+                },
+            ),
+            at(
+                "/InitiateAs",
+                K::NotOneOf {
+                    choices: "CONNECTED_TO_USER, COMPLETED".to_owned(),
+                    hint: None,
+                },
+            ),
+            at(
+                "/SegmentAttributes/k",
+                K::ExactlyOne {
+                    of: &[
+                        "ValueString",
+                        "ValueInteger",
+                        "ValueMap",
+                        "ValueList",
+                        "ValueArn"
+                    ],
+                    found: 2,
+                },
+            ),
+        ]
+    );
+}
+
+#[test]
+fn the_messages_are_the_kinds_display() {
+    use ViolationKind as K;
+    for (kind, message) in [
+        (K::Required, "is required"),
+        (K::Empty, "must not be empty"),
+        (
+            K::TooShort { min: 20, length: 5 },
+            "must be at least 20 characters (it has 5)",
+        ),
+        (
+            K::TooLong { max: 1, length: 2 },
+            "must be at most 1 characters (it has 2)",
+        ),
+        (
+            K::ByteBudget {
+                bytes: 40000,
+                max: 32768,
+            },
+            "keys and values total 40000 UTF-8 bytes; at most 32768 are allowed",
+        ),
+        (
+            K::UnknownMember {
+                of: "UserInfo",
+                suggestion: None,
+                accepted: &["UserId"],
+            },
+            "unknown member of UserInfo; accepted: UserId",
+        ),
+        (
+            K::NotOneOf {
+                choices: "VOICE, EMAIL, TASK".to_owned(),
+                hint: Some("CreateContact does not create CHAT contacts".to_owned()),
+            },
+            "must be one of VOICE, EMAIL, TASK (CreateContact does not create CHAT contacts)",
+        ),
+    ] {
+        assert_eq!(kind.to_string(), message);
+    }
 }

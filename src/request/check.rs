@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 
 use super::model::*;
 use super::wire::*;
-use crate::violation::{ValidationErrors, Violation, json_type, push_segment};
+use crate::violation::{
+    ValidationErrors, Violation, ViolationKind as Kind, json_type, push_segment,
+};
 
 /// Where a value sits in the request: a chain of borrowed segments, written out as a JSON Pointer
 /// only when a violation names it, so that reading a valid request builds no paths.
@@ -61,10 +63,10 @@ pub fn parse_request(
     let Some(object) = value.as_object() else {
         return Err(ValidationErrors::one(
             "",
-            format!(
-                "must be a JSON object (a CreateContact request), not {}",
-                json_type(value)
-            ),
+            Kind::WrongType {
+                expected: "a JSON object (a CreateContact request)",
+                found: json_type(value),
+            },
         ));
     };
     let mut check = Checker::default();
@@ -80,10 +82,7 @@ pub fn parse_request(
             match default_instance_id {
                 Some(id) => Some(id.to_owned()),
                 None => {
-                    check.add(
-                        &ROOT.member("InstanceId"),
-                        "is required (no CONNECT_INSTANCE_ID default is configured)",
-                    );
+                    check.add(&ROOT.member("InstanceId"), Kind::RequiredWithoutDefault);
                     None
                 }
             }
@@ -107,7 +106,7 @@ pub fn parse_request(
     {
         check.add(
             &ROOT.member("InitiateAs"),
-            "COMPLETED is allowed only for the TASK channel",
+            Kind::Rule("COMPLETED is allowed only for the TASK channel"),
         );
     }
     if previous_contact_id.is_some()
@@ -115,7 +114,9 @@ pub fn parse_request(
     {
         check.add(
             &ROOT.member("PreviousContactId"),
-            "is allowed only for VOICE contacts with InitiationMethod TRANSFER (external audio)",
+            Kind::Rule(
+                "is allowed only for VOICE contacts with InitiationMethod TRANSFER (external audio)",
+            ),
         );
     }
     if channel == Some(Channel::Email)
@@ -128,7 +129,9 @@ pub fn parse_request(
     {
         check.add(
             &ROOT.member("UserInfo").member("UserId"),
-            "is required for EMAIL contacts with InitiationMethod OUTBOUND or AGENT_REPLY",
+            Kind::Rule(
+                "is required for EMAIL contacts with InitiationMethod OUTBOUND or AGENT_REPLY",
+            ),
         );
     }
 
@@ -154,7 +157,10 @@ pub fn parse_request(
         }),
         // Every `None` above recorded a violation, so this is unreachable in practice; answer
         // with a violation rather than a panic all the same.
-        _ => Err(ValidationErrors::one("", "request is incomplete")),
+        _ => Err(ValidationErrors::one(
+            "",
+            Kind::Rule("request is incomplete"),
+        )),
     }
 }
 
@@ -205,10 +211,10 @@ struct Checker {
 }
 
 impl Checker {
-    fn add(&mut self, path: &At, message: impl Into<String>) {
+    fn add(&mut self, path: &At, kind: Kind) {
         self.violations.push(Violation {
             path: path.pointer(),
-            message: message.into(),
+            kind,
         });
     }
 
@@ -227,20 +233,17 @@ impl Checker {
         &mut self,
         object: &Map<String, Value>,
         path: &At,
-        known: &[&str],
-        what: &str,
+        known: &'static [&'static str],
+        what: &'static str,
     ) {
         for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
-            let hint = match closest(key, known) {
-                Some(near) => format!(" (did you mean {near}?)"),
-                None => String::new(),
-            };
             self.add(
                 &path.member(key),
-                format!(
-                    "unknown member of {what}{hint}; accepted: {}",
-                    known.join(", ")
-                ),
+                Kind::UnknownMember {
+                    of: what,
+                    suggestion: closest(key, known),
+                    accepted: known,
+                },
             );
         }
     }
@@ -252,24 +255,27 @@ impl Checker {
 
     fn string_value(&mut self, value: &Value, path: &At, min: usize, max: usize) -> Option<String> {
         let Some(text) = value.as_str() else {
-            self.add(path, format!("must be a string, not {}", json_type(value)));
+            self.add(
+                path,
+                Kind::WrongType {
+                    expected: "a string",
+                    found: json_type(value),
+                },
+            );
             return None;
         };
         let length = char_count(text);
         if length < min {
             // Only a bound of one is "not empty": a 5-character Arn is too short, not empty.
-            let message = if min == 1 {
-                "must not be empty".to_owned()
+            let kind = if min == 1 {
+                Kind::Empty
             } else {
-                format!("must be at least {min} characters (it has {length})")
+                Kind::TooShort { min, length }
             };
-            self.add(path, message);
+            self.add(path, kind);
             None
         } else if length > max {
-            self.add(
-                path,
-                format!("must be at most {max} characters (it has {length})"),
-            );
+            self.add(path, Kind::TooLong { max, length });
             None
         } else {
             Some(text.to_owned())
@@ -297,7 +303,7 @@ impl Checker {
         max: usize,
     ) -> Option<String> {
         if Self::member(object, name).is_none() {
-            self.add(&parent.member(name), "is required");
+            self.add(&parent.member(name), Kind::Required);
             return None;
         }
         self.optional_string(object, parent, name, min, max)
@@ -311,8 +317,13 @@ impl Checker {
     ) -> Option<E> {
         let parsed = E::parse(text);
         if parsed.is_none() {
-            let extra = hint(text).map(|h| format!(" ({h})")).unwrap_or_default();
-            self.add(path, format!("must be one of {}{extra}", E::choices()));
+            self.add(
+                path,
+                Kind::NotOneOf {
+                    choices: E::choices(),
+                    hint: hint(text),
+                },
+            );
         }
         parsed
     }
@@ -348,14 +359,17 @@ impl Checker {
         match (channel, method) {
             (Some(channel), Some(m)) if channel.initiation_methods().contains(&m) => Some(m),
             (Some(channel), _) => {
-                let allowed: Vec<&str> = channel
+                let allowed = channel
                     .initiation_methods()
                     .iter()
                     .map(|m| m.as_str())
                     .collect();
                 self.add(
                     &path,
-                    format!("must be {} for the {channel} channel", allowed.join(" or ")),
+                    Kind::NotForChannel {
+                        allowed,
+                        channel: channel.as_str(),
+                    },
                 );
                 None
             }
@@ -363,7 +377,10 @@ impl Checker {
             (None, None) => {
                 self.add(
                     &path,
-                    format!("must be one of {}", InitiationMethod::choices()),
+                    Kind::NotOneOf {
+                        choices: InitiationMethod::choices(),
+                        hint: None,
+                    },
                 );
                 None
             }
@@ -375,27 +392,30 @@ impl Checker {
         let Some(number) = value.as_number() else {
             self.add(
                 path,
-                format!(
-                    "must be an integer (a JSON number), not {}",
-                    json_type(value)
-                ),
+                Kind::WrongType {
+                    expected: "an integer (a JSON number)",
+                    found: json_type(value),
+                },
             );
             return None;
         };
         match number.as_i64().and_then(|n| i32::try_from(n).ok()) {
             Some(n) if i64::from(n) >= min => Some(n),
             Some(_) if min == 1 => {
-                self.add(path, "must be a positive integer");
+                self.add(path, Kind::NotPositive);
                 None
             }
             _ if number.is_f64() && !number.as_f64().is_some_and(|f| f.fract() == 0.0) => {
-                self.add(path, "must be an integer, not a fraction");
+                self.add(path, Kind::Fraction);
                 None
             }
             _ => {
                 self.add(
                     path,
-                    format!("must be an integer from {min} to {}", i32::MAX),
+                    Kind::OutOfRange {
+                        min,
+                        max: i64::from(i32::MAX),
+                    },
                 );
                 None
             }
@@ -410,7 +430,13 @@ impl Checker {
     fn object_value<'v>(&mut self, value: &'v Value, path: &At) -> Option<&'v Map<String, Value>> {
         let object = value.as_object();
         if object.is_none() {
-            self.add(path, format!("must be an object, not {}", json_type(value)));
+            self.add(
+                path,
+                Kind::WrongType {
+                    expected: "an object",
+                    found: json_type(value),
+                },
+            );
         }
         object
     }
@@ -428,7 +454,9 @@ impl Checker {
             if !is_attribute_key(key) {
                 check.add(
                     path,
-                    "attribute keys may contain only letters, digits, '-' and '_', and must not be empty",
+                    Kind::Form(
+                        "attribute keys may contain only letters, digits, '-' and '_', and must not be empty",
+                    ),
                 );
             }
             let text = check.string_value(value, path, 0, usize::MAX)?;
@@ -447,7 +475,10 @@ impl Checker {
             MAX_REFERENCES_BYTES,
             |check, key, value, path| {
                 if !(1..=4096).contains(&char_count(key)) {
-                    check.add(path, "reference names must be 1 to 4096 characters");
+                    check.add(
+                        path,
+                        Kind::Form("reference names must be 1 to 4096 characters"),
+                    );
                 }
                 let reference = check.reference(value, path, channel)?;
                 Some((reference.value.as_ref().map_or(0, String::len), reference))
@@ -480,9 +511,10 @@ impl Checker {
         if bytes > max_bytes {
             self.add(
                 &path,
-                format!(
-                    "keys and values total {bytes} UTF-8 bytes; at most {max_bytes} are allowed"
-                ),
+                Kind::ByteBudget {
+                    bytes,
+                    max: max_bytes,
+                },
             );
         }
         out
@@ -500,14 +532,8 @@ impl Checker {
         if let (Some(kind), Some(Channel::Task)) = (kind, channel)
             && !ReferenceType::TASK.contains(&kind)
         {
-            let allowed: Vec<&str> = ReferenceType::TASK.iter().map(|t| t.as_str()).collect();
-            self.add(
-                &path.member("Type"),
-                format!(
-                    "TASK contacts accept only references of type {}",
-                    allowed.join(", ")
-                ),
-            );
+            let allowed = ReferenceType::TASK.iter().map(|t| t.as_str()).collect();
+            self.add(&path.member("Type"), Kind::ReferenceTypeForTask { allowed });
         }
         let reference_value = self.optional_string(member, path, "Value", 0, 4096);
         let status = self.optional_enumeration::<ReferenceStatus>(member, path, "Status");
@@ -519,7 +545,7 @@ impl Checker {
         {
             self.add(
                 &path.member("Arn"),
-                "may contain only letters, digits, '-', ':' and '/'",
+                Kind::Form("may contain only letters, digits, '-', ':' and '/'"),
             );
         }
         let status_reason = self.optional_string(member, path, "StatusReason", 0, 100);
@@ -554,8 +580,10 @@ impl Checker {
             if !is_segment_attribute_key(key) {
                 self.add(
                     &key_path,
-                    "segment attribute keys must be 1 to 128 characters: letters, digits, '-' and '_', \
-                     optionally after the 'connect:' prefix of system-defined keys",
+                    Kind::Form(
+                        "segment attribute keys must be 1 to 128 characters: letters, digits, \
+                         '-' and '_', optionally after the 'connect:' prefix of system-defined keys",
+                    ),
                 );
             }
             if let Some(parsed) = self.segment_value(value, &key_path) {
@@ -575,11 +603,10 @@ impl Checker {
         let [(name, inner)] = present.as_slice() else {
             self.add(
                 path,
-                format!(
-                    "must have exactly one of {} (it has {})",
-                    SEGMENT_VALUE_MEMBERS.join(", "),
-                    present.len()
-                ),
+                Kind::ExactlyOne {
+                    of: SEGMENT_VALUE_MEMBERS,
+                    found: present.len(),
+                },
             );
             return None;
         };
@@ -604,7 +631,10 @@ impl Checker {
                 let Some(items) = inner.as_array() else {
                     self.add(
                         &inner_path,
-                        format!("must be an array, not {}", json_type(inner)),
+                        Kind::WrongType {
+                            expected: "an array",
+                            found: json_type(inner),
+                        },
                     );
                     return None;
                 };

@@ -16,7 +16,7 @@ mod model;
 mod schema;
 mod wire;
 
-pub use crate::violation::{ValidationErrors, Violation, json_type, pointer};
+pub use crate::violation::{ValidationErrors, Violation, ViolationKind, json_type, pointer};
 pub use check::{parse_request, suggest_member};
 pub use model::*;
 pub use schema::json_schema;

@@ -16,6 +16,7 @@ use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::request::{ValidationErrors, Violation, json_type, pointer};
 use crate::sources::Source;
+use crate::violation::ViolationKind;
 
 /// Members the block sends as JSON text.
 const JSON_TEXT_MEMBERS: &[&str] = &["Attributes", "References", "SegmentAttributes", "UserInfo"];
@@ -82,7 +83,7 @@ pub fn request_from_parameters(parameters: &Map<String, Value>) -> (Value, Vec<V
     let mut request = Map::new();
     let mut attributes = Map::new();
     let mut errors = Vec::new();
-    let mut error = |path: String, message: String| errors.push(Violation { path, message });
+    let mut error = |path: String, kind: ViolationKind| errors.push(Violation { path, kind });
 
     for (key, value) in parameters {
         if let Some(attribute) = key.strip_prefix(ATTRIBUTE_PREFIX) {
@@ -95,7 +96,9 @@ pub fn request_from_parameters(parameters: &Map<String, Value>) -> (Value, Vec<V
                     }
                     Err(e) => error(
                         pointer("", key),
-                        format!("must be JSON text (the block sends strings): {e}"),
+                        ViolationKind::Unreadable(format!(
+                            "must be JSON text (the block sends strings): {e}"
+                        )),
                     ),
                 },
                 other => {
@@ -110,7 +113,9 @@ pub fn request_from_parameters(parameters: &Map<String, Value>) -> (Value, Vec<V
                     }
                     Err(_) => error(
                         pointer("", key),
-                        "must be a whole number in decimal text".to_owned(),
+                        ViolationKind::Unreadable(
+                            "must be a whole number in decimal text".to_owned(),
+                        ),
                     ),
                 },
                 other => {
@@ -130,10 +135,10 @@ pub fn request_from_parameters(parameters: &Map<String, Value>) -> (Value, Vec<V
             Value::Object(existing) => existing.extend(attributes),
             other => error(
                 "/Attributes".to_owned(),
-                format!(
-                    "must be an object to combine with Attributes.<key> parameters, not {}",
-                    json_type(other)
-                ),
+                ViolationKind::WrongType {
+                    expected: "an object to combine with Attributes.<key> parameters",
+                    found: json_type(other),
+                },
             ),
         }
     }

@@ -16,6 +16,7 @@ use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::request::ValidationErrors;
 use crate::sources::Source;
+use crate::violation::ViolationKind as Kind;
 
 /// Seconds a throttled or unavailable caller is asked to wait.
 const RETRY_AFTER_SECONDS: &str = "1";
@@ -204,17 +205,22 @@ fn default_token(call: &HttpCall) -> Option<String> {
 }
 
 fn decode_body(call: &HttpCall) -> Result<Value, ContactError> {
-    let invalid = |message: String| ContactError::Invalid(ValidationErrors::one("", message));
+    let invalid = |problem: &str| {
+        ContactError::Invalid(ValidationErrors::one(
+            "",
+            Kind::Unreadable(problem.to_owned()),
+        ))
+    };
     let body = call.body;
     if body.is_empty() {
         return Err(invalid(
-            "the request body is empty; expected a CreateContact request".to_owned(),
+            "the request body is empty; expected a CreateContact request",
         ));
     }
     let bytes = if call.is_base64_encoded {
         base64::engine::general_purpose::STANDARD
             .decode(body)
-            .map_err(|_| invalid("the request body is not valid base64".to_owned()))?
+            .map_err(|_| invalid("the request body is not valid base64"))?
     } else {
         body.as_bytes().to_vec()
     };

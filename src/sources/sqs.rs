@@ -17,6 +17,7 @@ use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::request::ValidationErrors;
 use crate::sources::Source;
+use crate::violation::ViolationKind;
 
 /// Whether an event is an SQS batch: `Records` whose every `eventSource` is `aws:sqs`.
 pub fn recognise(event: &Value) -> bool {
@@ -152,7 +153,10 @@ fn parse_body(body: &Value) -> Result<Value, ContactError> {
         _ => {
             return Err(ContactError::Invalid(ValidationErrors::one(
                 "",
-                "the record's body is not a string; expected a CreateContact request as JSON text",
+                ViolationKind::Unreadable(
+                    "the record's body is not a string; expected a CreateContact request as JSON text"
+                        .to_owned(),
+                ),
             )));
         }
     };
