@@ -2,7 +2,7 @@
 
 use contact_bridge::request::{
     Channel, InitiateAs, InitiationMethod, ReferenceType, SegmentAttributeValue, ValidationErrors,
-    ViolationKind, parse_request,
+    ViolationKind, parse_request, pointer,
 };
 use serde_json::{Value, json};
 
@@ -621,45 +621,166 @@ fn segment_attribute_values_are_checked_recursively() {
     );
 }
 
+/// An otherwise valid request with `text` at the schema location `at` (a JSON Pointer into the
+/// schema), and the path of the value in the request. Every bounded location the schema declares
+/// must be placed here: a new one fails the bound walk below until it is.
+fn place(at: &str, text: &str) -> (Value, String) {
+    let member = |name: &str, base: Value| (with(base, json!({ name: text })), format!("/{name}"));
+    match at {
+        "/properties/PreviousContactId" => member("PreviousContactId", voice()),
+        top if top.starts_with("/properties/") && top.matches('/').count() == 2 => {
+            member(&top["/properties/".len()..], task())
+        }
+        "/properties/References/propertyNames" => (
+            with(task(), json!({"References": {text: {"Type": "URL"}}})),
+            pointer("/References", text),
+        ),
+        "/properties/SegmentAttributes/propertyNames" => (
+            with(
+                task(),
+                json!({"SegmentAttributes": {text: {"ValueString": "v"}}}),
+            ),
+            pointer("/SegmentAttributes", text),
+        ),
+        "/$defs/Reference/properties/Value"
+        | "/$defs/Reference/properties/Arn"
+        | "/$defs/Reference/properties/StatusReason" => {
+            let name = at.rsplit('/').next().unwrap();
+            (
+                with(
+                    task(),
+                    json!({"References": {"r": {"Type": "URL", name: text}}}),
+                ),
+                format!("/References/r/{name}"),
+            )
+        }
+        "/$defs/UserInfo/properties/UserId" => (
+            with(email("OUTBOUND"), json!({"UserInfo": {"UserId": text}})),
+            "/UserInfo/UserId".to_owned(),
+        ),
+        "/$defs/SegmentAttributeValue/oneOf/0/properties/ValueString"
+        | "/$defs/SegmentAttributeValue/oneOf/4/properties/ValueArn" => {
+            let name = at.rsplit('/').next().unwrap();
+            (
+                with(task(), json!({"SegmentAttributes": {"k": {name: text}}})),
+                format!("/SegmentAttributes/k/{name}"),
+            )
+        }
+        "/$defs/SegmentAttributeValue/oneOf/2/properties/ValueMap/propertyNames" => (
+            with(
+                task(),
+                json!({"SegmentAttributes": {"k": {"ValueMap": {text: {"ValueString": "v"}}}}}),
+            ),
+            pointer("/SegmentAttributes/k/ValueMap", text),
+        ),
+        other => panic!("the schema bounds {other}: place it in this test"),
+    }
+}
+
+/// A string length bound the schema declares: `(location, minLength, maxLength)`.
+type Bound = (String, Option<usize>, Option<usize>);
+
+/// Every string length bound the schema declares.
+fn length_bounds(node: &Value, at: &str, out: &mut Vec<Bound>) {
+    match node {
+        Value::Object(map) => {
+            let bound = |name: &str| map.get(name).and_then(Value::as_u64).map(|n| n as usize);
+            if bound("minLength").is_some() || bound("maxLength").is_some() {
+                out.push((at.to_owned(), bound("minLength"), bound("maxLength")));
+            }
+            for (key, child) in map {
+                length_bounds(child, &format!("{at}/{key}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                length_bounds(child, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The violations at exactly `path`.
+fn violations_at(value: &Value, path: &str) -> Vec<ViolationKind> {
+    match parse_request(value, None) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .0
+            .into_iter()
+            .filter(|v| v.path == path)
+            .map(|v| v.kind)
+            .collect(),
+    }
+}
+
 #[test]
-fn string_lengths_follow_the_model() {
-    let cases: [(&str, usize, usize); 7] = [
-        ("InstanceId", 1, 100),
-        ("ClientToken", 0, 500),
-        ("RelatedContactId", 1, 256),
-        ("Name", 0, 1024),
-        ("Description", 0, 4096),
-        ("PreviousContactId", 1, 256),
-        ("InstanceId", 1, 100),
-    ];
-    for (member, min, max) in cases {
-        let base = if member == "PreviousContactId" {
-            voice()
-        } else {
-            task()
-        };
-        accepted(with(base.clone(), json!({member: text(max)})));
-        accepted(with(base.clone(), json!({member: text(min)})));
-        rejected(
-            with(base.clone(), json!({member: text(max + 1)})),
-            &format!("/{member}"),
-            &format!("at most {max}"),
-        );
-        if min == 1 {
-            rejected(
-                with(base.clone(), json!({member: ""})),
-                &format!("/{member}"),
-                "must not be empty",
+fn every_length_bound_the_schema_declares_holds_on_both_sides() {
+    let mut bounds = Vec::new();
+    length_bounds(&contact_bridge::request::json_schema(), "", &mut bounds);
+    assert!(bounds.len() >= 15, "{bounds:?}");
+    for (at, min, max) in bounds {
+        // At each bound nothing is wrong at the value's path (a map's byte budget may still be).
+        for length in [min, max].into_iter().flatten() {
+            let (request, path) = place(&at, &"a".repeat(length));
+            assert_eq!(
+                violations_at(&request, &path),
+                [],
+                "{at}: {length} characters"
             );
         }
-        rejected(
-            with(base, json!({member: true})),
-            &format!("/{member}"),
-            "must be a string, not a boolean",
+        if let Some(min) = min.filter(|&min| min > 0) {
+            let (request, path) = place(&at, &"a".repeat(min - 1));
+            let kinds = violations_at(&request, &path);
+            assert!(!kinds.is_empty(), "{at}: {} characters accepted", min - 1);
+            if !at.ends_with("propertyNames") {
+                let expected = if min == 1 {
+                    ViolationKind::Empty
+                } else {
+                    ViolationKind::TooShort {
+                        min,
+                        length: min - 1,
+                    }
+                };
+                assert_eq!(kinds, [expected], "{at}");
+            }
+        }
+        if let Some(max) = max {
+            let (request, path) = place(&at, &"a".repeat(max + 1));
+            let kinds = violations_at(&request, &path);
+            assert!(!kinds.is_empty(), "{at}: {} characters accepted", max + 1);
+            if !at.ends_with("propertyNames") {
+                let expected = ViolationKind::TooLong {
+                    max,
+                    length: max + 1,
+                };
+                assert_eq!(kinds, [expected], "{at}");
+            }
+        }
+    }
+}
+
+#[test]
+fn lengths_count_characters_and_strings_must_be_strings() {
+    accepted(with(task(), json!({"Name": "é".repeat(1024)})));
+    for member in [
+        "InstanceId",
+        "ClientToken",
+        "RelatedContactId",
+        "Name",
+        "Description",
+    ] {
+        assert_eq!(
+            kinds(with(task(), json!({member: true}))),
+            [at(
+                &format!("/{member}"),
+                ViolationKind::WrongType {
+                    expected: "a string",
+                    found: "a boolean",
+                },
+            )]
         );
     }
-    // Lengths count characters, not bytes.
-    accepted(with(task(), json!({"Name": "é".repeat(1024)})));
 }
 
 #[test]
