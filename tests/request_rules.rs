@@ -42,16 +42,17 @@ fn accepted(value: Value) -> contact_bridge::request::ContactRequest {
     parse_request(&value, None).unwrap_or_else(|e| panic!("expected acceptance of {value}: {e}"))
 }
 
+/// The request's whole list of violations is one, at `path`, whose message contains `fragment`.
 #[track_caller]
 fn rejected(value: Value, path: &str, fragment: &str) {
     let errors = errors(&value);
-    assert!(
-        errors
-            .violations()
-            .iter()
-            .any(|v| v.path == path && v.kind.to_string().contains(fragment)),
-        "expected a violation at {path:?} containing {fragment:?}, got {errors}"
-    );
+    match errors.violations() {
+        [only] => assert!(
+            only.path == path && only.kind.to_string().contains(fragment),
+            "expected one violation at {path:?} containing {fragment:?}, got {errors}"
+        ),
+        _ => panic!("expected one violation at {path:?}, got {errors}"),
+    }
 }
 
 fn text(n: usize) -> String {
@@ -88,10 +89,19 @@ fn unknown_members_are_named_with_a_suggestion() {
         "/Foo",
         "unknown member of CreateContact",
     );
-    rejected(
-        with(task(), json!({"UserInfo": {"UserID": "a"}})),
-        "/UserInfo/UserID",
-        "did you mean UserId?",
+    assert_eq!(
+        kinds(with(task(), json!({"UserInfo": {"UserID": "a"}}))),
+        [
+            at(
+                "/UserInfo/UserID",
+                ViolationKind::UnknownMember {
+                    of: "UserInfo",
+                    suggestion: Some("UserId"),
+                    accepted: &["UserId"],
+                },
+            ),
+            at("/UserInfo/UserId", ViolationKind::Required),
+        ]
     );
     rejected(
         with(
@@ -189,13 +199,27 @@ fn initiation_method_must_fit_the_channel() {
             }
         }
     }
-    rejected(
-        with(
+    assert_eq!(
+        kinds(with(
             task(),
             json!({"Channel": "CHAT", "InitiationMethod": "NOPE"}),
-        ),
-        "/InitiationMethod",
-        "must be one of",
+        )),
+        [
+            at(
+                "/Channel",
+                ViolationKind::NotOneOf {
+                    choices: "VOICE, EMAIL, TASK".to_owned(),
+                    hint: Some("CreateContact does not create CHAT contacts".to_owned()),
+                },
+            ),
+            at(
+                "/InitiationMethod",
+                ViolationKind::NotOneOf {
+                    choices: "TRANSFER, OUTBOUND, AGENT_REPLY, FLOW, API".to_owned(),
+                    hint: None,
+                },
+            ),
+        ]
     );
 }
 
@@ -257,8 +281,25 @@ fn user_id_is_required_for_outbound_and_agent_reply_email() {
         );
         // A violation at a sibling whose name merely begins with "UserInfo" hides nothing.
         let sibling = with(email(method), json!({"UserInfo": null, "UserInfoX": "x"}));
-        rejected(sibling.clone(), "/UserInfoX", "unknown member");
-        rejected(sibling, "/UserInfo/UserId", "is required for EMAIL");
+        assert_eq!(
+            kinds(sibling),
+            [
+                at(
+                    "/UserInfoX",
+                    ViolationKind::UnknownMember {
+                        of: "CreateContact",
+                        suggestion: Some("UserInfo"),
+                        accepted: contact_bridge::request::MEMBERS,
+                    },
+                ),
+                at(
+                    "/UserInfo/UserId",
+                    ViolationKind::Rule(
+                        "is required for EMAIL contacts with InitiationMethod OUTBOUND or AGENT_REPLY",
+                    ),
+                ),
+            ]
+        );
     }
     accepted(with(email("FLOW"), json!({"UserInfo": null})));
     rejected(
@@ -614,10 +655,37 @@ fn segment_attribute_values_are_checked_recursively() {
         "/SegmentAttributes/k/ValueList/0/ValueString",
         "must be a string",
     );
-    rejected(
-        base(json!({"ValueMap": {"x": {"Value": 1}}})),
-        "/SegmentAttributes/k/ValueMap/x/Value",
-        "unknown member",
+    assert_eq!(
+        kinds(base(json!({"ValueMap": {"x": {"Value": 1}}}))),
+        [
+            at(
+                "/SegmentAttributes/k/ValueMap/x/Value",
+                ViolationKind::UnknownMember {
+                    of: "SegmentAttributeValue",
+                    suggestion: None,
+                    accepted: &[
+                        "ValueString",
+                        "ValueInteger",
+                        "ValueMap",
+                        "ValueList",
+                        "ValueArn"
+                    ],
+                },
+            ),
+            at(
+                "/SegmentAttributes/k/ValueMap/x",
+                ViolationKind::ExactlyOne {
+                    of: &[
+                        "ValueString",
+                        "ValueInteger",
+                        "ValueMap",
+                        "ValueList",
+                        "ValueArn"
+                    ],
+                    found: 0,
+                },
+            ),
+        ]
     );
 }
 
