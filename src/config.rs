@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::num::NonZeroU32;
 
 use crate::error::ContactError;
-use crate::request::ContactRequest;
+use crate::request::{ContactRequest, INSTANCE_ID_MAX_CHARS, is_instance_reference_char};
 
 /// Default for `MAX_CONCURRENCY`.
 pub const DEFAULT_MAX_CONCURRENCY: usize = 10;
@@ -175,15 +175,16 @@ impl Settings {
     }
 }
 
-/// An instance ID or ARN: 1 to 100 characters (the model's limit) of letters, digits, '-', ':', '/'.
+/// An instance ID or ARN (see [`INSTANCE_ID_MAX_CHARS`]).
 fn parse_instance(name: &'static str, text: &str) -> Result<String, ConfigError> {
-    let ok_chars = text
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-:/".contains(&b));
-    if !ok_chars || text.len() > 100 {
+    if !text.chars().all(is_instance_reference_char) || text.chars().count() > INSTANCE_ID_MAX_CHARS
+    {
         return Err(invalid(
             name,
-            "expected Amazon Connect instance IDs (or instance ARNs): 1 to 100 letters, digits, '-', ':' or '/'",
+            format!(
+                "expected Amazon Connect instance IDs (or instance ARNs): 1 to \
+                 {INSTANCE_ID_MAX_CHARS} letters, digits, '-', ':' or '/'"
+            ),
         ));
     }
     Ok(text.to_owned())

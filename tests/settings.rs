@@ -127,3 +127,35 @@ fn requests_for_other_instances_are_rejected() {
     assert_eq!(error.kind(), "InstanceNotAllowed");
     assert!(!error.is_retryable());
 }
+
+/// The `AllowedPattern` of a template parameter.
+fn allowed_pattern(template: &str, parameter: &str) -> String {
+    let start = template
+        .find(&format!("\n  {parameter}:\n"))
+        .unwrap_or_else(|| panic!("template.yaml has no parameter {parameter}"));
+    template[start..]
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("AllowedPattern: "))
+        .unwrap_or_else(|| panic!("{parameter} has no AllowedPattern"))
+        .to_owned()
+}
+
+#[test]
+fn the_template_takes_instances_as_the_function_does() {
+    use contact_bridge::request::{INSTANCE_ID_MAX_CHARS, is_instance_reference_char};
+    let template =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml")).unwrap();
+    // ^[a-zA-Z0-9-]{1,100}$: an instance ID, within the model's length.
+    assert_eq!(
+        allowed_pattern(&template, "ConnectInstanceId"),
+        format!("^[a-zA-Z0-9-]{{1,{INSTANCE_ID_MAX_CHARS}}}$")
+    );
+    // Every character the allow-list parameter takes, but its separators, is one of an instance
+    // reference's; and every character of one is taken.
+    let list = allowed_pattern(&template, "AllowedInstanceIds");
+    assert_eq!(list, "^[a-zA-Z0-9:/, -]*$");
+    for c in (' '..='~').filter(|c| !matches!(c, ',' | ' ')) {
+        let in_class = c.is_ascii_alphanumeric() || ":/-".contains(c);
+        assert_eq!(in_class, is_instance_reference_char(c), "{c:?}");
+    }
+}

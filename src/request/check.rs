@@ -76,19 +76,20 @@ pub fn parse_request(
     let method = check.required_string(object, &ROOT, "InitiationMethod", 1, usize::MAX);
     let method = method.and_then(|text| check.initiation_method(&text, channel));
 
-    let instance_id = match check.optional_string(object, &ROOT, "InstanceId", 1, 100) {
-        Some(id) => Some(id),
-        None if !object.contains_key("InstanceId") || object["InstanceId"].is_null() => {
-            match default_instance_id {
-                Some(id) => Some(id.to_owned()),
-                None => {
-                    check.add(&ROOT.member("InstanceId"), Kind::RequiredWithoutDefault);
-                    None
+    let instance_id =
+        match check.optional_string(object, &ROOT, "InstanceId", 1, INSTANCE_ID_MAX_CHARS) {
+            Some(id) => Some(id),
+            None if !object.contains_key("InstanceId") || object["InstanceId"].is_null() => {
+                match default_instance_id {
+                    Some(id) => Some(id.to_owned()),
+                    None => {
+                        check.add(&ROOT.member("InstanceId"), Kind::RequiredWithoutDefault);
+                        None
+                    }
                 }
             }
-        }
-        None => None,
-    };
+            None => None,
+        };
     let client_token = check.optional_string(object, &ROOT, "ClientToken", 0, 500);
     let related_contact_id = check.optional_string(object, &ROOT, "RelatedContactId", 1, 256);
     let previous_contact_id = check.optional_string(object, &ROOT, "PreviousContactId", 1, 256);

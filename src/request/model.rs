@@ -35,6 +35,17 @@ pub(super) const SEGMENT_VALUE_MEMBERS: &[&str] = &[
     "ValueArn",
 ];
 
+/// The one definition of an instance reference, for requests, settings and (checked by a test) the
+/// SAM template: an instance ID, or an instance ARN, of 1 to [`INSTANCE_ID_MAX_CHARS`] characters
+/// (the model's bound). Requests are held to the model's length only; settings also to these
+/// characters, since they name the function's own instances.
+pub const INSTANCE_ID_MAX_CHARS: usize = 100;
+
+/// The characters of an instance ID (letters, digits, '-') or instance ARN (also ':' and '/').
+pub fn is_instance_reference_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '/')
+}
+
 /// Total UTF-8 bytes allowed across all attribute keys and values of a contact.
 pub const MAX_ATTRIBUTES_BYTES: usize = 32_768;
 /// Total UTF-8 bytes allowed across all reference keys and values of a contact.
@@ -57,7 +68,7 @@ pub const MAX_REFERENCES_BYTES: usize = 4_096;
 )]
 pub struct ContactRequest {
     /// The Amazon Connect instance; may be left out when the function has a default instance.
-    #[schemars(length(min = 1, max = 100))]
+    #[schemars(length(min = 1, max = INSTANCE_ID_MAX_CHARS))]
     pub instance_id: String,
     /// Idempotency token; derived from the event when left out.
     #[serde(skip_serializing_if = "Option::is_none")]
