@@ -42,14 +42,16 @@ fn accepted(value: Value) -> contact_bridge::request::ContactRequest {
     parse_request(&value, None).unwrap_or_else(|e| panic!("expected acceptance of {value}: {e}"))
 }
 
-/// The request's whole list of violations is one, at `path`, whose message contains `fragment`.
+/// The request's whole list of violations is one, at `path`, with exactly this message (its
+/// kind's `Display`).
 #[track_caller]
-fn rejected(value: Value, path: &str, fragment: &str) {
+fn rejected(value: Value, path: &str, message: &str) {
     let errors = errors(&value);
     match errors.violations() {
-        [only] => assert!(
-            only.path == path && only.kind.to_string().contains(fragment),
-            "expected one violation at {path:?} containing {fragment:?}, got {errors}"
+        [only] => assert_eq!(
+            (only.path.as_str(), only.kind.to_string().as_str()),
+            (path, message),
+            "{errors}"
         ),
         _ => panic!("expected one violation at {path:?}, got {errors}"),
     }
@@ -72,8 +74,17 @@ fn sample_shapes_are_accepted() {
 
 #[test]
 fn a_request_must_be_an_object() {
-    for v in [json!([]), json!("TASK"), json!(3), Value::Null] {
-        rejected(v, "", "must be a JSON object");
+    for (v, found) in [
+        (json!([]), "an array"),
+        (json!("TASK"), "a string"),
+        (json!(3), "a number"),
+        (Value::Null, "null"),
+    ] {
+        rejected(
+            v,
+            "",
+            &format!("must be a JSON object (a CreateContact request), not {found}"),
+        );
     }
 }
 
@@ -82,12 +93,12 @@ fn unknown_members_are_named_with_a_suggestion() {
     rejected(
         with(task(), json!({"Atributes": {}})),
         "/Atributes",
-        "did you mean Attributes?",
+        "unknown member of CreateContact (did you mean Attributes?); accepted: InstanceId, ClientToken, RelatedContactId, Attributes, References, Channel, InitiationMethod, ExpiryDurationInMinutes, UserInfo, InitiateAs, Name, Description, SegmentAttributes, PreviousContactId",
     );
     rejected(
         with(task(), json!({"Foo": 1})),
         "/Foo",
-        "unknown member of CreateContact",
+        "unknown member of CreateContact; accepted: InstanceId, ClientToken, RelatedContactId, Attributes, References, Channel, InitiationMethod, ExpiryDurationInMinutes, UserInfo, InitiateAs, Name, Description, SegmentAttributes, PreviousContactId",
     );
     assert_eq!(
         kinds(with(task(), json!({"UserInfo": {"UserID": "a"}}))),
@@ -109,7 +120,7 @@ fn unknown_members_are_named_with_a_suggestion() {
             json!({"References": {"r": {"Type": "URL", "Valeu": "x"}}}),
         ),
         "/References/r/Valeu",
-        "did you mean Value?",
+        "unknown member of Reference (did you mean Value?); accepted: Type, Value, Status, Arn, StatusReason",
     );
 }
 
@@ -130,7 +141,11 @@ fn channel_and_initiation_method_are_required() {
 #[test]
 fn instance_id_is_required_unless_a_default_is_configured() {
     let request = with(task(), json!({"InstanceId": null}));
-    rejected(request.clone(), "/InstanceId", "is required");
+    rejected(
+        request.clone(),
+        "/InstanceId",
+        "is required (no CONNECT_INSTANCE_ID default is configured)",
+    );
     let r = parse_request(&request, Some("default-inst")).unwrap();
     assert_eq!(r.instance_id, "default-inst");
     // An explicit InstanceId wins over the default.
@@ -147,7 +162,7 @@ fn channel_is_voice_email_or_task() {
     rejected(
         with(task(), json!({"Channel": "CHAT"})),
         "/Channel",
-        "does not create CHAT",
+        "must be one of VOICE, EMAIL, TASK (CreateContact does not create CHAT contacts)",
     );
     rejected(
         with(task(), json!({"Channel": "task"})),
@@ -194,7 +209,7 @@ fn initiation_method_must_fit_the_channel() {
                 rejected(
                     request,
                     "/InitiationMethod",
-                    &format!("for the {channel} channel"),
+                    &format!("must be {} for the {channel} channel", methods.join(" or ")),
                 );
             }
         }
@@ -235,17 +250,17 @@ fn initiate_as_completed_only_for_tasks() {
     rejected(
         with(email("FLOW"), json!({"InitiateAs": "COMPLETED"})),
         "/InitiateAs",
-        "only for the TASK channel",
+        "COMPLETED is allowed only for the TASK channel",
     );
     rejected(
         with(voice(), json!({"InitiateAs": "COMPLETED"})),
         "/InitiateAs",
-        "only for the TASK channel",
+        "COMPLETED is allowed only for the TASK channel",
     );
     rejected(
         with(task(), json!({"InitiateAs": "DONE"})),
         "/InitiateAs",
-        "CONNECTED_TO_USER, COMPLETED",
+        "must be one of CONNECTED_TO_USER, COMPLETED",
     );
 }
 
@@ -255,12 +270,12 @@ fn previous_contact_id_only_for_external_audio() {
     rejected(
         with(task(), json!({"PreviousContactId": "c-1"})),
         "/PreviousContactId",
-        "only for VOICE",
+        "is allowed only for VOICE contacts with InitiationMethod TRANSFER (external audio)",
     );
     rejected(
         with(email("FLOW"), json!({"PreviousContactId": "c-1"})),
         "/PreviousContactId",
-        "only for VOICE",
+        "is allowed only for VOICE contacts with InitiationMethod TRANSFER (external audio)",
     );
 }
 
@@ -272,7 +287,7 @@ fn user_id_is_required_for_outbound_and_agent_reply_email() {
         rejected(
             with(email(method), json!({"UserInfo": null})),
             "/UserInfo/UserId",
-            "is required for EMAIL",
+            "is required for EMAIL contacts with InitiationMethod OUTBOUND or AGENT_REPLY",
         );
         rejected(
             with(email(method), json!({"UserInfo": {}})),
@@ -310,7 +325,7 @@ fn user_id_is_required_for_outbound_and_agent_reply_email() {
     rejected(
         with(email("FLOW"), json!({"UserInfo": {"UserId": text(257)}})),
         "/UserInfo/UserId",
-        "at most 256",
+        "must be at most 256 characters (it has 257)",
     );
     accepted(with(
         email("FLOW"),
@@ -333,17 +348,17 @@ fn attributes_are_string_to_string_with_restricted_keys() {
     rejected(
         with(task(), json!({"Attributes": {"order id": "42"}})),
         "/Attributes/order id",
-        "letters, digits",
+        "attribute keys may contain only letters, digits, '-' and '_', and must not be empty",
     );
     rejected(
         with(task(), json!({"Attributes": {"": "42"}})),
         "/Attributes/",
-        "must not be empty",
+        "attribute keys may contain only letters, digits, '-' and '_', and must not be empty",
     );
     rejected(
         with(task(), json!({"Attributes": {"a.b": "42"}})),
         "/Attributes/a.b",
-        "letters, digits",
+        "attribute keys may contain only letters, digits, '-' and '_', and must not be empty",
     );
     rejected(
         with(task(), json!({"Attributes": {"n": 42}})),
@@ -364,14 +379,14 @@ fn attributes_total_at_most_32768_utf8_bytes() {
     rejected(
         with(task(), json!({"Attributes": {"k": text(32_768)}})),
         "/Attributes",
-        "32769 UTF-8 bytes",
+        "keys and values total 32769 UTF-8 bytes; at most 32768 are allowed",
     );
     // Bytes, not characters: 'é' is two bytes in UTF-8.
     let accented = "é".repeat(16_384);
     rejected(
         with(task(), json!({"Attributes": {"k": accented}})),
         "/Attributes",
-        "at most 32768",
+        "keys and values total 32769 UTF-8 bytes; at most 32768 are allowed",
     );
     let spread: serde_json::Map<String, Value> = (0..40)
         .map(|i| (format!("k{i:02}"), json!(text(1000))))
@@ -379,7 +394,7 @@ fn attributes_total_at_most_32768_utf8_bytes() {
     rejected(
         with(task(), json!({"Attributes": spread})),
         "/Attributes",
-        "at most 32768",
+        "keys and values total 40120 UTF-8 bytes; at most 32768 are allowed",
     );
 }
 
@@ -398,12 +413,12 @@ fn references_need_a_known_type() {
     rejected(
         with(task(), json!({"References": {"Order": {"Type": "LINK"}}})),
         "/References/Order/Type",
-        "must be one of URL",
+        "must be one of URL, ATTACHMENT, CONTACT_ANALYSIS, NUMBER, STRING, DATE, EMAIL, EMAIL_MESSAGE, EMAIL_MESSAGE_PLAIN_TEXT, EMAIL_MESSAGE_PLAIN_TEXT_REDACTED, EMAIL_MESSAGE_REDACTED, VOICEMAIL_RECORDING, VOICEMAIL_RECORDING_REDACTED, VOICEMAIL_ANALYSIS, VOICEMAIL_ANALYSIS_REDACTED",
     );
     rejected(
         with(task(), json!({"References": {"Order": "x"}})),
         "/References/Order",
-        "must be an object",
+        "must be an object, not a string",
     );
     // Every model type is accepted on an EMAIL contact.
     for t in ReferenceType::ALL {
@@ -424,7 +439,11 @@ fn task_references_are_limited_to_six_types() {
         if ReferenceType::TASK.contains(t) {
             accepted(request);
         } else {
-            rejected(request, "/References/r/Type", "TASK contacts accept only");
+            rejected(
+                request,
+                "/References/r/Type",
+                "TASK contacts accept only references of type URL, NUMBER, STRING, DATE, EMAIL, ATTACHMENT",
+            );
         }
     }
 }
@@ -437,12 +456,12 @@ fn reference_lengths_and_totals() {
             json!({"References": {"r": {"Type": "STRING", "Value": text(4097)}}}),
         ),
         "/References/r/Value",
-        "at most 4096",
+        "must be at most 4096 characters (it has 4097)",
     );
     rejected(
         with(task(), json!({"References": {"": {"Type": "STRING"}}})),
         "/References/",
-        "1 to 4096",
+        "reference names must be 1 to 4096 characters",
     );
     accepted(with(
         task(),
@@ -454,7 +473,7 @@ fn reference_lengths_and_totals() {
             json!({"References": {"r": {"Type": "STRING", "Value": text(4096)}}}),
         ),
         "/References",
-        "4097 UTF-8 bytes",
+        "keys and values total 4097 UTF-8 bytes; at most 4096 are allowed",
     );
     rejected(
         with(
@@ -462,7 +481,7 @@ fn reference_lengths_and_totals() {
             json!({"References": {"a": {"Type": "STRING", "Value": text(3000)}, "b": {"Type": "STRING", "Value": text(3000)}}}),
         ),
         "/References",
-        "at most 4096",
+        "keys and values total 6002 UTF-8 bytes; at most 4096 are allowed",
     );
 }
 
@@ -476,7 +495,7 @@ fn reference_optional_members() {
             json!({"References": {"r": {"Type": "URL", "Status": "OK"}}}),
         ),
         "/References/r/Status",
-        "AVAILABLE",
+        "must be one of AVAILABLE, DELETED, APPROVED, REJECTED, PROCESSING, FAILED, DRAFTING",
     );
     rejected(
         with(
@@ -492,7 +511,7 @@ fn reference_optional_members() {
             json!({"References": {"r": {"Type": "URL", "Arn": "arn:aws:connect:us east 1:x"}}}),
         ),
         "/References/r/Arn",
-        "may contain only",
+        "may contain only letters, digits, '-', ':' and '/'",
     );
     rejected(
         with(
@@ -500,7 +519,7 @@ fn reference_optional_members() {
             json!({"References": {"r": {"Type": "URL", "StatusReason": text(101)}}}),
         ),
         "/References/r/StatusReason",
-        "at most 100",
+        "must be at most 100 characters (it has 101)",
     );
 }
 
@@ -554,7 +573,7 @@ fn segment_attribute_keys() {
             json!({"SegmentAttributes": {text(129): {"ValueString": "x"}}}),
         ),
         &format!("/SegmentAttributes/{}", text(129)),
-        "1 to 128",
+        "segment attribute keys must be 1 to 128 characters: letters, digits, '-' and '_', optionally after the 'connect:' prefix of system-defined keys",
     );
     rejected(
         with(
@@ -562,7 +581,7 @@ fn segment_attribute_keys() {
             json!({"SegmentAttributes": {"": {"ValueString": "x"}}}),
         ),
         "/SegmentAttributes/",
-        "1 to 128",
+        "segment attribute keys must be 1 to 128 characters: letters, digits, '-' and '_', optionally after the 'connect:' prefix of system-defined keys",
     );
     rejected(
         with(
@@ -570,7 +589,7 @@ fn segment_attribute_keys() {
             json!({"SegmentAttributes": {"other:Key": {"ValueString": "x"}}}),
         ),
         "/SegmentAttributes/other:Key",
-        "connect:",
+        "segment attribute keys must be 1 to 128 characters: letters, digits, '-' and '_', optionally after the 'connect:' prefix of system-defined keys",
     );
     rejected(
         with(
@@ -578,7 +597,7 @@ fn segment_attribute_keys() {
             json!({"SegmentAttributes": {"connect:": {"ValueString": "x"}}}),
         ),
         "/SegmentAttributes/connect:",
-        "1 to 128",
+        "segment attribute keys must be 1 to 128 characters: letters, digits, '-' and '_', optionally after the 'connect:' prefix of system-defined keys",
     );
     rejected(
         with(
@@ -586,7 +605,7 @@ fn segment_attribute_keys() {
             json!({"SegmentAttributes": {"a b": {"ValueString": "x"}}}),
         ),
         "/SegmentAttributes/a b",
-        "letters, digits",
+        "segment attribute keys must be 1 to 128 characters: letters, digits, '-' and '_', optionally after the 'connect:' prefix of system-defined keys",
     );
     // JSON Pointer escaping of '/' and '~' in keys.
     rejected(
@@ -595,65 +614,69 @@ fn segment_attribute_keys() {
             json!({"SegmentAttributes": {"a/b~": {"ValueString": "x"}}}),
         ),
         "/SegmentAttributes/a~1b~0",
-        "letters, digits",
+        "segment attribute keys must be 1 to 128 characters: letters, digits, '-' and '_', optionally after the 'connect:' prefix of system-defined keys",
     );
 }
 
 #[test]
 fn segment_attribute_values_are_checked_recursively() {
     let base = |v: Value| with(task(), json!({"SegmentAttributes": {"k": v}}));
-    rejected(base(json!({})), "/SegmentAttributes/k", "exactly one of");
+    rejected(
+        base(json!({})),
+        "/SegmentAttributes/k",
+        "must have exactly one of ValueString, ValueInteger, ValueMap, ValueList, ValueArn (it has 0)",
+    );
     rejected(
         base(json!({"ValueString": "x", "ValueInteger": 1})),
         "/SegmentAttributes/k",
-        "(it has 2)",
+        "must have exactly one of ValueString, ValueInteger, ValueMap, ValueList, ValueArn (it has 2)",
     );
     rejected(
         base(json!({"ValueString": text(1025)})),
         "/SegmentAttributes/k/ValueString",
-        "at most 1024",
+        "must be at most 1024 characters (it has 1025)",
     );
     accepted(base(json!({"ValueString": text(1024)})));
     rejected(
         base(json!({"ValueArn": text(1025)})),
         "/SegmentAttributes/k/ValueArn",
-        "at most 1024",
+        "must be at most 1024 characters (it has 1025)",
     );
     rejected(
         base(json!({"ValueInteger": 1.5})),
         "/SegmentAttributes/k/ValueInteger",
-        "not a fraction",
+        "must be an integer, not a fraction",
     );
     rejected(
         base(json!({"ValueInteger": "1"})),
         "/SegmentAttributes/k/ValueInteger",
-        "not a string",
+        "must be an integer (a JSON number), not a string",
     );
     rejected(
         base(json!({"ValueInteger": 2_147_483_648_i64})),
         "/SegmentAttributes/k/ValueInteger",
-        "integer from",
+        "must be an integer from -2147483648 to 2147483647",
     );
     accepted(base(json!({"ValueInteger": i32::MIN})));
     rejected(
         base(json!({"ValueMap": []})),
         "/SegmentAttributes/k/ValueMap",
-        "must be an object",
+        "must be an object, not an array",
     );
     rejected(
         base(json!({"ValueList": {}})),
         "/SegmentAttributes/k/ValueList",
-        "must be an array",
+        "must be an array, not an object",
     );
     rejected(
         base(json!({"ValueMap": {"ExpiryDuration": {"ValueInteger": "135"}}})),
         "/SegmentAttributes/k/ValueMap/ExpiryDuration/ValueInteger",
-        "not a string",
+        "must be an integer (a JSON number), not a string",
     );
     rejected(
         base(json!({"ValueList": [{"ValueString": 1}]})),
         "/SegmentAttributes/k/ValueList/0/ValueString",
-        "must be a string",
+        "must be a string, not a number",
     );
     assert_eq!(
         kinds(base(json!({"ValueMap": {"x": {"Value": 1}}}))),
@@ -861,32 +884,32 @@ fn expiry_duration_is_a_positive_json_integer() {
     rejected(
         with(task(), json!({"ExpiryDurationInMinutes": 0})),
         "/ExpiryDurationInMinutes",
-        "positive",
+        "must be a positive integer",
     );
     rejected(
         with(task(), json!({"ExpiryDurationInMinutes": -5})),
         "/ExpiryDurationInMinutes",
-        "positive",
+        "must be a positive integer",
     );
     rejected(
         with(task(), json!({"ExpiryDurationInMinutes": "60"})),
         "/ExpiryDurationInMinutes",
-        "a JSON number), not a string",
+        "must be an integer (a JSON number), not a string",
     );
     rejected(
         with(task(), json!({"ExpiryDurationInMinutes": 1.5})),
         "/ExpiryDurationInMinutes",
-        "not a fraction",
+        "must be an integer, not a fraction",
     );
     rejected(
         with(task(), json!({"ExpiryDurationInMinutes": 1_i64 << 40})),
         "/ExpiryDurationInMinutes",
-        "integer from 1",
+        "must be an integer from 1 to 2147483647",
     );
     rejected(
         with(task(), json!({"ExpiryDurationInMinutes": 1e300})),
         "/ExpiryDurationInMinutes",
-        "integer from 1",
+        "must be an integer from 1 to 2147483647",
     );
 }
 
