@@ -9,17 +9,20 @@
 //! wrongly); a missed target is a FAIL in the table.
 
 use std::error::Error;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
+mod report;
+mod stats;
 mod tls;
 
 use contact_bridge_test_support::connect_stub::ConnectStub;
 use contact_bridge_test_support::runtime_api::{Outcome, RuntimeApi};
 use contact_bridge_test_support::{INSTANCE, QUEUE_ARN};
+use report::{Table, Verdict};
 use serde_json::Value;
+use stats::{median, mib, ms, percentile, size, us};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Child;
 use tokio::task::JoinHandle;
@@ -353,69 +356,6 @@ fn check_batch(answer: &Value) -> Result<()> {
     }
 }
 
-fn median(samples: &[Duration]) -> Duration {
-    percentile(samples, 50.0)
-}
-
-/// Nearest-rank percentile.
-fn percentile(samples: &[Duration], p: f64) -> Duration {
-    let mut sorted = samples.to_vec();
-    sorted.sort();
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1e3)
-}
-
-fn us(d: Duration) -> String {
-    format!("{:.0} µs", d.as_secs_f64() * 1e6)
-}
-
-fn mib(kib: u64) -> String {
-    format!("{:.1} MiB", kib as f64 / 1024.0)
-}
-
-fn size(bytes: u64) -> String {
-    format!("{:.2} MiB", bytes as f64 / (1024.0 * 1024.0))
-}
-
-fn verdict(pass: bool) -> String {
-    if pass { "PASS" } else { "FAIL" }.to_owned()
-}
-
-struct Table(Vec<[String; 6]>);
-
-impl Table {
-    fn row(&mut self, cells: [&str; 6]) {
-        self.0.push(cells.map(str::to_owned));
-    }
-
-    fn ratio(&mut self, metric: &str, floor: f64, project: f64, show: fn(f64) -> String, max: f64) {
-        let ratio = project / floor;
-        self.row([
-            metric,
-            &show(floor),
-            &show(project),
-            &format!("{ratio:.2}x"),
-            &format!("≤ {max:.2}x floor"),
-            &verdict(ratio <= max),
-        ]);
-    }
-
-    fn markdown(&self) -> String {
-        let mut out = String::from(
-            "| metric | floor | project | ratio or ideal | target | result |\n\
-             | --- | --- | --- | --- | --- | --- |\n",
-        );
-        for row in &self.0 {
-            let _ = writeln!(out, "| {} |", row.join(" | "));
-        }
-        out
-    }
-}
-
 fn progress(message: &str) {
     eprintln!("[benchmark] {message}");
 }
@@ -470,17 +410,19 @@ async fn cold_init(binaries: &Binaries, plan: &Plan, table: &mut Table) -> Resul
         .collect();
     ratios.sort_by(f64::total_cmp);
     let ratio = ratios[(ratios.len() - 1) / 2];
-    table.row([
-        &format!(
-            "cold init, process start to first poll (median of {} starts each)",
-            plan.cold_starts
-        ),
-        &ms(median(&floor)),
-        &ms(median(&project)),
-        &format!("{ratio:.2}x (median of paired starts)"),
-        &format!("≤ {COLD_INIT_MAX_RATIO:.2}x floor"),
-        &verdict(ratio <= COLD_INIT_MAX_RATIO),
-    ]);
+    table.row(
+        [
+            &format!(
+                "cold init, process start to first poll (median of {} starts each)",
+                plan.cold_starts
+            ),
+            &ms(median(&floor)),
+            &ms(median(&project)),
+            &format!("{ratio:.2}x (median of paired starts)"),
+            &format!("≤ {COLD_INIT_MAX_RATIO:.2}x floor"),
+        ],
+        Verdict::of(ratio <= COLD_INIT_MAX_RATIO),
+    );
     Ok(())
 }
 
@@ -558,23 +500,27 @@ async fn warm(
         WARM_P50_MAX_RATIO,
     );
     let (p99_floor, p99_project) = (percentile(&samples[0], 99.0), percentile(&samples[1], 99.0));
-    table.row([
-        &format!("warm invocation p99 (of {total})"),
-        &us(p99_floor),
-        &us(p99_project),
-        &format!("{:.2}x", secs(p99_project) / secs(p99_floor)),
-        "none (reported)",
-        "-",
-    ]);
+    table.row(
+        [
+            &format!("warm invocation p99 (of {total})"),
+            &us(p99_floor),
+            &us(p99_project),
+            &format!("{:.2}x", secs(p99_project) / secs(p99_floor)),
+            "none (reported)",
+        ],
+        Verdict::Reported,
+    );
     let per_call = |d: Duration| d / total as u32;
-    table.row([
-        "CPU time per warm invocation (process, all threads)",
-        &us(per_call(cpu[0])),
-        &us(per_call(cpu[1])),
-        &format!("{:.2}x", secs(cpu[1]) / secs(cpu[0])),
-        "none (reported)",
-        "-",
-    ]);
+    table.row(
+        [
+            "CPU time per warm invocation (process, all threads)",
+            &us(per_call(cpu[0])),
+            &us(per_call(cpu[1])),
+            &format!("{:.2}x", secs(cpu[1]) / secs(cpu[0])),
+            "none (reported)",
+        ],
+        Verdict::Reported,
+    );
     table.ratio(
         &format!(
             "peak RSS (VmHWM after {} invocations)",
@@ -621,18 +567,20 @@ async fn sqs_batches(
     let ideal = latency * count.div_ceil(10) as u32;
     let (median, max) = (median(&samples), percentile(&samples, 100.0));
     let ratio = median.as_secs_f64() / ideal.as_secs_f64();
-    table.row([
-        &format!(
-            "SQS batch of {count}, Connect at {} ms, MAX_CONCURRENCY=10 (median of {})",
-            latency.as_millis(),
-            plan.sqs_repeats,
-        ),
-        "-",
-        &format!("{} (max {})", ms(median), ms(max)),
-        &format!("ideal {} ({ratio:.2}x)", ms(ideal)),
-        &format!("≤ {SQS_MAX_OVER_IDEAL:.1}x ideal"),
-        &verdict(ratio <= SQS_MAX_OVER_IDEAL),
-    ]);
+    table.row(
+        [
+            &format!(
+                "SQS batch of {count}, Connect at {} ms, MAX_CONCURRENCY=10 (median of {})",
+                latency.as_millis(),
+                plan.sqs_repeats,
+            ),
+            "-",
+            &format!("{} (max {})", ms(median), ms(max)),
+            &format!("ideal {} ({ratio:.2}x)", ms(ideal)),
+            &format!("≤ {SQS_MAX_OVER_IDEAL:.1}x ideal"),
+        ],
+        Verdict::of(ratio <= SQS_MAX_OVER_IDEAL),
+    );
     notes.push(format!(
         "memory after the batches of {count} (kB): project {}",
         stopped.memory
@@ -686,61 +634,45 @@ async fn rate_limit(binaries: &Binaries, table: &mut Table) -> Result<()> {
         "-",
         &format!("{:.2} s", wall.as_secs_f64()),
         &format!("ideal {:.2} s ((N-1)/rate)", ideal.as_secs_f64()),
-        &format!("about 5 s: {:.2} to {:.0} s", ideal.as_secs_f64(), upper.as_secs_f64()),
-        &verdict(wall >= ideal && wall <= upper),
-    ]);
-    table.row([
-        "rate limit: most calls reaching Connect in any 1 s window",
-        "-",
-        &busiest.to_string(),
-        &format!("limit {RATE}"),
-        &format!("≤ {} (limit + 1 for the window edge)", RATE + 1),
-        &verdict(busiest <= RATE as usize + 1),
-    ]);
+        &format!("about 5 s: {:.2} to {:.0} s", ideal.as_secs_f64(), upper.as_secs_f64())], Verdict::of(wall >= ideal && wall <= upper));
+    table.row(
+        [
+            "rate limit: most calls reaching Connect in any 1 s window",
+            "-",
+            &busiest.to_string(),
+            &format!("limit {RATE}"),
+            &format!("≤ {} (limit + 1 for the window edge)", RATE + 1),
+        ],
+        Verdict::of(busiest <= RATE as usize + 1),
+    );
     Ok(())
 }
 
-/// 5. Criterion's estimates from `cargo bench --bench translation` (bench/run runs it first).
+/// Step 5, translation: Criterion's figures from `cargo bench --bench translation`, which
+/// bench/run runs first with Criterion's documented `--output-format bencher` and saves as
+/// `translation.bencher` in the target directory (`test GROUP/ID ... bench: 4,957 ns/iter`).
 fn translation(binaries: &Binaries, table: &mut Table, notes: &mut Vec<String>) {
-    let directory = match std::env::var_os("CRITERION_HOME") {
-        Some(home) => PathBuf::from(home),
-        None => binaries.target_dir.join("criterion"),
-    };
-    for (group, id, what, target) in [
+    let file = binaries.target_dir.join("translation.bencher");
+    let output = std::fs::read_to_string(&file).unwrap_or_default();
+    for (bench, what, target) in [
         (
-            "translation",
-            "typical",
+            "translation/typical",
             "translation (parse, validate, build the SDK call): typical record (events/direct-task.json)",
             true,
         ),
         (
-            "translation",
-            "largest",
+            "translation/largest",
             "translation: largest valid request",
             false,
         ),
         (
-            "translation-steps",
-            "direct-invocation-without-sdk",
+            "translation-steps/direct-invocation-without-sdk",
             "the project's own work per direct invocation (handler without the SDK call)",
             false,
         ),
     ] {
-        let file = directory
-            .join(group)
-            .join(id)
-            .join("new")
-            .join("estimates.json");
-        let estimate = std::fs::read_to_string(&file)
-            .ok()
-            .and_then(|text| serde_json::from_str::<Value>(&text).ok())
-            .and_then(|estimates| {
-                // Criterion's headline figure: the slope when sampled linearly, else the mean.
-                let slope = estimates["slope"]["point_estimate"].as_f64();
-                slope.or(estimates["mean"]["point_estimate"].as_f64())
-            });
-        let Some(ns) = estimate else {
-            table.row([what, "-", "not run", "-", "-", "n/a"]);
+        let Some(ns) = bencher_ns(&output, bench) else {
+            table.row([what, "-", "not run", "-", "-"], Verdict::NotMeasured);
             continue;
         };
         if let Ok(age) = std::fs::metadata(&file)
@@ -749,7 +681,7 @@ fn translation(binaries: &Binaries, table: &mut Table, notes: &mut Vec<String>) 
             && age > Duration::from_secs(3600)
         {
             notes.push(format!(
-                "the criterion figure {group}/{id} is from a run {} min ago",
+                "the criterion figure {bench} is from a run {} min ago",
                 age.as_secs() / 60
             ));
         }
@@ -759,36 +691,47 @@ fn translation(binaries: &Binaries, table: &mut Table, notes: &mut Vec<String>) 
             format!("{ns:.0} ns")
         };
         if target {
-            table.row([
-                what,
-                "-",
-                &shown,
-                "-",
-                "< 10 µs per record",
-                &verdict(ns < TRANSLATION_MAX_NS),
-            ]);
+            table.row(
+                [what, "-", &shown, "-", "< 10 µs per record"],
+                Verdict::of(ns < TRANSLATION_MAX_NS),
+            );
         } else {
-            table.row([what, "-", &shown, "-", "none (reported)", "-"]);
+            table.row(
+                [what, "-", &shown, "-", "none (reported)"],
+                Verdict::Reported,
+            );
         }
     }
 }
 
-/// 6. The binaries' sizes and their deployment zips (`bootstrap`, deflated, with python's zipfile).
+/// Nanoseconds per iteration of `bench` in Criterion's bencher format.
+fn bencher_ns(output: &str, bench: &str) -> Option<f64> {
+    let line = output.lines().find(|line| {
+        line.strip_prefix("test ")
+            .and_then(|rest| rest.strip_prefix(bench))
+            .is_some_and(|rest| rest.starts_with(' '))
+    })?;
+    let figure = line.split("bench:").nth(1)?.split("ns/iter").next()?;
+    figure.trim().replace(',', "").parse().ok()
+}
+
+/// 6. The binaries' sizes and their deployment zips: `bootstrap`, deflated, by the `zip` command.
 fn sizes(binaries: &Binaries, table: &mut Table, notes: &mut Vec<String>) -> Result<()> {
     let directory = &binaries.work;
     let mut sizes = Vec::new();
     for binary in [Binary::Floor, Binary::Project] {
         let path = binaries.path(binary);
+        // Lambda runs the file named `bootstrap`; zip stores the name it is given.
+        let staged = directory
+            .join(format!("zip-{}", binary.name()))
+            .join("bootstrap");
+        std::fs::create_dir_all(staged.parent().ok_or("no parent")?)?;
+        std::fs::copy(path, &staged)?;
         let zip = directory.join(format!("{}.zip", binary.name()));
-        let zipped = Command::new("python3")
-            .args([
-                "-c",
-                "import sys, zipfile\n\
-                 with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as z:\n\
-                 \x20   z.write(sys.argv[1], 'bootstrap')",
-            ])
-            .arg(path)
+        let zipped = Command::new("zip")
+            .args(["-q", "-9", "-j"])
             .arg(&zip)
+            .arg(&staged)
             .status();
         let zip_size = match zipped {
             Ok(status) if status.success() => Some(std::fs::metadata(&zip)?.len()),
@@ -799,47 +742,50 @@ fn sizes(binaries: &Binaries, table: &mut Table, notes: &mut Vec<String>) -> Res
     let [(floor_bin, floor_zip), (project_bin, project_zip)] = sizes[..] else {
         unreachable!()
     };
-    table.row([
-        "release binary size",
-        &size(floor_bin),
-        &size(project_bin),
-        &format!("{:.2}x", project_bin as f64 / floor_bin as f64),
-        "none (reported)",
-        "-",
-    ]);
-    match (floor_zip, project_zip) {
-        (Some(floor), Some(project)) => table.row([
-            "deployment zip (bootstrap, deflated)",
-            &size(floor),
-            &size(project),
-            &format!("{:.2}x", project as f64 / floor as f64),
+    table.row(
+        [
+            "release binary size",
+            &size(floor_bin),
+            &size(project_bin),
+            &format!("{:.2}x", project_bin as f64 / floor_bin as f64),
             "none (reported)",
-            "-",
-        ]),
+        ],
+        Verdict::Reported,
+    );
+    match (floor_zip, project_zip) {
+        (Some(floor), Some(project)) => table.row(
+            [
+                "deployment zip (bootstrap, deflated)",
+                &size(floor),
+                &size(project),
+                &format!("{:.2}x", project as f64 / floor as f64),
+                "none (reported)",
+            ],
+            Verdict::Reported,
+        ),
         _ => {
-            notes.push("python3 could not zip the binaries: zip sizes not measured".to_owned());
-            table.row(["deployment zip", "-", "not measured", "-", "none", "n/a"]);
+            notes.push(
+                "the zip command is missing (apt-get install zip): zip sizes not measured"
+                    .to_owned(),
+            );
+            table.row(
+                ["deployment zip", "-", "not measured", "-", "none"],
+                Verdict::NotMeasured,
+            );
         }
     }
     Ok(())
 }
 
-/// Today's date (UTC), from the system clock.
+/// Today's date (UTC), from `date`.
 fn today() -> String {
-    let days = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    Command::new("date")
+        .args(["-u", "+%F"])
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        .unwrap_or_else(|| "(date unknown)".to_owned())
 }
 
 fn machine() -> String {
@@ -877,7 +823,7 @@ async fn main() -> Result<()> {
     let plan = if quick { Plan::quick() } else { Plan::full() };
     let binaries = Binaries::find(project)?;
     let started = Instant::now();
-    let mut table = Table(Vec::new());
+    let mut table = Table::default();
     let mut notes = Vec::new();
 
     if let Some(name) = &only
@@ -930,7 +876,7 @@ async fn main() -> Result<()> {
     for note in notes {
         println!("Note: {note}");
     }
-    let failed = table.0.iter().filter(|row| row[5] == "FAIL").count();
+    let failed = table.failed();
     println!(
         "{} target(s) missed; harness ran in {:.0} s.",
         failed,

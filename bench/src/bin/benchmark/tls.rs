@@ -19,9 +19,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
+use super::report::{Table, Verdict};
+use super::stats::{median, ms, us};
 use super::{
-    Binaries, Binary, ConnectStub, Function, Result, Table, check_contact, direct_payload, env_for,
-    median, ms, progress, us, verdict,
+    Binaries, Binary, ConnectStub, Function, Result, check_contact, direct_payload, env_for,
+    progress,
 };
 
 // Targets (issue 11), ratios against the floor in the same run.
@@ -254,17 +256,19 @@ pub async fn first_contact(
     {
         let ratio = paired(pick);
         let (target_text, result) = match max_ratio {
-            Some(max) => (format!("≤ {max:.2}x floor"), verdict(ratio <= max)),
-            None => ("none (reported)".to_owned(), "-".to_owned()),
+            Some(max) => (format!("≤ {max:.2}x floor"), Verdict::of(ratio <= max)),
+            None => ("none (reported)".to_owned(), Verdict::Reported),
         };
-        table.row([
-            &format!("TLS, new process: {metric} (median of {starts} starts each)"),
-            &show(median(&of(&floor, pick))),
-            &show(median(&of(&project, pick))),
-            &format!("{ratio:.2}x (median of paired starts)"),
-            &target_text,
-            &result,
-        ]);
+        table.row(
+            [
+                &format!("TLS, new process: {metric} (median of {starts} starts each)"),
+                &show(median(&of(&floor, pick))),
+                &show(median(&of(&project, pick))),
+                &format!("{ratio:.2}x (median of paired starts)"),
+                &target_text,
+            ],
+            result,
+        );
     }
     notes.push(format!(
         "TLS rows: HTTPS to a local endpoint with a certificate made for the run; both functions \
