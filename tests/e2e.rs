@@ -6,14 +6,14 @@
 use contact_bridge_test_support as common;
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::connect_stub::{Arrivals, ConnectStub, ContactResponder};
+use common::process::Output;
 use common::runtime_api::{Outcome, RuntimeApi};
 use common::{INSTANCE, QUEUE_ARN, event, failed_ids, http_body};
 use serde_json::{Value, json};
-use tokio::io::AsyncReadExt;
 use tokio::process::Child;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -50,7 +50,7 @@ struct Function {
     api: RuntimeApi,
     connect: MockServer,
     child: Child,
-    output: Arc<Mutex<String>>,
+    output: Output,
     arrivals: Arrivals,
 }
 
@@ -72,22 +72,10 @@ impl Function {
         ];
         vars.extend_from_slice(env);
         let mut child = api.spawn(BINARY, &vars);
-        let output = Arc::new(Mutex::new(String::new()));
-        for mut stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn tokio::io::AsyncRead + Unpin + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let output = output.clone();
-            tokio::spawn(async move {
-                let mut buffer = vec![0; 8192];
-                while let Ok(n @ 1..) = stream.read(&mut buffer).await {
-                    output
-                        .lock()
-                        .unwrap()
-                        .push_str(&String::from_utf8_lossy(&buffer[..n]));
-                }
-            });
-        }
+        // All of it: the tests read it for personal data.
+        let output = Output::default();
+        output.collect(child.stdout.take().unwrap(), usize::MAX);
+        output.collect(child.stderr.take().unwrap(), usize::MAX);
         Function {
             api,
             connect,
@@ -122,7 +110,7 @@ impl Function {
 
     /// The function's logs so far carry none of [`SECRETS`].
     fn assert_no_personal_data(&self) {
-        let output = self.output.lock().unwrap();
+        let output = self.output.text();
         for secret in SECRETS {
             assert!(
                 !output.contains(secret),

@@ -18,12 +18,12 @@ mod stats;
 mod tls;
 
 use contact_bridge_test_support::connect_stub::ConnectStub;
+use contact_bridge_test_support::process::Output;
 use contact_bridge_test_support::runtime_api::{Outcome, RuntimeApi};
 use contact_bridge_test_support::{INSTANCE, QUEUE_ARN};
 use report::{Table, Verdict};
 use serde_json::Value;
 use stats::{median, mib, ms, percentile, size, us};
-use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Child;
 use tokio::task::JoinHandle;
 
@@ -32,6 +32,8 @@ type Result<T, E = Box<dyn Error>> = std::result::Result<T, E>;
 const DIRECT_TASK: &str = include_str!("../../../../events/direct-task.json");
 /// Both binaries log at this level while timed (the project's metric lines still print).
 const LOG_LEVEL: &str = "WARN";
+/// How much of a function's output is kept, for error messages.
+const OUTPUT_KEPT: usize = 4096;
 /// The invocation timeout, as in the SAM template.
 const TIMEOUT: Duration = Duration::from_secs(8);
 
@@ -172,7 +174,9 @@ struct Function {
     /// When the process was started.
     started: Instant,
     init: Duration,
-    drains: Vec<JoinHandle<Vec<u8>>>,
+    /// The start of what it wrote, for error messages.
+    output: Output,
+    drains: Vec<JoinHandle<()>>,
 }
 
 /// What a function left when stopped.
@@ -195,9 +199,10 @@ impl Function {
         let mut child = api.spawn(program, &env);
         let pid = child.id().ok_or("the process has no id")?;
         // Piped output must be read, or the process blocks once the pipe is full.
+        let output = Output::default();
         let drains = vec![
-            drain(child.stdout.take().ok_or("no stdout")?),
-            drain(child.stderr.take().ok_or("no stderr")?),
+            output.collect(child.stdout.take().ok_or("no stdout")?, OUTPUT_KEPT),
+            output.collect(child.stderr.take().ok_or("no stderr")?, OUTPUT_KEPT),
         ];
         let mut function = Function {
             api,
@@ -205,6 +210,7 @@ impl Function {
             pid,
             started,
             init: Duration::ZERO,
+            output,
             drains,
         };
         if tokio::time::timeout(Duration::from_secs(20), function.api.wait_for_poll())
@@ -278,27 +284,11 @@ impl Function {
     async fn stop_with_output(mut self) -> String {
         let _ = self.child.start_kill();
         let _ = self.child.wait().await;
-        let mut text = String::new();
         for drain in self.drains.drain(..) {
-            if let Ok(head) = drain.await {
-                text.push_str(&String::from_utf8_lossy(&head));
-            }
+            let _ = drain.await;
         }
-        text
+        self.output.text()
     }
-}
-
-/// Reads `stream` to its end; answers its first 4 KiB, for error messages.
-fn drain(mut stream: impl AsyncRead + Unpin + Send + 'static) -> JoinHandle<Vec<u8>> {
-    tokio::spawn(async move {
-        let (mut head, mut buffer) = (Vec::new(), vec![0u8; 16 * 1024]);
-        while let Ok(n @ 1..) = stream.read(&mut buffer).await {
-            if head.len() < 4096 {
-                head.extend_from_slice(&buffer[..n.min(4096 - head.len())]);
-            }
-        }
-        head
-    })
 }
 
 /// A number from a `/proc/<pid>/status` line (kB for the memory lines).
