@@ -1,8 +1,8 @@
 //! Every validation rule of the canonical request, each with accepted and rejected cases.
 
 use contact_bridge::request::{
-    Channel, InitiateAs, InitiationMethod, ReferenceType, SegmentAttributeValue, ValidationErrors,
-    ViolationKind, parse_request, pointer,
+    Channel, InitiateAs, InitiationMethod, ReferenceType, SEGMENT_VALUE_MEMBERS,
+    SegmentAttributeValue, ValidationErrors, ViolationKind, parse_request, pointer,
 };
 use serde_json::{Value, json};
 
@@ -686,25 +686,13 @@ fn segment_attribute_values_are_checked_recursively() {
                 ViolationKind::UnknownMember {
                     of: "SegmentAttributeValue",
                     suggestion: None,
-                    accepted: &[
-                        "ValueString",
-                        "ValueInteger",
-                        "ValueMap",
-                        "ValueList",
-                        "ValueArn"
-                    ],
+                    accepted: SEGMENT_VALUE_MEMBERS,
                 },
             ),
             at(
                 "/SegmentAttributes/k/ValueMap/x",
                 ViolationKind::ExactlyOne {
-                    of: &[
-                        "ValueString",
-                        "ValueInteger",
-                        "ValueMap",
-                        "ValueList",
-                        "ValueArn"
-                    ],
+                    of: SEGMENT_VALUE_MEMBERS,
                     found: 0,
                 },
             ),
@@ -1068,13 +1056,7 @@ fn every_violation_of_a_request_is_reported_exactly() {
             at(
                 "/SegmentAttributes/k",
                 K::ExactlyOne {
-                    of: &[
-                        "ValueString",
-                        "ValueInteger",
-                        "ValueMap",
-                        "ValueList",
-                        "ValueArn"
-                    ],
+                    of: SEGMENT_VALUE_MEMBERS,
                     found: 2,
                 },
             ),

@@ -27,7 +27,7 @@ pub const MEMBERS: &[&str] = &[
 
 pub(super) const REFERENCE_MEMBERS: &[&str] = &["Type", "Value", "Status", "Arn", "StatusReason"];
 pub(super) const USER_INFO_MEMBERS: &[&str] = &["UserId"];
-pub(super) const SEGMENT_VALUE_MEMBERS: &[&str] = &[
+pub const SEGMENT_VALUE_MEMBERS: &[&str] = &[
     "ValueString",
     "ValueInteger",
     "ValueMap",
