@@ -237,8 +237,9 @@ impl<C: CreateContact> Bridge<C> {
         .await
     }
 
-    /// Logs and counts a request turned away before Connect; returns the error.
-    pub fn reject(&self, source: Source, error: ContactError) -> ContactError {
+    /// Logs and counts a request turned away before Connect; returns the error. Private: every
+    /// refusal goes through [`Bridge::handle`], so none can skip the log line or the metric.
+    fn reject(&self, source: Source, error: ContactError) -> ContactError {
         warn!(
             error = error.kind(),
             "request rejected before calling Connect"

@@ -82,7 +82,6 @@ impl HttpResponse {
 /// null or vary members a strict type requires (a REST event without `requestContext.httpMethod`,
 /// null maps, `multiValueHeaders` without `headers`, `isBase64Encoded` missing).
 struct HttpCall<'a> {
-    shape: HttpShape,
     method: &'a str,
     /// Header names as sent; looked up case-insensitively.
     headers: Vec<(&'a str, &'a str)>,
@@ -102,7 +101,6 @@ impl<'a> HttpCall<'a> {
             HttpShape::HttpApi | HttpShape::FunctionUrl => context["http"]["method"].as_str(),
         };
         HttpCall {
-            shape,
             method: method.unwrap_or_default(),
             headers: headers(event),
             body: event["body"].as_str().unwrap_or_default(),
@@ -163,6 +161,7 @@ pub async fn handle<C: CreateContact>(
     event: &Value,
     deadline: Deadline,
 ) -> HttpResponse {
+    let source = Source::Http(shape);
     let call = HttpCall::read(shape, event);
     if !call.method.eq_ignore_ascii_case("POST") {
         return HttpResponse::json(405, &json!({"message": "only POST is accepted"}))
@@ -171,7 +170,7 @@ pub async fn handle<C: CreateContact>(
     let body = decode_body(&call);
     let defaults = SourceDefaults {
         instance_id: None,
-        client_token: default_token(&call),
+        client_token: default_token(source, &call),
     };
     if let (true, Ok(body)) = (call.dry_run, &body) {
         // Validate only: nothing is sent, logged or counted.
@@ -181,7 +180,7 @@ pub async fn handle<C: CreateContact>(
         };
     }
     let origin = Origin {
-        source: Source::Http(shape),
+        source,
         id: call.request_id,
         defaults,
     };
@@ -195,12 +194,12 @@ pub async fn handle<C: CreateContact>(
 }
 
 /// From the `Idempotency-Key` header (any case), else from API Gateway's request id.
-fn default_token(call: &HttpCall) -> Option<String> {
+fn default_token(source: Source, call: &HttpCall) -> Option<String> {
     let key = call.header("idempotency-key").filter(|k| !k.is_empty());
     match (key, call.request_id) {
         (Some(key), _) => Some(derive_client_token("http-idempotency-key", &[key])),
         (None, "") => None,
-        (None, id) => Some(derive_client_token(Source::Http(call.shape).name(), &[id])),
+        (None, id) => Some(derive_client_token(source.name(), &[id])),
     }
 }
 
