@@ -10,9 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::connect_stub::{Arrivals, ConnectStub, ContactResponder};
-use common::process::Output;
 use common::runtime_api::{Outcome, RuntimeApi};
-use common::{INSTANCE, QUEUE_ARN, event, failed_ids, http_body};
+use common::{Captured, INSTANCE, QUEUE_ARN, event, failed_ids, http_body};
 use serde_json::{Value, json};
 use tokio::process::Child;
 use wiremock::matchers::method;
@@ -50,7 +49,7 @@ struct Function {
     api: RuntimeApi,
     connect: MockServer,
     child: Child,
-    output: Output,
+    output: Captured,
     arrivals: Arrivals,
 }
 
@@ -73,7 +72,7 @@ impl Function {
         vars.extend_from_slice(env);
         let mut child = api.spawn(BINARY, &vars);
         // All of it: the tests read it for personal data.
-        let output = Output::default();
+        let output = Captured::default();
         output.collect(child.stdout.take().unwrap(), usize::MAX);
         output.collect(child.stderr.take().unwrap(), usize::MAX);
         Function {

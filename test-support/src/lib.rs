@@ -189,7 +189,7 @@ pub fn lambda_event(payload: Value, request_id: &str) -> lambda_runtime::LambdaE
     lambda_runtime::LambdaEvent::new(payload, context)
 }
 
-/// A writer whose output the test reads back.
+/// A writer whose output the test reads back (also a child's streams, see [`process`]).
 #[derive(Clone, Default)]
 pub struct Captured(Arc<Mutex<Vec<u8>>>);
 

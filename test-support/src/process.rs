@@ -1,16 +1,12 @@
-//! A child process's output, collected while it runs. A piped stream must be read, or the child
-//! blocks once the pipe is full.
-
-use std::sync::{Arc, Mutex};
+//! A child process's output, collected while it runs into a [`Captured`]. A piped stream must be
+//! read, or the child blocks once the pipe is full.
 
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::task::JoinHandle;
 
-/// The bytes a child wrote, from any of its streams, in the order they were read.
-#[derive(Clone, Default)]
-pub struct Output(Arc<Mutex<Vec<u8>>>);
+use crate::Captured;
 
-impl Output {
+impl Captured {
     /// Reads `stream` to its end in a task of its own, keeping at most `keep` bytes in all (the
     /// rest is read and dropped).
     pub fn collect(
@@ -27,9 +23,5 @@ impl Output {
                 kept.extend_from_slice(&buffer[..n.min(room)]);
             }
         })
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }

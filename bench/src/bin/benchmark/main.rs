@@ -17,8 +17,8 @@ mod report;
 mod stats;
 mod tls;
 
+use contact_bridge_test_support::Captured;
 use contact_bridge_test_support::connect_stub::ConnectStub;
-use contact_bridge_test_support::process::Output;
 use contact_bridge_test_support::runtime_api::{Outcome, RuntimeApi};
 use contact_bridge_test_support::{INSTANCE, QUEUE_ARN};
 use report::{Table, Verdict};
@@ -175,7 +175,7 @@ struct Function {
     started: Instant,
     init: Duration,
     /// The start of what it wrote, for error messages.
-    output: Output,
+    output: Captured,
     drains: Vec<JoinHandle<()>>,
 }
 
@@ -199,7 +199,7 @@ impl Function {
         let mut child = api.spawn(program, &env);
         let pid = child.id().ok_or("the process has no id")?;
         // Piped output must be read, or the process blocks once the pipe is full.
-        let output = Output::default();
+        let output = Captured::default();
         let drains = vec![
             output.collect(child.stdout.take().ok_or("no stdout")?, OUTPUT_KEPT),
             output.collect(child.stderr.take().ok_or("no stderr")?, OUTPUT_KEPT),
