@@ -10,10 +10,10 @@ use serde_json::Value;
 use tracing::{Instrument, info, warn};
 
 use crate::config::Settings;
-use crate::connect::{CreateContact, CreatedContact};
+use crate::connect::{Connect, CreatedContact};
 use crate::error::{ConnectError, ConnectErrorKind, ContactError};
 use crate::metrics::Metrics;
-use crate::request::{ContactRequest, parse_request};
+use crate::request::{OperationName, Request, RequestDefaults, parse_operation, parse_payload};
 use crate::sources::Source;
 
 /// Time kept back from the invocation's deadline to report an outcome before Lambda stops us.
@@ -75,6 +75,15 @@ pub struct Origin<'a> {
     pub defaults: SourceDefaults,
 }
 
+/// What a source read from its event: a payload (one member naming the operation, or a bare
+/// CreateContact request), or the body of an operation the event itself names (a flow's
+/// `Operation` parameter, an EventBridge detail-type).
+#[derive(Debug, Clone, Copy)]
+pub enum Payload<'a> {
+    Any(&'a Value),
+    Of(OperationName, &'a Value),
+}
+
 /// What the event supplies when the request leaves a member out.
 #[derive(Debug, Clone, Default)]
 pub struct SourceDefaults {
@@ -94,7 +103,7 @@ pub struct Bridge<C> {
     limiter: Option<DefaultDirectRateLimiter>,
 }
 
-impl<C: CreateContact> Bridge<C> {
+impl<C: Connect> Bridge<C> {
     /// A bridge that emits no metrics (see [`Bridge::with_metrics`]).
     pub fn new(settings: Settings, connect: C) -> Self {
         let limiter = settings
@@ -113,21 +122,29 @@ impl<C: CreateContact> Bridge<C> {
         self
     }
 
-    /// Validates `value` as a canonical request, fills the defaults and checks the instance.
+    /// Validates the payload, fills the defaults (the event's, then the settings') and checks
+    /// the instance.
     pub fn prepare(
         &self,
-        value: &Value,
+        payload: Payload<'_>,
         defaults: SourceDefaults,
-    ) -> Result<ContactRequest, ContactError> {
-        let default_instance = defaults
-            .instance_id
-            .as_deref()
-            .or(self.settings.default_instance_id.as_deref());
-        let mut request = parse_request(value, default_instance)?;
-        if request.client_token.is_none() {
-            request.client_token = defaults.client_token;
-        }
-        self.settings.check_instance(&request)?;
+    ) -> Result<Request, ContactError> {
+        let settings = &self.settings;
+        let request_defaults = RequestDefaults {
+            instance_id: defaults
+                .instance_id
+                .as_deref()
+                .or(settings.default_instance_id.as_deref()),
+            contact_flow_id: settings.default_contact_flow_id.as_deref(),
+            queue_id: settings.default_queue_id.as_deref(),
+            now: None,
+        };
+        let mut request = match payload {
+            Payload::Any(value) => parse_payload(value, &request_defaults)?,
+            Payload::Of(operation, value) => parse_operation(operation, value, &request_defaults)?,
+        };
+        request.default_client_token(defaults.client_token);
+        settings.check_instance(request.instance_id())?;
         Ok(request)
     }
 
@@ -135,14 +152,14 @@ impl<C: CreateContact> Bridge<C> {
     pub async fn create(
         &self,
         source: Source,
-        request: &ContactRequest,
+        request: &Request,
         deadline: Deadline,
     ) -> Result<CreatedContact, ContactError> {
         if let Err(error) = self.wait_for_rate_limit(deadline).await {
             return Err(self.fail(source, request, error.into(), None));
         }
         let started = Instant::now();
-        let call = self.connect.create_contact(request);
+        let call = self.connect.start_contact(request);
         let (outcome, latency) = match deadline.call_budget() {
             None => (call.await, Some(started.elapsed())),
             Some(budget) if budget.is_zero() => (Err(deadline_error()), None),
@@ -156,7 +173,8 @@ impl<C: CreateContact> Bridge<C> {
         match outcome {
             Ok(contact) => {
                 info!(
-                    instance_id = %request.instance_id,
+                    operation = %request.operation(),
+                    instance_id = %request.instance_id(),
                     contact_id = %contact.contact_id,
                     "contact created"
                 );
@@ -167,19 +185,24 @@ impl<C: CreateContact> Bridge<C> {
         }
     }
 
-    /// Logs and counts a failed CreateContact; returns the error.
+    /// Logs and counts a failed call; returns the error.
     fn fail(
         &self,
         source: Source,
-        request: &ContactRequest,
+        request: &Request,
         error: ContactError,
         latency: Option<Duration>,
     ) -> ContactError {
+        let error = match error {
+            ContactError::Connect(e) => ContactError::Connect(e.during(request.operation())),
+            other => other,
+        };
         warn!(
-            instance_id = %request.instance_id,
+            operation = %request.operation(),
+            instance_id = %request.instance_id(),
             error = error.kind(),
             retryable = error.is_retryable(),
-            "CreateContact failed"
+            "Connect call failed"
         );
         self.metrics.record(source.name(), &Err(&error), latency);
         error
@@ -206,7 +229,7 @@ impl<C: CreateContact> Bridge<C> {
             Err(ConnectError::new(
                 ConnectErrorKind::Throttling,
                 "RateLimited",
-                "MAX_CALLS_PER_SECOND left no time to call CreateContact before the deadline",
+                "MAX_CALLS_PER_SECOND left no time to call Connect before the deadline",
             ))
         }
     }
@@ -218,7 +241,7 @@ impl<C: CreateContact> Bridge<C> {
     pub async fn handle(
         &self,
         origin: Origin<'_>,
-        request: Result<&Value, ContactError>,
+        request: Result<Payload<'_>, ContactError>,
         deadline: Deadline,
     ) -> Result<CreatedContact, ContactError> {
         let source = origin.source;
@@ -228,7 +251,7 @@ impl<C: CreateContact> Bridge<C> {
             source_id = %origin.id
         );
         async move {
-            match request.and_then(|value| self.prepare(value, origin.defaults)) {
+            match request.and_then(|payload| self.prepare(payload, origin.defaults)) {
                 Ok(request) => self.create(source, &request, deadline).await,
                 Err(error) => Err(self.reject(source, error)),
             }
@@ -253,6 +276,6 @@ fn deadline_error() -> ConnectError {
     ConnectError::new(
         ConnectErrorKind::Unavailable,
         "Timeout",
-        "no time left before the invocation's deadline to finish CreateContact",
+        "no time left before the invocation's deadline to finish the call",
     )
 }

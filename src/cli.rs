@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::bridge::Bridge;
 use crate::config::Settings;
-use crate::connect::{ConnectClient, CreateContact};
+use crate::connect::{Connect, ConnectClient};
 use crate::handler::Handler;
 use crate::idempotency::digest_hex;
 use crate::json::parse_strict;
@@ -140,7 +140,7 @@ fn read_event(file: &str) -> Result<(Value, String), String> {
 
 /// Invokes the handler as Lambda would; the response, or the function error as Lambda reports
 /// it (`errorType`, `errorMessage`), and whether it succeeded.
-pub async fn invoke<C: CreateContact>(
+pub async fn invoke<C: Connect>(
     handler: &Handler<C>,
     (event, text): (Value, String),
 ) -> (Value, bool) {

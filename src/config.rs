@@ -7,7 +7,10 @@ use std::collections::BTreeSet;
 use std::num::NonZeroU32;
 
 use crate::error::ContactError;
-use crate::request::{ContactRequest, INSTANCE_ID_MAX_CHARS, is_instance_reference_char};
+use crate::request::{INSTANCE_ID_MAX_CHARS, is_instance_reference_char};
+
+/// The longest `DEFAULT_CONTACT_FLOW_ID` and `DEFAULT_QUEUE_ID` (the model's ContactFlowId bound).
+const RESOURCE_ID_MAX_CHARS: usize = 500;
 
 /// Default for `MAX_CONCURRENCY`.
 pub const DEFAULT_MAX_CONCURRENCY: usize = 10;
@@ -62,9 +65,14 @@ pub struct Settings {
     pub allowed_instances: InstanceAllowList,
     /// `MAX_CONCURRENCY`: CreateContact calls in flight at once for one SQS batch.
     pub max_concurrency: usize,
-    /// `MAX_CALLS_PER_SECOND`: CreateContact calls per second from this execution environment;
+    /// `MAX_CALLS_PER_SECOND`: Connect calls per second from this execution environment;
     /// `None`: no limit.
     pub max_calls_per_second: Option<NonZeroU32>,
+    /// `DEFAULT_CONTACT_FLOW_ID`: the flow of tasks that name no flow, quick connect or template,
+    /// and of callbacks that name no flow.
+    pub default_contact_flow_id: Option<String>,
+    /// `DEFAULT_QUEUE_ID`: the queue of callbacks that name neither a queue nor a source number.
+    pub default_queue_id: Option<String>,
 }
 
 impl Default for Settings {
@@ -74,6 +82,8 @@ impl Default for Settings {
             allowed_instances: InstanceAllowList::Any,
             max_concurrency: DEFAULT_MAX_CONCURRENCY,
             max_calls_per_second: None,
+            default_contact_flow_id: None,
+            default_queue_id: None,
         }
     }
 }
@@ -155,21 +165,30 @@ impl Settings {
             None => None,
         };
 
+        let default_contact_flow_id = read("DEFAULT_CONTACT_FLOW_ID")
+            .map(|v| parse_resource_id("DEFAULT_CONTACT_FLOW_ID", v.trim()))
+            .transpose()?;
+        let default_queue_id = read("DEFAULT_QUEUE_ID")
+            .map(|v| parse_resource_id("DEFAULT_QUEUE_ID", v.trim()))
+            .transpose()?;
+
         Ok(Settings {
             default_instance_id,
             allowed_instances,
             max_concurrency,
             max_calls_per_second,
+            default_contact_flow_id,
+            default_queue_id,
         })
     }
 
     /// Rejects a request for an instance this function may not use, before Connect is called.
-    pub fn check_instance(&self, request: &ContactRequest) -> Result<(), ContactError> {
-        if self.allowed_instances.permits(&request.instance_id) {
+    pub fn check_instance(&self, instance_id: &str) -> Result<(), ContactError> {
+        if self.allowed_instances.permits(instance_id) {
             Ok(())
         } else {
             Err(ContactError::InstanceNotAllowed {
-                instance_id: request.instance_id.clone(),
+                instance_id: instance_id.to_owned(),
             })
         }
     }
@@ -184,6 +203,21 @@ fn parse_instance(name: &'static str, text: &str) -> Result<String, ConfigError>
             format!(
                 "expected Amazon Connect instance IDs (or instance ARNs): 1 to \
                  {INSTANCE_ID_MAX_CHARS} letters, digits, '-', ':' or '/'"
+            ),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+/// A flow or queue ID (or ARN): 1 to 500 letters, digits, '-', ':' or '/'.
+fn parse_resource_id(name: &'static str, text: &str) -> Result<String, ConfigError> {
+    if !text.chars().all(is_instance_reference_char) || text.chars().count() > RESOURCE_ID_MAX_CHARS
+    {
+        return Err(invalid(
+            name,
+            format!(
+                "expected an ID (or ARN): 1 to {RESOURCE_ID_MAX_CHARS} letters, digits, '-', ':' \
+                 or '/'"
             ),
         ));
     }

@@ -1,31 +1,42 @@
-//! The only module that touches the AWS SDK: our request to the SDK call, the SDK's error to ours.
+//! The only module that touches the AWS SDK: our requests to the SDK's calls, the SDK's errors
+//! to ours.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 
 use aws_sdk_connect::config::http::HttpResponse;
-use aws_sdk_connect::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_connect::error::{BuildError, ProvideErrorMetadata, SdkError};
 use aws_sdk_connect::operation::create_contact::CreateContactError;
 use aws_sdk_connect::operation::create_contact::builders::CreateContactFluentBuilder;
+use aws_sdk_connect::operation::start_outbound_voice_contact::StartOutboundVoiceContactError;
+use aws_sdk_connect::operation::start_outbound_voice_contact::builders::StartOutboundVoiceContactFluentBuilder;
+use aws_sdk_connect::operation::start_task_contact::StartTaskContactError;
+use aws_sdk_connect::operation::start_task_contact::builders::StartTaskContactFluentBuilder;
+use aws_sdk_connect::primitives::DateTime;
 use aws_sdk_connect::types as sdk;
 use serde::Serialize;
 
 use crate::error::{ConnectError, ConnectErrorKind};
-use crate::request::{ContactRequest, Reference, SegmentAttributeValue};
+use crate::request::{
+    CreateContactRequest, OperationName, OutboundStrategy, Reference, Request,
+    SegmentAttributeValue, StartOutboundVoiceContactRequest, StartTaskContactRequest,
+};
 
-/// What Connect answers for a new contact; also the response of direct and EventBridge invocations.
+/// What Connect answers for a new contact; also the response of direct and EventBridge
+/// invocations. StartTaskContact and StartOutboundVoiceContact answer no ARN.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreatedContact {
     pub contact_id: String,
-    pub contact_arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_arn: Option<String>,
 }
 
-/// Creates contacts: Amazon Connect itself, the local dry run, or a test double.
-pub trait CreateContact: Send + Sync {
-    fn create_contact(
+/// Starts contacts: Amazon Connect itself, the local dry run, or a test double.
+pub trait Connect: Send + Sync {
+    fn start_contact(
         &self,
-        request: &ContactRequest,
+        request: &Request,
     ) -> impl Future<Output = Result<CreatedContact, ConnectError>> + Send;
 }
 
@@ -46,33 +57,30 @@ impl ConnectClient {
         let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         Self::new(aws_sdk_connect::Client::new(&config))
     }
-}
 
-impl ConnectClient {
-    /// The SDK call for `request`, ready to send: the whole translation to the SDK's types.
-    pub fn call_for(
+    /// The SDK call for `request`, ready to send: the whole translation to the SDK.
+    pub fn call_for(&self, request: &Request) -> Result<Call, ConnectError> {
+        Ok(match request {
+            Request::CreateContact(r) => Call::CreateContact(self.create_contact_call(r)?),
+            Request::StartTaskContact(r) => Call::StartTaskContact(self.task_call(r)?),
+            Request::StartOutboundVoiceContact(r) => {
+                Call::StartOutboundVoiceContact(self.outbound_voice_call(r)?)
+            }
+        })
+    }
+
+    fn create_contact_call(
         &self,
-        request: &ContactRequest,
+        request: &CreateContactRequest,
     ) -> Result<CreateContactFluentBuilder, ConnectError> {
-        let references = request
-            .references
-            .iter()
-            .map(|(name, reference)| Ok((name.clone(), sdk_reference(reference)?)))
-            .collect::<Result<HashMap<_, _>, ConnectError>>()?;
         Ok(self
             .client
             .create_contact()
             .instance_id(&request.instance_id)
             .set_client_token(request.client_token.clone())
             .set_related_contact_id(request.related_contact_id.clone())
-            .set_attributes(non_empty(
-                request
-                    .attributes
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ))
-            .set_references(non_empty(references))
+            .set_attributes(attributes(&request.attributes))
+            .set_references(references(&request.references)?)
             .channel(sdk::Channel::from(request.channel.as_str()))
             .initiation_method(sdk::ContactInitiationMethod::from(
                 request.initiation_method.as_str(),
@@ -91,42 +99,164 @@ impl ConnectClient {
             )
             .set_name(request.name.clone())
             .set_description(request.description.clone())
-            .set_segment_attributes(non_empty(
-                request
-                    .segment_attributes
-                    .iter()
-                    .map(|(k, v)| (k.clone(), sdk_segment_value(v)))
-                    .collect(),
-            ))
+            .set_segment_attributes(segment_attributes(&request.segment_attributes))
             .set_previous_contact_id(request.previous_contact_id.clone()))
+    }
+
+    fn task_call(
+        &self,
+        request: &StartTaskContactRequest,
+    ) -> Result<StartTaskContactFluentBuilder, ConnectError> {
+        let attachments = request
+            .attachments
+            .iter()
+            .map(|a| {
+                sdk::TaskAttachment::builder()
+                    .file_name(&a.file_name)
+                    .s3_url(&a.s3_url)
+                    .build()
+                    .map_err(build_error)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(self
+            .client
+            .start_task_contact()
+            .instance_id(&request.instance_id)
+            .name(&request.name)
+            .set_contact_flow_id(request.contact_flow_id.clone())
+            .set_quick_connect_id(request.quick_connect_id.clone())
+            .set_task_template_id(request.task_template_id.clone())
+            .set_client_token(request.client_token.clone())
+            .set_previous_contact_id(request.previous_contact_id.clone())
+            .set_related_contact_id(request.related_contact_id.clone())
+            .set_description(request.description.clone())
+            .set_scheduled_time(request.scheduled_time.map(DateTime::from_secs))
+            .set_attributes(attributes(&request.attributes))
+            .set_references(references(&request.references)?)
+            .set_segment_attributes(segment_attributes(&request.segment_attributes))
+            .set_attachments((!attachments.is_empty()).then_some(attachments)))
+    }
+
+    fn outbound_voice_call(
+        &self,
+        request: &StartOutboundVoiceContactRequest,
+    ) -> Result<StartOutboundVoiceContactFluentBuilder, ConnectError> {
+        let strategy = request
+            .outbound_strategy
+            .as_ref()
+            .map(outbound_strategy)
+            .transpose()?;
+        Ok(self
+            .client
+            .start_outbound_voice_contact()
+            .instance_id(&request.instance_id)
+            .destination_phone_number(&request.destination_phone_number)
+            .contact_flow_id(&request.contact_flow_id)
+            .set_queue_id(request.queue_id.clone())
+            .set_source_phone_number(request.source_phone_number.clone())
+            .set_client_token(request.client_token.clone())
+            .set_name(request.name.clone())
+            .set_description(request.description.clone())
+            .set_related_contact_id(request.related_contact_id.clone())
+            .set_attributes(attributes(&request.attributes))
+            .set_references(references(&request.references)?)
+            .set_answer_machine_detection_config(
+                request.answer_machine_detection_config.as_ref().map(|c| {
+                    sdk::AnswerMachineDetectionConfig::builder()
+                        .set_enable_answer_machine_detection(c.enable_answer_machine_detection)
+                        .set_await_answer_machine_prompt(c.await_answer_machine_prompt)
+                        .build()
+                }),
+            )
+            .set_campaign_id(request.campaign_id.clone())
+            .set_traffic_type(
+                request
+                    .traffic_type
+                    .map(|t| sdk::TrafficType::from(t.as_str())),
+            )
+            .set_outbound_strategy(strategy)
+            .set_ring_timeout_in_seconds(request.ring_timeout_in_seconds))
     }
 }
 
-impl CreateContact for ConnectClient {
-    async fn create_contact(
-        &self,
-        request: &ContactRequest,
-    ) -> Result<CreatedContact, ConnectError> {
-        let call = self.call_for(request)?.send();
-        // Boxed: the SDK's orchestrator future is deep enough to overflow the compiler's
-        // layout-query limit once nested in the handler's futures.
-        let output = Box::pin(call).await.map_err(classify)?;
-        match (output.contact_id, output.contact_arn) {
-            (Some(contact_id), Some(contact_arn)) => Ok(CreatedContact {
+/// An SDK call, built and not yet sent.
+pub enum Call {
+    CreateContact(CreateContactFluentBuilder),
+    StartTaskContact(StartTaskContactFluentBuilder),
+    StartOutboundVoiceContact(StartOutboundVoiceContactFluentBuilder),
+}
+
+impl Connect for ConnectClient {
+    async fn start_contact(&self, request: &Request) -> Result<CreatedContact, ConnectError> {
+        let operation = request.operation();
+        // Each send boxed: the SDK's orchestrator futures are deep enough to overflow the
+        // compiler's layout-query limit once nested in the handler's futures.
+        let answer = match self.call_for(request)? {
+            Call::CreateContact(call) => Box::pin(call.send())
+                .await
+                .map(|o| (o.contact_id, o.contact_arn))
+                .map_err(|e| classify(e, create_contact_error)),
+            Call::StartTaskContact(call) => Box::pin(call.send())
+                .await
+                .map(|o| (o.contact_id, None))
+                .map_err(|e| classify(e, start_task_contact_error)),
+            Call::StartOutboundVoiceContact(call) => Box::pin(call.send())
+                .await
+                .map(|o| (o.contact_id, None))
+                .map_err(|e| classify(e, start_outbound_voice_contact_error)),
+        };
+        let (contact_id, contact_arn) = answer.map_err(|e| e.during(operation))?;
+        // Only CreateContact answers an ARN; every operation answers the ID.
+        let arn_expected = operation == OperationName::CreateContact;
+        match contact_id {
+            Some(contact_id) if !arn_expected || contact_arn.is_some() => Ok(CreatedContact {
                 contact_id,
                 contact_arn,
             }),
             _ => Err(ConnectError::new(
                 ConnectErrorKind::Unavailable,
                 "MalformedResponse",
-                "Amazon Connect answered without a ContactId and ContactArn",
-            )),
+                "Amazon Connect answered without the new contact's identifiers",
+            )
+            .during(operation)),
         }
     }
 }
 
 fn non_empty<K, V>(map: HashMap<K, V>) -> Option<HashMap<K, V>> {
     (!map.is_empty()).then_some(map)
+}
+
+fn attributes(map: &BTreeMap<String, String>) -> Option<HashMap<String, String>> {
+    non_empty(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+}
+
+fn references(
+    map: &BTreeMap<String, Reference>,
+) -> Result<Option<HashMap<String, sdk::Reference>>, ConnectError> {
+    let references = map
+        .iter()
+        .map(|(name, reference)| Ok((name.clone(), sdk_reference(reference)?)))
+        .collect::<Result<HashMap<_, _>, ConnectError>>()?;
+    Ok(non_empty(references))
+}
+
+fn segment_attributes(
+    map: &BTreeMap<String, SegmentAttributeValue>,
+) -> Option<HashMap<String, sdk::SegmentAttributeValue>> {
+    non_empty(
+        map.iter()
+            .map(|(k, v)| (k.clone(), sdk_segment_value(v)))
+            .collect(),
+    )
+}
+
+fn build_error(error: BuildError) -> ConnectError {
+    ConnectError::new(
+        ConnectErrorKind::Internal,
+        "RequestBuildError",
+        error.to_string(),
+    )
 }
 
 fn sdk_reference(reference: &Reference) -> Result<sdk::Reference, ConnectError> {
@@ -141,13 +271,7 @@ fn sdk_reference(reference: &Reference) -> Result<sdk::Reference, ConnectError> 
         .set_arn(reference.arn.clone())
         .set_status_reason(reference.status_reason.clone())
         .build()
-        .map_err(|e| {
-            ConnectError::new(
-                ConnectErrorKind::Internal,
-                "RequestBuildError",
-                e.to_string(),
-            )
-        })
+        .map_err(build_error)
 }
 
 fn sdk_segment_value(value: &SegmentAttributeValue) -> sdk::SegmentAttributeValue {
@@ -168,58 +292,169 @@ fn sdk_segment_value(value: &SegmentAttributeValue) -> sdk::SegmentAttributeValu
     .build()
 }
 
-/// Maps an SDK failure to ours, keeping Connect's error name and message. Messages of failures
-/// that never reached Connect are ours: the SDK's would name endpoints.
-pub fn classify(error: SdkError<CreateContactError, HttpResponse>) -> ConnectError {
+fn outbound_strategy(strategy: &OutboundStrategy) -> Result<sdk::OutboundStrategy, ConnectError> {
+    let preview = strategy
+        .config
+        .as_ref()
+        .and_then(|c| c.agent_first.as_ref())
+        .and_then(|a| a.preview.as_ref())
+        .map(|p| {
+            let timeout = sdk::PostAcceptTimeoutConfig::builder()
+                .duration_in_seconds(p.post_accept_timeout_config.duration_in_seconds)
+                .build()
+                .map_err(build_error)?;
+            sdk::Preview::builder()
+                .post_accept_timeout_config(timeout)
+                .set_allowed_user_actions(Some(
+                    p.allowed_user_actions
+                        .iter()
+                        .map(|a| sdk::AllowedUserAction::from(a.as_str()))
+                        .collect(),
+                ))
+                .build()
+                .map_err(build_error)
+        })
+        .transpose()?;
+    let config = strategy.config.as_ref().map(|c| {
+        sdk::OutboundStrategyConfig::builder()
+            .set_agent_first(c.agent_first.as_ref().map(|_| {
+                sdk::AgentFirst::builder()
+                    .set_preview(preview.clone())
+                    .build()
+            }))
+            .build()
+    });
+    sdk::OutboundStrategy::builder()
+        .r#type(sdk::OutboundStrategyType::from(strategy.r#type.as_str()))
+        .set_config(config)
+        .build()
+        .map_err(build_error)
+}
+
+/// A modeled error of one operation: its kind, name and message.
+type Modeled<'e> = Option<(ConnectErrorKind, &'static str, Option<&'e str>)>;
+
+fn create_contact_error(error: &CreateContactError) -> Modeled<'_> {
+    use ConnectErrorKind as Kind;
+    use CreateContactError as E;
+    Some(match error {
+        E::ThrottlingException(e) => (Kind::Throttling, "ThrottlingException", e.message()),
+        E::InternalServiceException(e) => {
+            (Kind::Unavailable, "InternalServiceException", e.message())
+        }
+        E::InvalidRequestException(e) => {
+            (Kind::InvalidRequest, "InvalidRequestException", e.message())
+        }
+        E::InvalidParameterException(e) => (
+            Kind::InvalidRequest,
+            "InvalidParameterException",
+            e.message(),
+        ),
+        E::ResourceNotFoundException(e) => {
+            (Kind::NotFound, "ResourceNotFoundException", e.message())
+        }
+        E::AccessDeniedException(e) => (Kind::AccessDenied, "AccessDeniedException", e.message()),
+        E::IdempotencyException(e) => (Kind::Conflict, "IdempotencyException", e.message()),
+        E::ConflictException(e) => (Kind::Conflict, "ConflictException", e.message()),
+        E::ServiceQuotaExceededException(e) => (
+            Kind::QuotaExceeded,
+            "ServiceQuotaExceededException",
+            e.message(),
+        ),
+        _ => return None,
+    })
+}
+
+fn start_task_contact_error(error: &StartTaskContactError) -> Modeled<'_> {
+    use ConnectErrorKind as Kind;
+    use StartTaskContactError as E;
+    Some(match error {
+        E::ThrottlingException(e) => (Kind::Throttling, "ThrottlingException", e.message()),
+        E::InternalServiceException(e) => {
+            (Kind::Unavailable, "InternalServiceException", e.message())
+        }
+        E::InvalidRequestException(e) => {
+            (Kind::InvalidRequest, "InvalidRequestException", e.message())
+        }
+        E::InvalidParameterException(e) => (
+            Kind::InvalidRequest,
+            "InvalidParameterException",
+            e.message(),
+        ),
+        E::ResourceNotFoundException(e) => {
+            (Kind::NotFound, "ResourceNotFoundException", e.message())
+        }
+        // Too many open tasks, or 12 tasks chained to one PreviousContactId.
+        E::ServiceQuotaExceededException(e) => (
+            Kind::QuotaExceeded,
+            "ServiceQuotaExceededException",
+            e.message(),
+        ),
+        _ => return None,
+    })
+}
+
+fn start_outbound_voice_contact_error(error: &StartOutboundVoiceContactError) -> Modeled<'_> {
+    use ConnectErrorKind as Kind;
+    use StartOutboundVoiceContactError as E;
+    Some(match error {
+        E::InternalServiceException(e) => {
+            (Kind::Unavailable, "InternalServiceException", e.message())
+        }
+        E::InvalidRequestException(e) => {
+            (Kind::InvalidRequest, "InvalidRequestException", e.message())
+        }
+        E::InvalidParameterException(e) => (
+            Kind::InvalidRequest,
+            "InvalidParameterException",
+            e.message(),
+        ),
+        E::ResourceNotFoundException(e) => {
+            (Kind::NotFound, "ResourceNotFoundException", e.message())
+        }
+        // Concurrent calls at the instance's limit: passes as calls end.
+        E::LimitExceededException(e) => {
+            (Kind::LimitExceeded, "LimitExceededException", e.message())
+        }
+        E::DestinationNotAllowedException(e) => (
+            Kind::NotPermitted,
+            "DestinationNotAllowedException",
+            e.message(),
+        ),
+        E::OutboundContactNotPermittedException(e) => (
+            Kind::NotPermitted,
+            "OutboundContactNotPermittedException",
+            e.message(),
+        ),
+        _ => return None,
+    })
+}
+
+/// Maps an SDK failure to ours, keeping Connect's error name and message; `modeled` names the
+/// operation's modeled errors. Messages of failures that never reached Connect are ours: the
+/// SDK's would name endpoints.
+fn classify<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
+    error: SdkError<E, HttpResponse>,
+    modeled: impl Fn(&E) -> Modeled<'_>,
+) -> ConnectError {
     use ConnectErrorKind as Kind;
     match error {
         SdkError::ServiceError(context) => {
             let status = context.raw().status().as_u16();
             let error = context.into_err();
-            // The modeled exceptions carry their message in a member of their own.
-            let (kind, code, modeled_message) = match &error {
-                CreateContactError::ThrottlingException(e) => {
-                    (Kind::Throttling, "ThrottlingException", e.message())
-                }
-                CreateContactError::InternalServiceException(e) => {
-                    (Kind::Unavailable, "InternalServiceException", e.message())
-                }
-                CreateContactError::InvalidRequestException(e) => {
-                    (Kind::InvalidRequest, "InvalidRequestException", e.message())
-                }
-                CreateContactError::InvalidParameterException(e) => (
-                    Kind::InvalidRequest,
-                    "InvalidParameterException",
-                    e.message(),
-                ),
-                CreateContactError::ResourceNotFoundException(e) => {
-                    (Kind::NotFound, "ResourceNotFoundException", e.message())
-                }
-                CreateContactError::AccessDeniedException(e) => {
-                    (Kind::AccessDenied, "AccessDeniedException", e.message())
-                }
-                CreateContactError::IdempotencyException(e) => {
-                    (Kind::Conflict, "IdempotencyException", e.message())
-                }
-                CreateContactError::ConflictException(e) => {
-                    (Kind::Conflict, "ConflictException", e.message())
-                }
-                CreateContactError::ServiceQuotaExceededException(e) => (
-                    Kind::QuotaExceeded,
-                    "ServiceQuotaExceededException",
-                    e.message(),
-                ),
+            let (kind, code, modeled_message) = match modeled(&error) {
+                Some(found) => found,
                 // A success status whose body could not be read as the output.
-                _ if (200..300).contains(&status) => (
+                None if (200..300).contains(&status) => (
                     Kind::Unavailable,
                     "MalformedResponse",
                     Some("Amazon Connect's response could not be read"),
                 ),
-                _ => (
-                    unmodeled_kind(error.code(), status),
-                    error.code().unwrap_or("UnknownError"),
-                    None,
-                ),
+                None => {
+                    let code = error.code().unwrap_or("UnknownError");
+                    let message = error.message().unwrap_or("no message").to_owned();
+                    return ConnectError::new(unmodeled_kind(error.code(), status), code, message);
+                }
             };
             let message = modeled_message
                 .or_else(|| error.message())
@@ -250,13 +485,13 @@ pub fn classify(error: SdkError<CreateContactError, HttpResponse>) -> ConnectErr
         SdkError::ConstructionFailure(_) => ConnectError::new(
             Kind::Internal,
             "RequestBuildError",
-            "the CreateContact request could not be built (check the function's AWS configuration)",
+            "the request could not be built (check the function's AWS configuration)",
         ),
-        _ => ConnectError::new(Kind::Unavailable, "UnknownError", "CreateContact failed"),
+        _ => ConnectError::new(Kind::Unavailable, "UnknownError", "the call failed"),
     }
 }
 
-/// Errors Connect may send that the model does not list for CreateContact: by name, then status.
+/// Errors Connect may send that the model does not list for the operation: by name, then status.
 fn unmodeled_kind(code: Option<&str>, status: u16) -> ConnectErrorKind {
     use ConnectErrorKind as Kind;
     let code = code.unwrap_or_default();

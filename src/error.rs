@@ -2,12 +2,12 @@
 
 use lambda_runtime::Diagnostic;
 
-use crate::request::ValidationErrors;
+use crate::request::{OperationName, ValidationErrors};
 
 /// Why one request did not become a contact.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ContactError {
-    /// The input is not a valid CreateContact request; nothing was sent to Connect.
+    /// The input is not a valid request; nothing was sent to Connect.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
     /// The request targets an instance outside `ALLOWED_INSTANCE_IDS`; nothing was sent.
@@ -60,16 +60,24 @@ pub enum ConnectErrorKind {
     AccessDenied,
     /// IdempotencyException and ConflictException.
     Conflict,
-    /// ServiceQuotaExceededException.
+    /// ServiceQuotaExceededException: too many open tasks, or 12 tasks chained to one contact.
     QuotaExceeded,
+    /// LimitExceededException: the instance's concurrent calls are at their limit; passes as
+    /// calls end.
+    LimitExceeded,
+    /// DestinationNotAllowedException and OutboundContactNotPermittedException: the instance may
+    /// not call this number.
+    NotPermitted,
     /// The SDK could not build the request: a bug or misconfiguration on our side.
     Internal,
 }
 
-/// A failed CreateContact call, keeping Connect's error name and message.
+/// A failed Connect call, keeping Connect's error name and message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Amazon Connect CreateContact failed: {code}: {message}")]
+#[error("Amazon Connect {operation} failed: {code}: {message}")]
 pub struct ConnectError {
+    /// The operation called (`CreateContact` until [`ConnectError::during`] says otherwise).
+    pub operation: &'static str,
     pub kind: ConnectErrorKind,
     /// Connect's error name (`ThrottlingException`), or ours for failures without one
     /// (`Timeout`, `NetworkError`, `MalformedResponse`, `RequestBuildError`).
@@ -85,17 +93,27 @@ impl ConnectError {
         message: impl Into<String>,
     ) -> Self {
         ConnectError {
+            operation: OperationName::CreateContact.as_str(),
             kind,
             code: code.into(),
             message: message.into(),
         }
     }
 
-    /// Throttling and unavailability pass; the other kinds fail the same way every time.
+    /// The same error, of a call of `operation`.
+    pub fn during(mut self, operation: OperationName) -> Self {
+        self.operation = operation.as_str();
+        self
+    }
+
+    /// Throttling, unavailability and the concurrent-call limit pass; the other kinds fail the
+    /// same way every time.
     pub fn is_retryable(&self) -> bool {
         matches!(
             self.kind,
-            ConnectErrorKind::Throttling | ConnectErrorKind::Unavailable
+            ConnectErrorKind::Throttling
+                | ConnectErrorKind::Unavailable
+                | ConnectErrorKind::LimitExceeded
         )
     }
 }

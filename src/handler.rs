@@ -8,10 +8,10 @@ use serde_json::value::RawValue;
 use aws_lambda_events::event::sqs::SqsBatchResponse;
 
 use crate::bridge::{Bridge, Deadline};
-use crate::connect::{CreateContact, CreatedContact};
+use crate::connect::{Connect, CreatedContact};
 use crate::error::ContactError;
 use crate::json::parse_strict;
-use crate::request::{MEMBERS, suggest_member};
+use crate::request::{MEMBERS, OPERATION_NAMES, suggest_member};
 use crate::sources::http::{HttpResponse, HttpShape};
 use crate::sources::{Source, connect_flow, direct, eventbridge, http, sqs};
 
@@ -19,8 +19,9 @@ use crate::sources::{Source, connect_flow, direct, eventbridge, http, sqs};
 pub const ACCEPTED_SHAPES: &str = "an SQS batch (Records[].eventSource \"aws:sqs\"), \
 an EventBridge event (detail-type, source, detail), an API Gateway REST API proxy request \
 (httpMethod), an HTTP API or function URL request (version \"2.0\", requestContext.http), \
-an Amazon Connect flow event (Details.ContactData and Details.Parameters), or a CreateContact \
-request (direct invocation)";
+an Amazon Connect flow event (Details.ContactData and Details.Parameters), or a payload \
+(direct invocation): one member named after the operation (CreateContact, StartTaskContact, \
+StartOutboundVoiceContact), or a bare CreateContact request";
 
 impl Source {
     /// Recognises the source from fields only that source sends (not by trying to deserialise
@@ -35,18 +36,24 @@ impl Source {
             Some(Source::EventBridge)
         } else if let Some(shape) = HttpShape::recognise(event) {
             Some(Source::Http(shape))
-        } else if object
-            .keys()
-            .any(|k| MEMBERS.contains(&k.as_str()) || suggest_member(k).is_some())
-        {
-            // A direct request is an object with at least one CreateContact member, or a near
-            // miss of one (`Chanel`); its members are then checked as such, so a typo is reported
-            // with its suggestion rather than as an unrecognised event.
+        } else if object.keys().any(|k| is_payload_member(k)) {
+            // A direct payload is an object with at least one CreateContact member, or a near
+            // miss of one (`Chanel`), or a member naming an operation (or one that looks like
+            // an operation, `StartChatContact`); its members are then checked as such, so a typo
+            // is reported with its suggestion rather than as an unrecognised event.
             Some(Source::Direct)
         } else {
             None
         }
     }
+}
+
+/// Whether `key` makes an object a direct payload (see [`Source::recognise`]).
+fn is_payload_member(key: &str) -> bool {
+    MEMBERS.contains(&key)
+        || suggest_member(key).is_some()
+        || OPERATION_NAMES.contains(&key)
+        || (key.ends_with("Contact") && key.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
 /// A failed invocation, reported to Lambda as a function error.
@@ -85,7 +92,7 @@ pub struct Handler<C> {
     bridge: Bridge<C>,
 }
 
-impl<C: CreateContact> Handler<C> {
+impl<C: Connect> Handler<C> {
     pub fn new(bridge: Bridge<C>) -> Self {
         Handler { bridge }
     }

@@ -1,14 +1,14 @@
-//! The local run's default Connect: prints each CreateContact request it would send and answers
-//! with a contact ID derived from the request's ClientToken, like Connect's idempotency.
+//! The local run's default Connect: prints each request it would send and answers with a contact
+//! ID derived from the request's ClientToken, like Connect's idempotency.
 
 use std::io::Write;
 use std::sync::Mutex;
 
 use crate::config::instance_id_of;
-use crate::connect::{CreateContact, CreatedContact};
+use crate::connect::{Connect, CreatedContact};
 use crate::error::ConnectError;
 use crate::idempotency::digest;
-use crate::request::ContactRequest;
+use crate::request::{OperationName, Request};
 
 /// Writes every request as one JSON line to its sink (stderr in the CLI) instead of sending it.
 pub struct LocalConnect {
@@ -31,27 +31,26 @@ impl LocalConnect {
     }
 }
 
-impl CreateContact for LocalConnect {
-    async fn create_contact(
-        &self,
-        request: &ContactRequest,
-    ) -> Result<CreatedContact, ConnectError> {
-        let line = serde_json::json!({ "dryRun": "CreateContact", "request": request });
+impl Connect for LocalConnect {
+    async fn start_contact(&self, request: &Request) -> Result<CreatedContact, ConnectError> {
+        let operation = request.operation();
+        let line = serde_json::json!({ "dryRun": operation.as_str(), "request": request.body() });
         if let Ok(mut sink) = self.sink.lock() {
             // A lost preview line must not fail the run.
             let _ = writeln!(sink, "{line}");
         }
-        let instance = instance_id_of(&request.instance_id);
-        let contact_id = uuid_from(&[
-            instance,
-            request.client_token.as_deref().unwrap_or_default(),
-        ]);
-        Ok(CreatedContact {
-            contact_arn: format!(
+        let instance = instance_id_of(request.instance_id());
+        let contact_id = uuid_from(&[instance, request.client_token().unwrap_or_default()]);
+        // Only CreateContact answers an ARN.
+        let contact_arn = (operation == OperationName::CreateContact).then(|| {
+            format!(
                 "arn:aws:connect:{}:000000000000:instance/{instance}/contact/{contact_id}",
                 self.region
-            ),
+            )
+        });
+        Ok(CreatedContact {
             contact_id,
+            contact_arn,
         })
     }
 }

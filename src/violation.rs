@@ -30,8 +30,10 @@ impl Serialize for Violation {
 pub enum ViolationKind {
     /// A required member is absent.
     Required,
-    /// `InstanceId` is absent and `CONNECT_INSTANCE_ID` supplies none.
-    RequiredWithoutDefault,
+    /// A required member is absent and the setting that could supply it is not set.
+    RequiredWithoutDefault {
+        setting: &'static str,
+    },
     /// A JSON type other than the one expected (`expected`: "a string", "an object", ...).
     WrongType {
         expected: &'static str,
@@ -63,6 +65,32 @@ pub enum ViolationKind {
         suggestion: Option<&'static str>,
         accepted: &'static [&'static str],
     },
+    /// A member of another operation's request (`ContactFlowId` in a bare CreateContact request).
+    MemberOfOtherOperation {
+        of: &'static str,
+        belongs_to: Vec<&'static str>,
+        accepted: &'static [&'static str],
+    },
+    /// A payload's lone member names an operation this function does not call.
+    UnknownOperation {
+        suggestion: Option<&'static str>,
+        supported: &'static [&'static str],
+    },
+    /// A payload names more than one operation.
+    SeveralOperations {
+        found: Vec<&'static str>,
+        supported: &'static [&'static str],
+    },
+    /// A list with too few or too many items.
+    ItemCount {
+        min: usize,
+        max: usize,
+        count: usize,
+    },
+    /// A timestamp further ahead than the operation allows.
+    NotAfter {
+        days: i64,
+    },
     NotPositive,
     Fraction,
     OutOfRange {
@@ -76,6 +104,11 @@ pub enum ViolationKind {
     },
     /// A reference type a TASK contact does not take.
     ReferenceTypeForTask {
+        allowed: Vec<&'static str>,
+    },
+    /// A reference type the operation does not take at creation.
+    ReferenceTypeAtCreation {
+        operation: &'static str,
         allowed: Vec<&'static str>,
     },
     /// Not exactly one of the members that exclude each other.
@@ -102,8 +135,8 @@ impl fmt::Display for ViolationKind {
         use ViolationKind::*;
         match self {
             Required => f.write_str("is required"),
-            RequiredWithoutDefault => {
-                f.write_str("is required (no CONNECT_INSTANCE_ID default is configured)")
+            RequiredWithoutDefault { setting } => {
+                write!(f, "is required (no {setting} default is configured)")
             }
             WrongType { expected, found } => write!(f, "must be {expected}, not {found}"),
             Empty => f.write_str("must not be empty"),
@@ -138,6 +171,43 @@ impl fmt::Display for ViolationKind {
                 }
                 write!(f, "; accepted: {}", accepted.join(", "))
             }
+            MemberOfOtherOperation {
+                of,
+                belongs_to,
+                accepted,
+            } => write!(
+                f,
+                "is not a member of {of} but of {}: name the operation, as in \
+                 {{\"{}\": {{...}}}}; accepted: {}",
+                belongs_to.join(" and "),
+                belongs_to[0],
+                accepted.join(", ")
+            ),
+            UnknownOperation {
+                suggestion,
+                supported,
+            } => {
+                f.write_str("is not an operation contact-bridge calls")?;
+                if let Some(near) = suggestion {
+                    write!(f, " (did you mean {near}?)")?;
+                }
+                write!(f, "; supported: {}", supported.join(", "))
+            }
+            SeveralOperations { found, supported } => write!(
+                f,
+                "names {} operations ({}); a payload names one of {}",
+                found.len(),
+                found.join(", "),
+                supported.join(", ")
+            ),
+            ItemCount { min, max, count } => {
+                if *max == usize::MAX {
+                    write!(f, "must have at least {min} items (it has {count})")
+                } else {
+                    write!(f, "must have {min} to {max} items (it has {count})")
+                }
+            }
+            NotAfter { days } => write!(f, "must be at most {days} days ahead"),
             NotPositive => f.write_str("must be a positive integer"),
             Fraction => f.write_str("must be an integer, not a fraction"),
             OutOfRange { min, max } => write!(f, "must be an integer from {min} to {max}"),
@@ -148,6 +218,11 @@ impl fmt::Display for ViolationKind {
             ReferenceTypeForTask { allowed } => write!(
                 f,
                 "TASK contacts accept only references of type {}",
+                allowed.join(", ")
+            ),
+            ReferenceTypeAtCreation { operation, allowed } => write!(
+                f,
+                "{operation} accepts only references of type {}",
                 allowed.join(", ")
             ),
             ExactlyOne { of, found } => {
@@ -167,31 +242,51 @@ impl fmt::Display for ViolationKind {
 
 /// Every rule the request breaks; never empty.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct ValidationErrors(pub Vec<Violation>);
+pub struct ValidationErrors {
+    pub violations: Vec<Violation>,
+    /// The operation the request was read as, when it got that far.
+    pub operation: Option<&'static str>,
+}
 
 impl ValidationErrors {
-    /// A single violation at `path`.
+    /// A single violation at `path`, of a request whose operation is not known.
     pub fn one(path: impl Into<String>, kind: ViolationKind) -> Self {
-        ValidationErrors(vec![Violation {
-            path: path.into(),
-            kind,
-        }])
+        ValidationErrors {
+            violations: vec![Violation {
+                path: path.into(),
+                kind,
+            }],
+            operation: None,
+        }
+    }
+
+    /// The violations of a request read as `operation`.
+    pub fn of(operation: &'static str, violations: Vec<Violation>) -> Self {
+        ValidationErrors {
+            violations,
+            operation: Some(operation),
+        }
     }
 
     pub fn violations(&self) -> &[Violation] {
-        &self.0
+        &self.violations
     }
 }
 
 impl fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.0.len();
+        let count = self.violations.len();
+        match self.operation {
+            Some(operation) => write!(f, "invalid {operation} request")?,
+            // Not read as any operation yet (not JSON, say).
+            None => f.write_str("invalid request")?,
+        }
         write!(
             f,
-            "invalid CreateContact request ({count} problem{}): ",
+            " ({count} problem{}): ",
             if count == 1 { "" } else { "s" }
         )?;
-        for (i, v) in self.0.iter().enumerate() {
+        for (i, v) in self.violations.iter().enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
             }

@@ -5,7 +5,7 @@ use contact_bridge_test_support as common;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use common::samples::{assert_sample_answer, sample_files};
+use common::samples::{assert_sample_answer, runnable_sample_files};
 use serde_json::Value;
 
 fn run(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
@@ -133,7 +133,7 @@ fn usage_and_setting_errors_exit_2_with_a_message() {
 
 #[test]
 fn every_sample_event_runs_through_the_binary() {
-    for path in sample_files() {
+    for path in runnable_sample_files() {
         let output = run(&["invoke", path.to_str().unwrap()], None, &[]);
         assert!(
             output.status.success(),

@@ -11,13 +11,13 @@ use aws_sdk_connect::operation::create_contact::{
 use aws_sdk_connect::types::error as sdk_errors;
 use aws_sdk_connect::types::{self as sdk};
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use contact_bridge::connect::{ConnectClient, CreateContact};
+use contact_bridge::connect::{Connect, ConnectClient};
 use contact_bridge::error::{ConnectError, ConnectErrorKind};
-use contact_bridge::request::{ContactRequest, parse_request};
+use contact_bridge::request::{Request, RequestDefaults, parse_payload};
 use serde_json::json;
 
-fn request(value: serde_json::Value) -> ContactRequest {
-    parse_request(&value, None).unwrap()
+fn request(value: serde_json::Value) -> Request {
+    parse_payload(&value, &RequestDefaults::default()).unwrap()
 }
 
 fn created() -> CreateContactOutput {
@@ -38,7 +38,7 @@ fn client(rules: &[&Rule], retry: RetryConfig) -> ConnectClient {
 
 async fn send_one(rule: Rule, retry: RetryConfig) -> Result<(), ConnectError> {
     let c = client(&[&rule], retry);
-    c.create_contact(&request(json!({"InstanceId": "i", "Channel": "TASK", "InitiationMethod": "API", "ClientToken": "t"})))
+    c.start_contact(&request(json!({"InstanceId": "i", "Channel": "TASK", "InitiationMethod": "API", "ClientToken": "t"})))
         .await
         .map(|_| ())
 }
@@ -63,7 +63,7 @@ async fn every_member_reaches_the_sdk() {
     let (rule, seen) = capturing_rule();
     let c = client(&[&rule], RetryConfig::disabled());
     let contact = c
-        .create_contact(&request(json!({
+        .start_contact(&request(json!({
             "InstanceId": "inst-1", "ClientToken": "tok", "RelatedContactId": "rel",
             "Channel": "VOICE", "InitiationMethod": "TRANSFER", "PreviousContactId": "prev",
             "Attributes": {"a": "1"}, "ExpiryDurationInMinutes": 60, "UserInfo": {"UserId": "u-1"},
@@ -78,7 +78,7 @@ async fn every_member_reaches_the_sdk() {
         .await
         .unwrap();
     assert_eq!(contact.contact_id, "c-1");
-    assert!(contact.contact_arn.ends_with("/contact/c-1"));
+    assert!(contact.contact_arn.unwrap().ends_with("/contact/c-1"));
 
     let input = seen
         .lock()
@@ -118,7 +118,7 @@ async fn every_member_reaches_the_sdk() {
 async fn absent_members_stay_absent() {
     let (rule, seen) = capturing_rule();
     client(&[&rule], RetryConfig::disabled())
-        .create_contact(&request(json!({"InstanceId": "i", "Channel": "TASK", "InitiationMethod": "API", "ClientToken": "t"})))
+        .start_contact(&request(json!({"InstanceId": "i", "Channel": "TASK", "InitiationMethod": "API", "ClientToken": "t"})))
         .await
         .unwrap();
     let input = seen.lock().unwrap().clone().unwrap();
@@ -333,7 +333,7 @@ async fn the_sdk_retries_throttling_itself() {
     let request = request(
         json!({"InstanceId": "i", "Channel": "TASK", "InitiationMethod": "API", "ClientToken": "t"}),
     );
-    c.create_contact(&request)
+    c.start_contact(&request)
         .await
         .expect("the second attempt succeeds");
     assert_eq!(rule.num_calls(), 2, "one throttled attempt, one accepted");

@@ -5,7 +5,7 @@ use contact_bridge_test_support as common;
 use std::time::Duration;
 
 use common::{FakeConnect, INSTANCE, event, handler, lambda_event, settings};
-use contact_bridge::bridge::{Bridge, Deadline, SourceDefaults};
+use contact_bridge::bridge::{Bridge, Deadline, Payload, SourceDefaults};
 use contact_bridge::config::Settings;
 use contact_bridge::error::{ConnectError, ConnectErrorKind};
 use contact_bridge::handler::HandlerError;
@@ -43,7 +43,7 @@ async fn sample_direct_events_create_one_contact_each() {
                 .starts_with("contact-")
         );
         assert!(object["ContactArn"].as_str().unwrap().contains(INSTANCE));
-        let sent = h.bridge().connect.requests();
+        let sent = h.bridge().connect.create_requests();
         assert_eq!(sent.len(), 1);
         assert_eq!(
             sent[0].channel.as_str(),
@@ -121,7 +121,10 @@ async fn default_instance_fills_requests_without_one() {
     )
     .await
     .unwrap();
-    assert_eq!(h.bridge().connect.requests()[0].instance_id, INSTANCE);
+    assert_eq!(
+        h.bridge().connect.create_requests()[0].instance_id,
+        INSTANCE
+    );
 }
 
 #[tokio::test]
@@ -178,7 +181,10 @@ async fn a_slow_connect_call_is_abandoned_before_the_deadline() {
         FakeConnect::with_latency(Duration::from_secs(30)),
     );
     let request = bridge
-        .prepare(&event("direct-task.json"), SourceDefaults::default())
+        .prepare(
+            Payload::Any(&event("direct-task.json")),
+            SourceDefaults::default(),
+        )
         .unwrap();
     let error = bridge
         .create(
@@ -196,7 +202,10 @@ async fn a_slow_connect_call_is_abandoned_before_the_deadline() {
 async fn no_time_left_means_no_call() {
     let bridge = Bridge::new(settings(), FakeConnect::new());
     let request = bridge
-        .prepare(&event("direct-task.json"), SourceDefaults::default())
+        .prepare(
+            Payload::Any(&event("direct-task.json")),
+            SourceDefaults::default(),
+        )
         .unwrap();
     let error = bridge
         .create(

@@ -14,10 +14,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::INSTANCE;
-use common::samples::{assert_sample_answer, sample_files};
-use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use common::connect_stub::ConnectStub;
+use common::samples::{assert_sample_answer, runnable_sample_files};
+use serde_json::Value;
 
 /// The first invocation waits for `cargo lambda watch` to build the function.
 const FIRST_BUILD: Duration = Duration::from_secs(20 * 60);
@@ -106,20 +105,15 @@ fn invoke(port: u16, file: &std::path::Path) -> Result<Value, String> {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs cargo-lambda on PATH; .ci/run installs it and runs this test"]
 async fn every_sample_event_through_cargo_lambda_watch() {
-    let connect = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .and(path("/contact/create-contact"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "ContactId": "emulated-contact",
-            "ContactArn": format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/contact/emulated-contact"),
-        })))
-        .mount(&connect)
-        .await;
+    // Routes by path, as Connect does: each operation has its own, and only CreateContact
+    // answers a ContactArn.
+    let stub = ConnectStub::start(Duration::ZERO).await;
+    let connect = &stub.server;
     let port = free_port();
     let watch = Watch::start(port, &connect.uri());
 
     // The first call also waits for the build; retry while the emulator is not listening yet.
-    let files = sample_files();
+    let files = runnable_sample_files();
     let started = Instant::now();
     let mut first = invoke(port, &files[0]);
     while first.is_err() && started.elapsed() < FIRST_BUILD {
@@ -140,6 +134,16 @@ async fn every_sample_event_through_cargo_lambda_watch() {
 
     let requests = connect.received_requests().await.unwrap();
     assert_eq!(requests.len(), expected_contacts, "{}", watch.log());
+    for operation_path in [
+        "/contact/create-contact",
+        "/contact/task",
+        "/contact/outbound-voice",
+    ] {
+        assert!(
+            requests.iter().any(|r| r.url.path() == operation_path),
+            "no call of {operation_path}"
+        );
+    }
     for request in requests {
         let body: Value = serde_json::from_slice(&request.body).unwrap();
         assert_eq!(

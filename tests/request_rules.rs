@@ -1,8 +1,8 @@
 //! Every validation rule of the canonical request, each with accepted and rejected cases.
 
 use contact_bridge::request::{
-    Channel, InitiateAs, InitiationMethod, ReferenceType, SEGMENT_VALUE_MEMBERS,
-    SegmentAttributeValue, ValidationErrors, ViolationKind, parse_request, pointer,
+    Channel, InitiateAs, InitiationMethod, ReferenceType, RequestDefaults, SEGMENT_VALUE_MEMBERS,
+    SegmentAttributeValue, ValidationErrors, ViolationKind, parse_payload, parse_request, pointer,
 };
 use serde_json::{Value, json};
 
@@ -38,7 +38,7 @@ fn errors(value: &Value) -> ValidationErrors {
 }
 
 #[track_caller]
-fn accepted(value: Value) -> contact_bridge::request::ContactRequest {
+fn accepted(value: Value) -> contact_bridge::request::CreateContactRequest {
     parse_request(&value, None).unwrap_or_else(|e| panic!("expected acceptance of {value}: {e}"))
 }
 
@@ -700,27 +700,62 @@ fn segment_attribute_values_are_checked_recursively() {
     );
 }
 
-/// An otherwise valid request with `text` at the schema location `at` (a JSON Pointer into the
-/// schema), and the path of the value in the request. Every bounded location the schema declares
+/// The body of an otherwise valid request of each operation.
+fn base_of(operation: &str) -> Value {
+    match operation {
+        "CreateContact" => task(),
+        "StartTaskContact" => json!({"InstanceId": "inst-1", "Name": "n", "ContactFlowId": "f"}),
+        "StartOutboundVoiceContact" => json!({
+            "InstanceId": "inst-1", "DestinationPhoneNumber": "+14155550100",
+            "ContactFlowId": "f", "QueueId": "q",
+        }),
+        other => panic!("no base request for {other}"),
+    }
+}
+
+/// The payload of `operation` with `body` (bare for CreateContact), and the prefix of its paths.
+fn payload_of(operation: &str, body: Value) -> (Value, String) {
+    if operation == "CreateContact" {
+        (body, String::new())
+    } else {
+        (json!({ operation: body }), format!("/{operation}"))
+    }
+}
+
+/// An otherwise valid payload with `text` at the schema location `at` (a JSON Pointer into the
+/// schema), and the path of the value in the payload. Every bounded location the schema declares
 /// must be placed here: a new one fails the bound walk below until it is.
 fn place(at: &str, text: &str) -> (Value, String) {
-    let member = |name: &str, base: Value| (with(base, json!({ name: text })), format!("/{name}"));
-    match at {
-        "/properties/PreviousContactId" => member("PreviousContactId", voice()),
-        top if top.starts_with("/properties/") && top.matches('/').count() == 2 => {
-            member(&top["/properties/".len()..], task())
-        }
-        "/properties/References/propertyNames" => (
-            with(task(), json!({"References": {text: {"Type": "URL"}}})),
-            pointer("/References", text),
-        ),
-        "/properties/SegmentAttributes/propertyNames" => (
-            with(
-                task(),
-                json!({"SegmentAttributes": {text: {"ValueString": "v"}}}),
+    if let Some((operation, rest)) = at
+        .strip_prefix("/$defs/")
+        .and_then(|r| r.split_once("Request/properties/"))
+    {
+        let body = if rest == "PreviousContactId" && operation == "CreateContact" {
+            voice()
+        } else {
+            base_of(operation)
+        };
+        let (body, path) = match rest {
+            "References/propertyNames" => (
+                with(body, json!({"References": {text: {"Type": "URL"}}})),
+                pointer("/References", text),
             ),
-            pointer("/SegmentAttributes", text),
-        ),
+            "SegmentAttributes/propertyNames" => (
+                with(
+                    body,
+                    json!({"SegmentAttributes": {text: {"ValueString": "v"}}}),
+                ),
+                pointer("/SegmentAttributes", text),
+            ),
+            member if !member.contains('/') => {
+                (with(body, json!({ member: text })), format!("/{member}"))
+            }
+            other => panic!("the schema bounds {other} of {operation}: place it in this test"),
+        };
+        let (payload, prefix) = payload_of(operation, body);
+        return (payload, format!("{prefix}{path}"));
+    }
+    match at {
         "/$defs/Reference/properties/Value"
         | "/$defs/Reference/properties/Arn"
         | "/$defs/Reference/properties/StatusReason" => {
@@ -737,6 +772,19 @@ fn place(at: &str, text: &str) -> (Value, String) {
             with(email("OUTBOUND"), json!({"UserInfo": {"UserId": text}})),
             "/UserInfo/UserId".to_owned(),
         ),
+        "/$defs/TaskAttachment/properties/FileName" | "/$defs/TaskAttachment/properties/S3Url" => {
+            let name = at.rsplit('/').next().unwrap();
+            let mut attachment = json!({"FileName": "f.txt", "S3Url": "https://x"});
+            attachment[name] = json!(text);
+            let body = with(
+                base_of("StartTaskContact"),
+                json!({"Attachments": [attachment]}),
+            );
+            (
+                payload_of("StartTaskContact", body).0,
+                format!("/StartTaskContact/Attachments/0/{name}"),
+            )
+        }
         "/$defs/SegmentAttributeValue/oneOf/0/properties/ValueString"
         | "/$defs/SegmentAttributeValue/oneOf/4/properties/ValueArn" => {
             let name = at.rsplit('/').next().unwrap();
@@ -782,10 +830,10 @@ fn length_bounds(node: &Value, at: &str, out: &mut Vec<Bound>) {
 
 /// The violations at exactly `path`.
 fn violations_at(value: &Value, path: &str) -> Vec<ViolationKind> {
-    match parse_request(value, None) {
+    match parse_payload(value, &RequestDefaults::default()) {
         Ok(_) => Vec::new(),
         Err(errors) => errors
-            .0
+            .violations
             .into_iter()
             .filter(|v| v.path == path)
             .map(|v| v.kind)
@@ -797,7 +845,7 @@ fn violations_at(value: &Value, path: &str) -> Vec<ViolationKind> {
 fn every_length_bound_the_schema_declares_holds_on_both_sides() {
     let mut bounds = Vec::new();
     length_bounds(&contact_bridge::request::json_schema(), "", &mut bounds);
-    assert!(bounds.len() >= 15, "{bounds:?}");
+    assert!(bounds.len() >= 30, "{bounds:?}");
     for (at, min, max) in bounds {
         // At each bound nothing is wrong at the value's path (a map's byte budget may still be).
         for length in [min, max].into_iter().flatten() {
@@ -978,7 +1026,7 @@ fn serialises_as_the_aws_cli_input() {
 /// The whole list of `(path, kind)` a request produces.
 fn kinds(value: Value) -> Vec<(String, ViolationKind)> {
     errors(&value)
-        .0
+        .violations
         .into_iter()
         .map(|v| (v.path, v.kind))
         .collect()
@@ -1003,7 +1051,12 @@ fn every_violation_of_a_request_is_reported_exactly() {
                 },
             ),
             at("/Channel", K::Required),
-            at("/InstanceId", K::RequiredWithoutDefault),
+            at(
+                "/InstanceId",
+                K::RequiredWithoutDefault {
+                    setting: "CONNECT_INSTANCE_ID"
+                }
+            ),
             at(
                 "/Name",
                 K::WrongType {

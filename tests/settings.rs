@@ -114,13 +114,13 @@ fn requests_for_other_instances_are_rejected() {
         None,
     )
     .unwrap();
-    assert!(s.check_instance(&ok).is_ok());
+    assert!(s.check_instance(&ok.instance_id).is_ok());
     let other = parse_request(
         &json!({"InstanceId": "inst-b", "Channel": "TASK", "InitiationMethod": "API"}),
         None,
     )
     .unwrap();
-    let error = s.check_instance(&other).unwrap_err();
+    let error = s.check_instance(&other.instance_id).unwrap_err();
     assert!(
         matches!(&error, ContactError::InstanceNotAllowed { instance_id } if instance_id == "inst-b")
     );

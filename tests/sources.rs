@@ -102,7 +102,7 @@ async fn sqs_fifo_stops_at_the_first_failure() {
     let names: Vec<_> = h
         .bridge()
         .connect
-        .requests()
+        .create_requests()
         .into_iter()
         .map(|r| r.name.unwrap())
         .collect();
@@ -120,7 +120,7 @@ async fn sqs_fifo_sample_runs_in_order() {
     let names: Vec<_> = h
         .bridge()
         .connect
-        .requests()
+        .create_requests()
         .into_iter()
         .map(|r| r.name.unwrap())
         .collect();
@@ -213,7 +213,7 @@ async fn eventbridge_creates_the_detail() {
     let response = invoke(&h, event("eventbridge.json")).await.unwrap();
     assert!(response["ContactId"].is_string() && response["ContactArn"].is_string());
     assert_eq!(
-        h.bridge().connect.requests()[0].name.as_deref(),
+        h.bridge().connect.create_requests()[0].name.as_deref(),
         Some("Call back about order 1042")
     );
 }
@@ -450,7 +450,7 @@ async fn flow_samples_create_contacts_from_parameters() {
         object.values().all(Value::is_string),
         "a flat map of strings: {response}"
     );
-    let request = &h.bridge().connect.requests()[0];
+    let request = &h.bridge().connect.create_requests()[0];
     assert_eq!(
         request.instance_id, INSTANCE,
         "the sample's InstanceARN is empty: CONNECT_INSTANCE_ID's instance"
@@ -466,7 +466,7 @@ async fn flow_samples_create_contacts_from_parameters() {
     invoke(&h, event("connect-flow-external-audio.json"))
         .await
         .unwrap();
-    let request = &h.bridge().connect.requests()[1];
+    let request = &h.bridge().connect.create_requests()[1];
     assert_eq!(request.channel.as_str(), "VOICE");
     assert!(
         request
@@ -484,7 +484,7 @@ async fn flow_json_mode_values_are_accepted() {
     p["References"] = json!({"Order": {"Type": "URL", "Value": "https://x"}});
     p["ExpiryDurationInMinutes"] = json!(30);
     invoke(&h, e).await.unwrap();
-    let request = &h.bridge().connect.requests()[0];
+    let request = &h.bridge().connect.create_requests()[0];
     assert_eq!(request.attributes["orderId"], "7");
     assert_eq!(request.expiry_duration_in_minutes, Some(30));
 }
@@ -651,7 +651,7 @@ async fn rate_limited_records_that_cannot_start_in_time_are_reported_not_dropped
 fn names(h: &Handler<FakeConnect>) -> Vec<String> {
     h.bridge()
         .connect
-        .requests()
+        .create_requests()
         .into_iter()
         .map(|r| r.name.unwrap_or_default())
         .collect()
@@ -829,7 +829,7 @@ async fn a_flow_instance_arn_names_the_instance_and_an_empty_one_none() {
         "arn:aws:connect:us-east-1:123456789012:instance/{other}"
     ));
     invoke(&h, e).await.unwrap();
-    assert_eq!(h.bridge().connect.requests()[0].instance_id, other);
+    assert_eq!(h.bridge().connect.create_requests()[0].instance_id, other);
 
     // Empty, and no CONNECT_INSTANCE_ID: the instance is missing, not "".
     let h = handler(Settings::default(), FakeConnect::new());

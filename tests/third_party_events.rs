@@ -222,7 +222,7 @@ async fn fixtures_with_a_valid_request_create_one_contact_per_request() {
         let answer = run(&h, event.clone())
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let requests = h.bridge().connect.requests();
+        let requests = h.bridge().connect.create_requests();
         assert_eq!(requests.len(), records(&event), "{name}: {answer}");
         for request in &requests {
             assert_eq!(request.instance_id, INSTANCE, "{name}");

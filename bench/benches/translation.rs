@@ -1,8 +1,10 @@
 //! Per-record translation cost (README "Performance"): a record's body as JSON text, read strictly
-//! (`json::parse_strict`), validated (`request::parse_request`) and turned into the SDK call
+//! (`json::parse_strict`), validated (`request::parse_payload`) and turned into the SDK call
 //! (`ConnectClient::call_for`). No network: the call is built, never sent.
 //!
-//! `typical`: `events/direct-task.json`, the body of a typical SQS task record.
+//! `typical`: `events/direct-task.json`, the body of a typical SQS task record (CreateContact).
+//! `typical-task`: `events/direct-routed-task.json`, a routed task (StartTaskContact).
+//! `typical-callback`: `events/direct-callback.json`, a callback (StartOutboundVoiceContact).
 //! `largest`: the largest valid request: Attributes just under 32,768 bytes, References just under
 //! 4,096, a 1024-character Name, a 4096-character Description and nested SegmentAttributes.
 //!
@@ -14,33 +16,40 @@ use std::hint::black_box;
 
 use contact_bridge::bridge::Bridge;
 use contact_bridge::config::Settings;
-use contact_bridge::connect::{ConnectClient, CreateContact, CreatedContact};
+use contact_bridge::connect::{Connect, ConnectClient, CreatedContact};
 use contact_bridge::error::ConnectError;
 use contact_bridge::handler::Handler;
 use contact_bridge::json::parse_strict;
 use contact_bridge::metrics::Metrics;
-use contact_bridge::request::{ContactRequest, parse_request};
+use contact_bridge::request::{Request, RequestDefaults, parse_payload};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use contact_bridge_test_support::INSTANCE;
 const TYPICAL: &str = include_str!("../../events/direct-task.json");
+const TYPICAL_TASK: &str = include_str!("../../events/direct-routed-task.json");
+const TYPICAL_CALLBACK: &str = include_str!("../../events/direct-callback.json");
+
+/// What the benchmark's deployment supplies: its instance.
+const DEFAULTS: RequestDefaults = RequestDefaults {
+    instance_id: Some(INSTANCE),
+    contact_flow_id: None,
+    queue_id: None,
+    now: None,
+};
 
 /// Answers at once without the SDK: what is left of an invocation is the project's own work.
 struct NoConnect;
 
-impl CreateContact for NoConnect {
-    async fn create_contact(
-        &self,
-        request: &ContactRequest,
-    ) -> Result<CreatedContact, ConnectError> {
+impl Connect for NoConnect {
+    async fn start_contact(&self, request: &Request) -> Result<CreatedContact, ConnectError> {
         Ok(CreatedContact {
             contact_id: "bbbbbbbb-0000-4000-8000-000000000001".to_owned(),
-            contact_arn: format!(
+            contact_arn: Some(format!(
                 "arn:aws:connect:us-east-1:123456789012:instance/{}/contact/bbbbbbbb-0000-4000-8000-000000000001",
-                request.instance_id
-            ),
+                request.instance_id()
+            )),
         })
     }
 }
@@ -121,14 +130,14 @@ fn translation(c: &mut Criterion) {
     let client = client();
     let translate = |body: &str| {
         let value = parse_strict(body.as_bytes()).expect("valid JSON");
-        let request = parse_request(&value, Some(INSTANCE)).expect("a valid request");
+        let request = parse_payload(&value, &DEFAULTS).expect("a valid request");
         client.call_for(&request).expect("an SDK call")
     };
     let largest = largest();
-    for body in [TYPICAL, largest.as_str()] {
+    for body in [TYPICAL, TYPICAL_TASK, TYPICAL_CALLBACK, largest.as_str()] {
         // A harness failure, not a slow run: the inputs must be valid.
         let value = parse_strict(body.as_bytes()).expect("the benchmark input is JSON");
-        if let Err(errors) = parse_request(&value, Some(INSTANCE)) {
+        if let Err(errors) = parse_payload(&value, &DEFAULTS) {
             panic!("the benchmark input must be a valid request: {errors:?}");
         }
     }
@@ -141,6 +150,12 @@ fn translation(c: &mut Criterion) {
     let mut group = c.benchmark_group("translation");
     group.throughput(Throughput::Elements(1));
     group.bench_function("typical", |b| b.iter(|| translate(black_box(TYPICAL))));
+    group.bench_function("typical-task", |b| {
+        b.iter(|| translate(black_box(TYPICAL_TASK)))
+    });
+    group.bench_function("typical-callback", |b| {
+        b.iter(|| translate(black_box(TYPICAL_CALLBACK)))
+    });
     group.bench_function("largest", |b| {
         b.iter(|| translate(black_box(largest.as_str())))
     });
@@ -148,7 +163,7 @@ fn translation(c: &mut Criterion) {
 
     // The typical record's cost, step by step, to show where it goes.
     let value = parse_strict(TYPICAL.as_bytes()).expect("valid JSON");
-    let request = parse_request(&value, Some(INSTANCE)).expect("a valid request");
+    let request = parse_payload(&value, &DEFAULTS).expect("a valid request");
     let mut steps = c.benchmark_group("translation-steps");
     steps.bench_function("typical-serde_json-from_slice", |b| {
         b.iter(|| serde_json::from_slice::<Value>(black_box(TYPICAL.as_bytes())).unwrap())
@@ -156,8 +171,8 @@ fn translation(c: &mut Criterion) {
     steps.bench_function("typical-parse_strict", |b| {
         b.iter(|| parse_strict(black_box(TYPICAL.as_bytes())).unwrap())
     });
-    steps.bench_function("typical-parse_request", |b| {
-        b.iter(|| parse_request(black_box(&value), Some(INSTANCE)).unwrap())
+    steps.bench_function("typical-parse_payload", |b| {
+        b.iter(|| parse_payload(black_box(&value), &DEFAULTS).unwrap())
     });
     steps.bench_function("typical-call_for", |b| {
         b.iter(|| client.call_for(black_box(&request)).unwrap())

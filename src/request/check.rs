@@ -1,11 +1,14 @@
 //! Reading and validating a request by hand from a `serde_json::Value`, collecting every
-//! violation with its JSON Pointer path.
+//! violation with its JSON Pointer path. One walk serves every operation: it follows the
+//! operation's description (`spec`), then the operation's rules between members (`rules`).
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
 use super::model::*;
+use super::rules;
+use super::spec::*;
 use super::wire::*;
 use crate::violation::{
     ValidationErrors, Violation, ViolationKind as Kind, json_type, push_segment,
@@ -14,16 +17,16 @@ use crate::violation::{
 /// Where a value sits in the request: a chain of borrowed segments, written out as a JSON Pointer
 /// only when a violation names it, so that reading a valid request builds no paths.
 #[derive(Clone, Copy)]
-enum At<'a> {
+pub(super) enum At<'a> {
     Root,
     Member(&'a At<'a>, &'a str),
     Item(&'a At<'a>, usize),
 }
 
-static ROOT: At<'static> = At::Root;
+pub(super) static ROOT: At<'static> = At::Root;
 
 impl<'a> At<'a> {
-    fn member(&'a self, name: &'a str) -> At<'a> {
+    pub(super) fn member(&'a self, name: &'a str) -> At<'a> {
         At::Member(self, name)
     }
 
@@ -52,121 +55,145 @@ impl<'a> At<'a> {
     }
 }
 
-/// Reads and validates a canonical request.
-///
-/// `default_instance_id` fills `InstanceId` when the request has none (from `CONNECT_INSTANCE_ID`,
-/// or from the event, e.g. the instance of a Connect flow).
+/// What the event and the settings supply when a request leaves a member out, and the time the
+/// request is checked at (for `ScheduledTime`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequestDefaults<'a> {
+    /// The event's instance (a Connect flow's), else `CONNECT_INSTANCE_ID`.
+    pub instance_id: Option<&'a str>,
+    /// `DEFAULT_CONTACT_FLOW_ID`.
+    pub contact_flow_id: Option<&'a str>,
+    /// `DEFAULT_QUEUE_ID`.
+    pub queue_id: Option<&'a str>,
+    /// Seconds since the epoch; `None`: the system clock.
+    pub now: Option<i64>,
+}
+
+impl RequestDefaults<'_> {
+    fn get(&self, setting: Setting) -> Option<&str> {
+        match setting {
+            Setting::ConnectInstanceId => self.instance_id,
+            Setting::DefaultContactFlowId => self.contact_flow_id,
+            Setting::DefaultQueueId => self.queue_id,
+        }
+    }
+
+    fn now(&self) -> i64 {
+        self.now.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        })
+    }
+}
+
+/// Reads and validates a bare CreateContact request (`default_instance_id` fills `InstanceId`).
 pub fn parse_request(
     value: &Value,
     default_instance_id: Option<&str>,
-) -> Result<ContactRequest, ValidationErrors> {
-    let Some(object) = value.as_object() else {
-        return Err(ValidationErrors::one(
-            "",
-            Kind::WrongType {
-                expected: "a JSON object (a CreateContact request)",
-                found: json_type(value),
-            },
-        ));
+) -> Result<CreateContactRequest, ValidationErrors> {
+    let defaults = RequestDefaults {
+        instance_id: default_instance_id,
+        ..RequestDefaults::default()
     };
-    let mut check = Checker::default();
-    check.unknown_members(object, &ROOT, MEMBERS, "CreateContact");
-
-    let channel = check.enumeration::<Channel>(object, &ROOT, "Channel", channel_hint);
-    let method = check.required_string(object, &ROOT, "InitiationMethod", 1, usize::MAX);
-    let method = method.and_then(|text| check.initiation_method(&text, channel));
-
-    let instance_id =
-        match check.optional_string(object, &ROOT, "InstanceId", 1, INSTANCE_ID_MAX_CHARS) {
-            Some(id) => Some(id),
-            None if !object.contains_key("InstanceId") || object["InstanceId"].is_null() => {
-                match default_instance_id {
-                    Some(id) => Some(id.to_owned()),
-                    None => {
-                        check.add(&ROOT.member("InstanceId"), Kind::RequiredWithoutDefault);
-                        None
-                    }
-                }
-            }
-            None => None,
-        };
-    let client_token = check.optional_string(object, &ROOT, "ClientToken", 0, 500);
-    let related_contact_id = check.optional_string(object, &ROOT, "RelatedContactId", 1, 256);
-    let previous_contact_id = check.optional_string(object, &ROOT, "PreviousContactId", 1, 256);
-    let name = check.optional_string(object, &ROOT, "Name", 0, 1024);
-    let description = check.optional_string(object, &ROOT, "Description", 0, 4096);
-    let expiry = check.expiry_duration(object);
-    let initiate_as = check.optional_enumeration::<InitiateAs>(object, &ROOT, "InitiateAs");
-    let user_info = check.user_info(object);
-    let attributes = check.attributes(object);
-    let references = check.references(object, channel);
-    let segment_attributes = check.segment_attributes(object);
-
-    if let (Some(InitiateAs::Completed), Some(c)) = (initiate_as, channel)
-        && c != Channel::Task
-    {
-        check.add(
-            &ROOT.member("InitiateAs"),
-            Kind::Rule("COMPLETED is allowed only for the TASK channel"),
-        );
+    match parse_operation(OperationName::CreateContact, value, &defaults)? {
+        Request::CreateContact(request) => Ok(request),
+        _ => Err(incomplete(OperationName::CreateContact)),
     }
-    if previous_contact_id.is_some()
-        && !(channel == Some(Channel::Voice) && method == Some(InitiationMethod::Transfer))
-    {
-        check.add(
-            &ROOT.member("PreviousContactId"),
-            Kind::Rule(
-                "is allowed only for VOICE contacts with InitiationMethod TRANSFER (external audio)",
-            ),
-        );
-    }
-    if channel == Some(Channel::Email)
-        && matches!(
-            method,
-            Some(InitiationMethod::Outbound | InitiationMethod::AgentReply)
-        )
-        && user_info.is_none()
-        && !check.has_violation_under(&ROOT.member("UserInfo"))
-    {
-        check.add(
-            &ROOT.member("UserInfo").member("UserId"),
-            Kind::Rule(
-                "is required for EMAIL contacts with InitiationMethod OUTBOUND or AGENT_REPLY",
-            ),
-        );
-    }
+}
 
-    if !check.violations.is_empty() {
-        return Err(ValidationErrors(check.violations));
-    }
-    match (instance_id, channel, method) {
-        (Some(instance_id), Some(channel), Some(initiation_method)) => Ok(ContactRequest {
-            instance_id,
-            client_token,
-            related_contact_id,
-            attributes,
-            references,
-            channel,
-            initiation_method,
-            expiry_duration_in_minutes: expiry,
-            user_info,
-            initiate_as,
-            name,
-            description,
-            segment_attributes,
-            previous_contact_id,
-        }),
-        // Every `None` above recorded a violation, so this is unreachable in practice; answer
-        // with a violation rather than a panic all the same.
-        _ => Err(ValidationErrors::one(
+/// Reads and validates a payload: one member named after its operation
+/// (`{"StartTaskContact": {...}}`), or a bare CreateContact request. Paths are JSON Pointers into
+/// the payload.
+pub fn parse_payload(
+    value: &Value,
+    defaults: &RequestDefaults,
+) -> Result<Request, ValidationErrors> {
+    let Some(object) = value.as_object() else {
+        return Err(ValidationErrors::one("", not_an_object(value)));
+    };
+    let named: Vec<(&String, OperationName)> = object
+        .keys()
+        .filter_map(|k| Some((k, OperationName::parse(k)?)))
+        .collect();
+    match named.as_slice() {
+        [] => match unknown_operation(object) {
+            Some(key) => Err(ValidationErrors::one(
+                crate::violation::pointer("", key),
+                Kind::UnknownOperation {
+                    suggestion: closest(key, OPERATION_NAMES),
+                    supported: OPERATION_NAMES,
+                },
+            )),
+            None => parse_operation(OperationName::CreateContact, value, defaults),
+        },
+        [(key, operation)] => {
+            let mut check = Checker::new(*operation, defaults);
+            check.unknown_members(object, &ROOT, OPERATION_NAMES, "the payload");
+            let at = ROOT.member(key);
+            let result = check.operation(*operation, &object[key.as_str()], &at);
+            check.finish(result)
+        }
+        several => Err(ValidationErrors::one(
             "",
-            Kind::Rule("request is incomplete"),
+            Kind::SeveralOperations {
+                found: several.iter().map(|(_, op)| op.as_str()).collect(),
+                supported: OPERATION_NAMES,
+            },
         )),
     }
 }
 
-fn channel_hint(text: &str) -> Option<String> {
-    (text == "CHAT").then(|| "CreateContact does not create CHAT contacts".to_owned())
+/// Reads and validates the body of `operation` (no wrapper); paths are relative to the body.
+pub fn parse_operation(
+    operation: OperationName,
+    value: &Value,
+    defaults: &RequestDefaults,
+) -> Result<Request, ValidationErrors> {
+    let mut check = Checker::new(operation, defaults);
+    let result = check.operation(operation, value, &ROOT);
+    check.finish(result)
+}
+
+/// Whether a payload names its operation (has a member named after one).
+pub fn names_an_operation(value: &Value) -> bool {
+    value
+        .as_object()
+        .is_some_and(|o| o.keys().any(|k| OperationName::parse(k).is_some()))
+}
+
+/// The names of the supported operations, as messages list them.
+pub const OPERATION_NAMES: &[&str] = &[
+    "CreateContact",
+    "StartTaskContact",
+    "StartOutboundVoiceContact",
+];
+
+/// A lone member that names no member of a bare request and holds an object is read as an
+/// operation this function does not support (`{"StartChatContact": {...}}`).
+fn unknown_operation(object: &Map<String, Value>) -> Option<&str> {
+    let [(key, value)] = object.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let bare_member = MEMBERS.contains(&key.as_str()) || suggest_member(key).is_some();
+    (!bare_member && value.is_object()).then_some(key.as_str())
+}
+
+fn not_an_object(value: &Value) -> Kind {
+    Kind::WrongType {
+        expected: "a JSON object (a CreateContact request)",
+        found: json_type(value),
+    }
+}
+
+fn incomplete(operation: OperationName) -> ValidationErrors {
+    ValidationErrors::of(
+        operation.as_str(),
+        vec![Violation {
+            path: String::new(),
+            kind: Kind::Rule("request is incomplete"),
+        }],
+    )
 }
 
 fn char_count(text: &str) -> usize {
@@ -185,13 +212,22 @@ fn is_segment_attribute_key(key: &str) -> bool {
     (1..=128).contains(&char_count(key)) && is_attribute_key(rest)
 }
 
+fn is_phone_number(text: &str) -> bool {
+    let Some(digits) = text.strip_prefix('+') else {
+        return false;
+    };
+    (2..=15).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0')
+}
+
 /// The CreateContact member that `key` is plausibly a typo of (`Chanel`: `Channel`).
 pub fn suggest_member(key: &str) -> Option<&'static str> {
     closest(key, MEMBERS)
 }
 
-/// The known member closest to `unknown`, when it is plausibly a typo of it.
-fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+/// The known name closest to `unknown`, when it is plausibly a typo of it.
+pub(super) fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|k| {
@@ -205,14 +241,26 @@ fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
+/// The checked members of one object, by name.
+pub(super) type Checked = Map<String, Value>;
+
 /// Collects violations while the request is read.
-#[derive(Default)]
-struct Checker {
-    violations: Vec<Violation>,
+pub(super) struct Checker<'d> {
+    pub(super) violations: Vec<Violation>,
+    operation: OperationName,
+    defaults: &'d RequestDefaults<'d>,
 }
 
-impl Checker {
-    fn add(&mut self, path: &At, kind: Kind) {
+impl<'d> Checker<'d> {
+    fn new(operation: OperationName, defaults: &'d RequestDefaults<'d>) -> Self {
+        Checker {
+            violations: Vec::new(),
+            operation,
+            defaults,
+        }
+    }
+
+    pub(super) fn add(&mut self, path: &At, kind: Kind) {
         self.violations.push(Violation {
             path: path.pointer(),
             kind,
@@ -221,13 +269,126 @@ impl Checker {
 
     /// Whether a violation names `at` or anything inside it (whole segments: `/UserInfoX` is not
     /// inside `/UserInfo`).
-    fn has_violation_under(&self, at: &At) -> bool {
+    pub(super) fn has_violation_under(&self, at: &At) -> bool {
         let prefix = at.pointer();
         self.violations.iter().any(|v| {
             v.path
                 .strip_prefix(&prefix)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         })
+    }
+
+    /// The members of `operation` at `at`, then its rules between members; the typed request.
+    fn operation(&mut self, operation: OperationName, value: &Value, at: &At) -> Option<Request> {
+        self.operation = operation;
+        let Some(object) = value.as_object() else {
+            let kind = match operation {
+                OperationName::CreateContact => not_an_object(value),
+                _ => Kind::WrongType {
+                    expected: "an object",
+                    found: json_type(value),
+                },
+            };
+            self.add(at, kind);
+            return None;
+        };
+        let spec = operation.spec();
+        let checked = self.structure(object, at, spec.members, spec.member_names, spec.name);
+        rules::check(self, operation, object, &checked, at);
+        if !self.violations.is_empty() {
+            return None;
+        }
+        let body = Value::Object(checked);
+        let typed = match operation {
+            OperationName::CreateContact => {
+                serde_json::from_value(body).map(Request::CreateContact)
+            }
+            OperationName::StartTaskContact => {
+                serde_json::from_value(body).map(Request::StartTaskContact)
+            }
+            OperationName::StartOutboundVoiceContact => {
+                serde_json::from_value(body).map(Request::StartOutboundVoiceContact)
+            }
+        };
+        // Every checked member has its type's shape, so this does not fail in practice; answer
+        // with a violation rather than a panic all the same.
+        typed.ok()
+    }
+
+    fn finish(self, result: Option<Request>) -> Result<Request, ValidationErrors> {
+        match result {
+            Some(request) if self.violations.is_empty() => Ok(request),
+            _ if self.violations.is_empty() => Err(incomplete(self.operation)),
+            _ => Err(ValidationErrors::of(
+                self.operation.as_str(),
+                self.violations,
+            )),
+        }
+    }
+
+    /// Unknown members, then each described member in order; the members that passed.
+    fn structure(
+        &mut self,
+        object: &Map<String, Value>,
+        at: &At,
+        members: &[Member],
+        names: &'static [&'static str],
+        what: &'static str,
+    ) -> Checked {
+        self.unknown_members(object, at, names, what);
+        let mut checked = Checked::new();
+        for member in members {
+            let path = at.member(member.name);
+            match Self::member(object, member.name) {
+                Some(value) => {
+                    if let Some(value) = self.value(value, &path, &member.shape, &checked) {
+                        checked.insert(member.name.to_owned(), value);
+                    }
+                }
+                None => {
+                    if let Some(default) = self.absent(object, member, &path) {
+                        checked.insert(member.name.to_owned(), Value::from(default));
+                    }
+                }
+            }
+        }
+        checked
+    }
+
+    /// An absent member: the default that fills it, or the violation it is.
+    fn absent(
+        &mut self,
+        object: &Map<String, Value>,
+        member: &Member,
+        path: &At,
+    ) -> Option<&'d str> {
+        match member.presence {
+            Presence::Optional => None,
+            Presence::Required => {
+                self.add(path, Kind::Required);
+                None
+            }
+            Presence::RequiredOr(setting) => {
+                let default = self.defaults.get(setting);
+                if default.is_none() {
+                    self.add(
+                        path,
+                        Kind::RequiredWithoutDefault {
+                            setting: setting.name(),
+                        },
+                    );
+                }
+                default
+            }
+            Presence::OptionalOr { setting, unless } => {
+                let alternative = unless.iter().any(|u| Self::member(object, u).is_some());
+                if alternative {
+                    None
+                } else {
+                    self.defaults.get(setting)
+                }
+            }
+        }
     }
 
     fn unknown_members(
@@ -238,23 +399,189 @@ impl Checker {
         what: &'static str,
     ) {
         for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
-            self.add(
-                &path.member(key),
-                Kind::UnknownMember {
+            let kind = match self.other_operations_with(key, what) {
+                Some(belongs_to) => Kind::MemberOfOtherOperation {
+                    of: what,
+                    belongs_to,
+                    accepted: known,
+                },
+                None => Kind::UnknownMember {
                     of: what,
                     suggestion: closest(key, known),
                     accepted: known,
                 },
-            );
+            };
+            self.add(&path.member(key), kind);
         }
     }
 
+    /// At an operation's top level, the other operations that have member `key`.
+    fn other_operations_with(&self, key: &str, what: &str) -> Option<Vec<&'static str>> {
+        if what != self.operation.as_str() {
+            return None;
+        }
+        let others: Vec<&'static str> = OperationName::ALL
+            .iter()
+            .filter(|op| **op != self.operation && op.spec().member_names.contains(&key))
+            .map(|op| op.as_str())
+            .collect();
+        (!others.is_empty()).then_some(others)
+    }
+
     /// The member's value, treating JSON null as absent.
-    fn member<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+    pub(super) fn member<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
         object.get(name).filter(|v| !v.is_null())
     }
 
-    fn string_value(&mut self, value: &Value, path: &At, min: usize, max: usize) -> Option<String> {
+    /// One value of `shape`, as it goes into the checked request; `None` after a violation.
+    fn value(
+        &mut self,
+        value: &Value,
+        path: &At,
+        shape: &Shape,
+        siblings: &Checked,
+    ) -> Option<Value> {
+        match shape {
+            Shape::Text { min, max, form } => {
+                let text = self.string_value(value, path, *min, max.unwrap_or(usize::MAX))?;
+                if let Some(form) = form
+                    && !self.has_form(&text, *form)
+                {
+                    self.add(path, Kind::Form(form_rule(*form)));
+                    return None;
+                }
+                Some(Value::String(text))
+            }
+            Shape::Integer { min, max } => {
+                self.integer_value(value, path, *min, *max).map(Value::from)
+            }
+            Shape::Boolean => match value.as_bool() {
+                Some(flag) => Some(Value::Bool(flag)),
+                None => {
+                    self.add(
+                        path,
+                        Kind::WrongType {
+                            expected: "a boolean",
+                            found: json_type(value),
+                        },
+                    );
+                    None
+                }
+            },
+            Shape::Timestamp(window) => self.timestamp(value, path, *window).map(Value::from),
+            Shape::Enum { values, hint } => {
+                let text = self.string_value(value, path, 0, usize::MAX)?;
+                if values.contains(&text.as_str()) {
+                    Some(Value::String(text))
+                } else {
+                    self.add(
+                        path,
+                        Kind::NotOneOf {
+                            choices: values.join(", "),
+                            hint: hint.and_then(|hint| hint(&text)),
+                        },
+                    );
+                    None
+                }
+            }
+            Shape::ChannelMethod => {
+                let text = self.string_value(value, path, 1, usize::MAX)?;
+                let channel = siblings
+                    .get("Channel")
+                    .and_then(Value::as_str)
+                    .and_then(Channel::parse);
+                self.initiation_method(&text, channel, path)
+                    .map(|m| Value::from(m.as_str()))
+            }
+            Shape::Attributes => {
+                let map = self.attributes(value, path)?;
+                Some(Value::Object(
+                    map.into_iter()
+                        .map(|(k, v)| (k, Value::String(v)))
+                        .collect(),
+                ))
+            }
+            Shape::References { types } => {
+                let restriction = match types {
+                    Some(types) => Some((*types, true)),
+                    None => siblings
+                        .get("Channel")
+                        .and_then(Value::as_str)
+                        .filter(|c| *c == Channel::Task.as_str())
+                        .map(|_| (ReferenceType::TASK, false)),
+                };
+                let map = self.references(value, path, restriction)?;
+                Some(Value::Object(map))
+            }
+            Shape::SegmentAttributes => {
+                let map = self.object_value(value, path)?;
+                Some(Value::Object(self.segment_map(map, path)))
+            }
+            Shape::Structure(structure) => {
+                let object = self.object_value(value, path)?;
+                let before = self.violations.len();
+                let checked = self.structure(
+                    object,
+                    path,
+                    structure.members,
+                    structure.member_names,
+                    structure.name,
+                );
+                // A structure with a violation inside is left out, as a member with one is.
+                (self.violations.len() == before).then_some(Value::Object(checked))
+            }
+            Shape::List { item, min, max } => {
+                let Some(items) = value.as_array() else {
+                    self.add(
+                        path,
+                        Kind::WrongType {
+                            expected: "an array",
+                            found: json_type(value),
+                        },
+                    );
+                    return None;
+                };
+                if !(*min..=*max).contains(&items.len()) {
+                    self.add(
+                        path,
+                        Kind::ItemCount {
+                            min: *min,
+                            max: *max,
+                            count: items.len(),
+                        },
+                    );
+                }
+                let no_siblings = Checked::new();
+                let checked: Vec<Option<Value>> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| self.value(v, &path.item(i), item, &no_siblings))
+                    .collect();
+                checked
+                    .into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .map(Value::Array)
+            }
+        }
+    }
+
+    fn has_form(&self, text: &str, form: Form) -> bool {
+        match form {
+            Form::PhoneNumber => is_phone_number(text),
+            Form::NoControlCharacters => !text.chars().any(char::is_control),
+            Form::ArnCharacters => text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-:/".contains(&b)),
+        }
+    }
+
+    pub(super) fn string_value(
+        &mut self,
+        value: &Value,
+        path: &At,
+        min: usize,
+        max: usize,
+    ) -> Option<String> {
         let Some(text) = value.as_str() else {
             self.add(
                 path,
@@ -295,67 +622,26 @@ impl Checker {
         self.string_value(value, &parent.member(name), min, max)
     }
 
-    fn required_string(
-        &mut self,
-        object: &Map<String, Value>,
-        parent: &At,
-        name: &str,
-        min: usize,
-        max: usize,
-    ) -> Option<String> {
-        if Self::member(object, name).is_none() {
-            self.add(&parent.member(name), Kind::Required);
-            return None;
-        }
-        self.optional_string(object, parent, name, min, max)
-    }
-
-    fn enum_value<E: WireEnum>(
-        &mut self,
-        text: &str,
-        path: &At,
-        hint: fn(&str) -> Option<String>,
-    ) -> Option<E> {
+    fn enum_value<E: WireEnum>(&mut self, text: &str, path: &At) -> Option<E> {
         let parsed = E::parse(text);
         if parsed.is_none() {
             self.add(
                 path,
                 Kind::NotOneOf {
                     choices: E::choices(),
-                    hint: hint(text),
+                    hint: None,
                 },
             );
         }
         parsed
     }
 
-    fn enumeration<E: WireEnum>(
-        &mut self,
-        object: &Map<String, Value>,
-        parent: &At,
-        name: &str,
-        hint: fn(&str) -> Option<String>,
-    ) -> Option<E> {
-        let text = self.required_string(object, parent, name, 0, usize::MAX)?;
-        self.enum_value(&text, &parent.member(name), hint)
-    }
-
-    fn optional_enumeration<E: WireEnum>(
-        &mut self,
-        object: &Map<String, Value>,
-        parent: &At,
-        name: &str,
-    ) -> Option<E> {
-        let text = self.optional_string(object, parent, name, 0, usize::MAX)?;
-        self.enum_value(&text, &parent.member(name), |_| None)
-    }
-
     fn initiation_method(
         &mut self,
         text: &str,
         channel: Option<Channel>,
+        path: &At,
     ) -> Option<InitiationMethod> {
-        let path = ROOT.member("InitiationMethod");
         let method = InitiationMethod::parse(text);
         match (channel, method) {
             (Some(channel), Some(m)) if channel.initiation_methods().contains(&m) => Some(m),
@@ -366,7 +652,7 @@ impl Checker {
                     .map(|m| m.as_str())
                     .collect();
                 self.add(
-                    &path,
+                    path,
                     Kind::NotForChannel {
                         allowed,
                         channel: channel.as_str(),
@@ -377,7 +663,7 @@ impl Checker {
             (None, Some(m)) => Some(m),
             (None, None) => {
                 self.add(
-                    &path,
+                    path,
                     Kind::NotOneOf {
                         choices: InitiationMethod::choices(),
                         hint: None,
@@ -388,8 +674,8 @@ impl Checker {
         }
     }
 
-    /// A JSON integer within `min..=i32::MAX` (the model's integers are 32-bit).
-    fn integer_value(&mut self, value: &Value, path: &At, min: i64) -> Option<i32> {
+    /// A JSON integer within `min..=max`.
+    fn integer_value(&mut self, value: &Value, path: &At, min: i64, max: i64) -> Option<i64> {
         let Some(number) = value.as_number() else {
             self.add(
                 path,
@@ -400,9 +686,10 @@ impl Checker {
             );
             return None;
         };
-        match number.as_i64().and_then(|n| i32::try_from(n).ok()) {
-            Some(n) if i64::from(n) >= min => Some(n),
-            Some(_) if min == 1 => {
+        match number.as_i64() {
+            Some(n) if (min..=max).contains(&n) => Some(n),
+            // (Below the model's 32-bit range, a number is out of range rather than not positive.)
+            Some(n) if min == 1 && (i64::from(i32::MIN)..1).contains(&n) => {
                 self.add(path, Kind::NotPositive);
                 None
             }
@@ -411,21 +698,55 @@ impl Checker {
                 None
             }
             _ => {
-                self.add(
-                    path,
-                    Kind::OutOfRange {
-                        min,
-                        max: i64::from(i32::MAX),
-                    },
-                );
+                self.add(path, Kind::OutOfRange { min, max });
                 None
             }
         }
     }
 
-    fn expiry_duration(&mut self, object: &Map<String, Value>) -> Option<i32> {
-        let value = Self::member(object, "ExpiryDurationInMinutes")?;
-        self.integer_value(value, &ROOT.member("ExpiryDurationInMinutes"), 1)
+    /// Epoch seconds (a JSON number, or digits as text) or ISO 8601 text, within `window` of now.
+    fn timestamp(&mut self, value: &Value, path: &At, window: TimeWindow) -> Option<i64> {
+        let seconds = match value {
+            Value::Number(n) => n.as_f64().map(|f| f.floor() as i64),
+            Value::String(text) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
+                text.parse::<i64>().ok()
+            }
+            Value::String(text) => aws_smithy_types::DateTime::from_str(
+                text,
+                aws_smithy_types::date_time::Format::DateTime,
+            )
+            .ok()
+            .map(|t| t.secs()),
+            _ => {
+                self.add(
+                    path,
+                    Kind::WrongType {
+                        expected: "a timestamp (epoch seconds, or ISO 8601 text)",
+                        found: json_type(value),
+                    },
+                );
+                return None;
+            }
+        };
+        let Some(seconds) = seconds else {
+            self.add(path, Kind::Form(TIMESTAMP_FORM));
+            return None;
+        };
+        let now = self.defaults.now();
+        if seconds < now {
+            self.add(path, Kind::Rule("must not be in the past"));
+            None
+        } else if seconds - now > window.max_ahead_seconds {
+            self.add(
+                path,
+                Kind::NotAfter {
+                    days: window.max_ahead_seconds / 86_400,
+                },
+            );
+            None
+        } else {
+            Some(seconds)
+        }
     }
 
     fn object_value<'v>(&mut self, value: &'v Value, path: &At) -> Option<&'v Map<String, Value>> {
@@ -442,16 +763,8 @@ impl Checker {
         object
     }
 
-    fn user_info(&mut self, object: &Map<String, Value>) -> Option<UserInfo> {
-        let path = ROOT.member("UserInfo");
-        let info = self.object_value(Self::member(object, "UserInfo")?, &path)?;
-        self.unknown_members(info, &path, USER_INFO_MEMBERS, "UserInfo");
-        let user_id = self.required_string(info, &path, "UserId", 1, 256)?;
-        Some(UserInfo { user_id })
-    }
-
-    fn attributes(&mut self, object: &Map<String, Value>) -> BTreeMap<String, String> {
-        self.sized_map(object, "Attributes", MAX_ATTRIBUTES_BYTES, |check, key, value, path| {
+    fn attributes(&mut self, value: &Value, path: &At) -> Option<BTreeMap<String, String>> {
+        self.sized_map(value, path, MAX_ATTRIBUTES_BYTES, |check, key, value, path| {
             if !is_attribute_key(key) {
                 check.add(
                     path,
@@ -465,14 +778,17 @@ impl Checker {
         })
     }
 
+    /// References; `restriction` is the types allowed and whether the operation (rather than the
+    /// TASK channel) restricts them.
     fn references(
         &mut self,
-        object: &Map<String, Value>,
-        channel: Option<Channel>,
-    ) -> BTreeMap<String, Reference> {
-        self.sized_map(
-            object,
-            "References",
+        value: &Value,
+        path: &At,
+        restriction: Option<(&'static [ReferenceType], bool)>,
+    ) -> Option<Map<String, Value>> {
+        let map = self.sized_map(
+            value,
+            path,
             MAX_REFERENCES_BYTES,
             |check, key, value, path| {
                 if !(1..=4096).contains(&char_count(key)) {
@@ -481,26 +797,25 @@ impl Checker {
                         Kind::Form("reference names must be 1 to 4096 characters"),
                     );
                 }
-                let reference = check.reference(value, path, channel)?;
-                Some((reference.value.as_ref().map_or(0, String::len), reference))
+                let reference = check.reference(value, path, restriction)?;
+                let size = reference.value.as_ref().map_or(0, String::len);
+                Some((size, serde_json::to_value(reference).ok()?))
             },
-        )
+        )?;
+        Some(map.into_iter().collect())
     }
 
-    /// Reads the object member `name` entry by entry (`entry` checks one and answers its value's
+    /// Reads the object `value` entry by entry (`entry` checks one and answers its value's
     /// UTF-8 size), then checks that keys plus values stay within `max_bytes`.
     fn sized_map<T>(
         &mut self,
-        object: &Map<String, Value>,
-        name: &str,
+        value: &Value,
+        path: &At,
         max_bytes: usize,
         mut entry: impl FnMut(&mut Self, &str, &Value, &At) -> Option<(usize, T)>,
-    ) -> BTreeMap<String, T> {
-        let path = ROOT.member(name);
+    ) -> Option<BTreeMap<String, T>> {
+        let map = self.object_value(value, path)?;
         let mut out = BTreeMap::new();
-        let Some(map) = Self::member(object, name).and_then(|v| self.object_value(v, &path)) else {
-            return out;
-        };
         let mut bytes = 0;
         for (key, value) in map {
             bytes += key.len();
@@ -511,42 +826,61 @@ impl Checker {
         }
         if bytes > max_bytes {
             self.add(
-                &path,
+                path,
                 Kind::ByteBudget {
                     bytes,
                     max: max_bytes,
                 },
             );
         }
-        out
+        Some(out)
     }
 
     fn reference(
         &mut self,
         value: &Value,
         path: &At,
-        channel: Option<Channel>,
+        restriction: Option<(&'static [ReferenceType], bool)>,
     ) -> Option<Reference> {
         let member = self.object_value(value, path)?;
         self.unknown_members(member, path, REFERENCE_MEMBERS, "Reference");
-        let kind = self.enumeration::<ReferenceType>(member, path, "Type", |_| None);
-        if let (Some(kind), Some(Channel::Task)) = (kind, channel)
-            && !ReferenceType::TASK.contains(&kind)
+        let kind = match Self::member(member, "Type") {
+            None => {
+                self.add(&path.member("Type"), Kind::Required);
+                None
+            }
+            Some(v) => {
+                let type_path = path.member("Type");
+                let text = self.string_value(v, &type_path, 0, usize::MAX);
+                text.and_then(|text| self.enum_value::<ReferenceType>(&text, &type_path))
+            }
+        };
+        if let (Some(kind), Some((allowed, by_operation))) = (kind, restriction)
+            && !allowed.contains(&kind)
         {
-            let allowed = ReferenceType::TASK.iter().map(|t| t.as_str()).collect();
-            self.add(&path.member("Type"), Kind::ReferenceTypeForTask { allowed });
+            let names = allowed.iter().map(|t| t.as_str()).collect();
+            let violation = if by_operation {
+                Kind::ReferenceTypeAtCreation {
+                    operation: self.operation.as_str(),
+                    allowed: names,
+                }
+            } else {
+                Kind::ReferenceTypeForTask { allowed: names }
+            };
+            self.add(&path.member("Type"), violation);
         }
         let reference_value = self.optional_string(member, path, "Value", 0, 4096);
-        let status = self.optional_enumeration::<ReferenceStatus>(member, path, "Status");
+        let status = match self.optional_string(member, path, "Status", 0, usize::MAX) {
+            Some(text) => self.enum_value::<ReferenceStatus>(&text, &path.member("Status")),
+            None => None,
+        };
         let arn = self.optional_string(member, path, "Arn", 20, 256);
         if let Some(arn) = &arn
-            && !arn
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-:/".contains(&b))
+            && !self.has_form(arn, Form::ArnCharacters)
         {
             self.add(
                 &path.member("Arn"),
-                Kind::Form("may contain only letters, digits, '-', ':' and '/'"),
+                Kind::Form(form_rule(Form::ArnCharacters)),
             );
         }
         let status_reason = self.optional_string(member, path, "StatusReason", 0, 100);
@@ -559,23 +893,8 @@ impl Checker {
         })
     }
 
-    fn segment_attributes(
-        &mut self,
-        object: &Map<String, Value>,
-    ) -> BTreeMap<String, SegmentAttributeValue> {
-        let path = ROOT.member("SegmentAttributes");
-        match Self::member(object, "SegmentAttributes").and_then(|v| self.object_value(v, &path)) {
-            Some(map) => self.segment_map(map, &path),
-            None => BTreeMap::new(),
-        }
-    }
-
-    fn segment_map(
-        &mut self,
-        map: &Map<String, Value>,
-        path: &At,
-    ) -> BTreeMap<String, SegmentAttributeValue> {
-        let mut out = BTreeMap::new();
+    fn segment_map(&mut self, map: &Map<String, Value>, path: &At) -> Map<String, Value> {
+        let mut out = Map::new();
         for (key, value) in map {
             let key_path = path.member(key);
             if !is_segment_attribute_key(key) {
@@ -594,7 +913,7 @@ impl Checker {
         out
     }
 
-    fn segment_value(&mut self, value: &Value, path: &At) -> Option<SegmentAttributeValue> {
+    fn segment_value(&mut self, value: &Value, path: &At) -> Option<Value> {
         let member = self.object_value(value, path)?;
         self.unknown_members(member, path, SEGMENT_VALUE_MEMBERS, "SegmentAttributeValue");
         let present: Vec<(&String, &Value)> = member
@@ -612,21 +931,16 @@ impl Checker {
             return None;
         };
         let inner_path = path.member(name);
-        match name.as_str() {
-            "ValueString" => self
+        let checked = match name.as_str() {
+            "ValueString" | "ValueArn" => self
                 .string_value(inner, &inner_path, 0, 1024)
-                .map(SegmentAttributeValue::ValueString),
-            "ValueArn" => self
-                .string_value(inner, &inner_path, 0, 1024)
-                .map(SegmentAttributeValue::ValueArn),
+                .map(Value::String),
             "ValueInteger" => self
-                .integer_value(inner, &inner_path, i64::from(i32::MIN))
-                .map(SegmentAttributeValue::ValueInteger),
+                .integer_value(inner, &inner_path, i64::from(i32::MIN), i64::from(i32::MAX))
+                .map(Value::from),
             "ValueMap" => {
                 let map = self.object_value(inner, &inner_path)?;
-                Some(SegmentAttributeValue::ValueMap(
-                    self.segment_map(map, &inner_path),
-                ))
+                Some(Value::Object(self.segment_map(map, &inner_path)))
             }
             _ => {
                 let Some(items) = inner.as_array() else {
@@ -646,8 +960,25 @@ impl Checker {
                     .collect::<Vec<_>>();
                 list.into_iter()
                     .collect::<Option<Vec<_>>>()
-                    .map(SegmentAttributeValue::ValueList)
+                    .map(Value::Array)
             }
+        }?;
+        let mut out = Map::new();
+        out.insert((*name).clone(), checked);
+        Some(Value::Object(out))
+    }
+}
+
+const TIMESTAMP_FORM: &str =
+    "must be epoch seconds (a JSON number) or an ISO 8601 timestamp such as 2026-12-01T09:30:00Z";
+
+/// The rule of a form, as its violation states it.
+pub(super) fn form_rule(form: Form) -> &'static str {
+    match form {
+        Form::PhoneNumber => {
+            "must be an E.164 phone number: '+' then 2 to 15 digits, the first not 0"
         }
+        Form::NoControlCharacters => "must not contain control characters",
+        Form::ArnCharacters => "may contain only letters, digits, '-', ':' and '/'",
     }
 }

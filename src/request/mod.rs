@@ -1,23 +1,32 @@
-//! The canonical CreateContact request and every rule we can check before Connect sees it.
+//! The requests of the supported operations (CreateContact, StartTaskContact,
+//! StartOutboundVoiceContact) and every rule we can check before Connect sees them.
 //!
-//! The request is read from a `serde_json::Value` by hand rather than by `#[derive(Deserialize)]`:
+//! A request is read from a `serde_json::Value` by hand rather than by `#[derive(Deserialize)]`:
 //! serde stops at the first problem, and callers need every violation at once, each with its JSON
 //! Pointer path. Messages name members and expected types, never member values (they may hold PII).
 //!
-//! - [`wire`]: the wire enums (channels, initiation methods, reference types and statuses);
-//! - [`model`]: the members, the validated request and its parts;
-//! - [`schema`]: the JSON Schema derived from the model, with the rules between members;
-//! - [`check`]: reading and validation, every violation at once with its path.
+//! - [`spec`]: the one description of each operation's members, shapes and bounds;
+//! - [`wire`]: the wire enums (channels, initiation methods, reference types, ...);
+//! - [`model`]: the validated request of each operation;
+//! - [`check`]: reading and validation by the description, every violation at once with its path;
+//! - `rules`: the rules between members, one function per operation;
+//! - [`schema`]: the JSON Schema and README's rule tables, derived from the description.
 //!
 //! [`Violation`] and JSON Pointers live in [`crate::violation`], shared with strict JSON reading.
 
 mod check;
 mod model;
+mod rules;
 mod schema;
+mod spec;
 mod wire;
 
 pub use crate::violation::{ValidationErrors, Violation, ViolationKind, json_type, pointer};
-pub use check::{parse_request, suggest_member};
+pub use check::{
+    OPERATION_NAMES, RequestDefaults, names_an_operation, parse_operation, parse_payload,
+    parse_request, suggest_member,
+};
 pub use model::*;
-pub use schema::json_schema;
+pub use schema::{json_schema, rules_table};
+pub use spec::*;
 pub use wire::*;

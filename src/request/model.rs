@@ -1,32 +1,254 @@
-//! The members of CreateContactRequest and the validated request.
+//! The validated requests, one type per operation. Each is read from the member map the checker
+//! built from the operation's description (`spec`), so every value in it satisfies the model and
+//! the documented rules. Each serialises to the JSON that the AWS CLI's `--cli-input-json`
+//! accepts for its operation.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::schema::cross_member_rules;
+use super::spec::OperationName;
 use super::wire::*;
 
-/// The members of CreateContactRequest, as the AWS API spells them.
-pub const MEMBERS: &[&str] = &[
-    "InstanceId",
-    "ClientToken",
-    "RelatedContactId",
-    "Attributes",
-    "References",
-    "Channel",
-    "InitiationMethod",
-    "ExpiryDurationInMinutes",
-    "UserInfo",
-    "InitiateAs",
-    "Name",
-    "Description",
-    "SegmentAttributes",
-    "PreviousContactId",
-];
+/// A validated request of one of the supported operations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Request {
+    CreateContact(CreateContactRequest),
+    StartTaskContact(StartTaskContactRequest),
+    StartOutboundVoiceContact(StartOutboundVoiceContactRequest),
+}
 
-pub(super) const REFERENCE_MEMBERS: &[&str] = &["Type", "Value", "Status", "Arn", "StatusReason"];
-pub(super) const USER_INFO_MEMBERS: &[&str] = &["UserId"];
+impl Request {
+    pub fn operation(&self) -> OperationName {
+        match self {
+            Request::CreateContact(_) => OperationName::CreateContact,
+            Request::StartTaskContact(_) => OperationName::StartTaskContact,
+            Request::StartOutboundVoiceContact(_) => OperationName::StartOutboundVoiceContact,
+        }
+    }
+
+    pub fn instance_id(&self) -> &str {
+        match self {
+            Request::CreateContact(r) => &r.instance_id,
+            Request::StartTaskContact(r) => &r.instance_id,
+            Request::StartOutboundVoiceContact(r) => &r.instance_id,
+        }
+    }
+
+    pub fn client_token(&self) -> Option<&str> {
+        match self {
+            Request::CreateContact(r) => r.client_token.as_deref(),
+            Request::StartTaskContact(r) => r.client_token.as_deref(),
+            Request::StartOutboundVoiceContact(r) => r.client_token.as_deref(),
+        }
+    }
+
+    /// Sets the ClientToken when the request carries none (an explicit one always wins).
+    pub fn default_client_token(&mut self, token: Option<String>) {
+        let slot = match self {
+            Request::CreateContact(r) => &mut r.client_token,
+            Request::StartTaskContact(r) => &mut r.client_token,
+            Request::StartOutboundVoiceContact(r) => &mut r.client_token,
+        };
+        if slot.is_none() {
+            *slot = token;
+        }
+    }
+
+    /// The request's body alone, as `aws connect <operation> --cli-input-json` takes it.
+    pub fn body(&self) -> serde_json::Value {
+        let body = match self {
+            Request::CreateContact(r) => serde_json::to_value(r),
+            Request::StartTaskContact(r) => serde_json::to_value(r),
+            Request::StartOutboundVoiceContact(r) => serde_json::to_value(r),
+        };
+        body.unwrap_or_default()
+    }
+}
+
+/// A validated CreateContact request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct CreateContactRequest {
+    pub instance_id: String,
+    /// Idempotency token; derived from the event when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_contact_id: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub references: BTreeMap<String, Reference>,
+    pub channel: Channel,
+    pub initiation_method: InitiationMethod,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_duration_in_minutes: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_info: Option<UserInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initiate_as: Option<InitiateAs>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub segment_attributes: BTreeMap<String, SegmentAttributeValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_contact_id: Option<String>,
+}
+
+/// A validated StartTaskContact request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct StartTaskContactRequest {
+    pub instance_id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_flow_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quick_connect_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_template_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_contact_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_contact_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Epoch seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_time: Option<i64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub references: BTreeMap<String, Reference>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub segment_attributes: BTreeMap<String, SegmentAttributeValue>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<TaskAttachment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct TaskAttachment {
+    pub file_name: String,
+    pub s3_url: String,
+}
+
+/// A validated StartOutboundVoiceContact request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct StartOutboundVoiceContactRequest {
+    pub instance_id: String,
+    pub destination_phone_number: String,
+    pub contact_flow_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_phone_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_contact_id: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub references: BTreeMap<String, Reference>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_machine_detection_config: Option<AnswerMachineDetectionConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_type: Option<TrafficType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound_strategy: Option<OutboundStrategy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ring_timeout_in_seconds: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AnswerMachineDetectionConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_answer_machine_detection: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub await_answer_machine_prompt: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct OutboundStrategy {
+    pub r#type: OutboundStrategyType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<OutboundStrategyConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct OutboundStrategyConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_first: Option<AgentFirst>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AgentFirst {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<Preview>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Preview {
+    pub post_accept_timeout_config: PostAcceptTimeoutConfig,
+    pub allowed_user_actions: Vec<AllowedUserAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PostAcceptTimeoutConfig {
+    pub duration_in_seconds: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Reference {
+    pub r#type: ReferenceType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ReferenceStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct UserInfo {
+    pub user_id: String,
+}
+
+/// A segment attribute value: exactly one of the model's members.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum SegmentAttributeValue {
+    ValueString(String),
+    ValueInteger(i32),
+    ValueMap(BTreeMap<String, SegmentAttributeValue>),
+    ValueList(Vec<SegmentAttributeValue>),
+    ValueArn(String),
+}
+
+/// The members of a segment attribute value, of which exactly one is given.
 pub const SEGMENT_VALUE_MEMBERS: &[&str] = &[
     "ValueString",
     "ValueInteger",
@@ -35,118 +257,5 @@ pub const SEGMENT_VALUE_MEMBERS: &[&str] = &[
     "ValueArn",
 ];
 
-/// The one definition of an instance reference, for requests, settings and (checked by a test) the
-/// SAM template: an instance ID, or an instance ARN, of 1 to [`INSTANCE_ID_MAX_CHARS`] characters
-/// (the model's bound). Requests are held to the model's length only; settings also to these
-/// characters, since they name the function's own instances.
-pub const INSTANCE_ID_MAX_CHARS: usize = 100;
-
-/// The characters of an instance ID (letters, digits, '-') or instance ARN (also ':' and '/').
-pub fn is_instance_reference_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '/')
-}
-
-/// Total UTF-8 bytes allowed across all attribute keys and values of a contact.
-pub const MAX_ATTRIBUTES_BYTES: usize = 32_768;
-/// Total UTF-8 bytes allowed across all reference keys and values of a contact.
-pub const MAX_REFERENCES_BYTES: usize = 4_096;
-
-/// A validated CreateContact request: every member satisfies the model and the documented rules.
-///
-/// It serialises to the JSON that `aws connect create-contact --cli-input-json` accepts. Its JSON
-/// Schema (`contact-bridge schema`, checked in as `schema/contact-request.schema.json`) carries
-/// the same rules, but for the byte totals, which JSON Schema cannot express.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "PascalCase")]
-#[schemars(
-    title = "Amazon Connect CreateContact request (contact-bridge)",
-    description = "The input of Amazon Connect's CreateContact (API 2017-08-08), as contact-bridge \
-                   accepts it. Byte totals (Attributes 32,768, References 4,096) are checked by the \
-                   function, not by this schema.",
-    deny_unknown_fields,
-    transform = cross_member_rules
-)]
-pub struct ContactRequest {
-    /// The Amazon Connect instance; may be left out when the function has a default instance.
-    #[schemars(length(min = 1, max = INSTANCE_ID_MAX_CHARS))]
-    pub instance_id: String,
-    /// Idempotency token; derived from the event when left out.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(length(max = 500))]
-    pub client_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = 256))]
-    pub related_contact_id: Option<String>,
-    /// Contact attributes: keys of letters, digits, '-' and '_'; keys plus values at most 32,768 UTF-8 bytes.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(extend("propertyNames" = { "pattern": "^[A-Za-z0-9_-]+$" }))]
-    pub attributes: BTreeMap<String, String>,
-    /// References shown to the agent; names plus values at most 4,096 UTF-8 bytes.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(extend("propertyNames" = { "minLength": 1, "maxLength": 4096 }))]
-    pub references: BTreeMap<String, Reference>,
-    pub channel: Channel,
-    pub initiation_method: InitiationMethod,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub expiry_duration_in_minutes: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_info: Option<UserInfo>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub initiate_as: Option<InitiateAs>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(length(max = 1024))]
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(length(max = 4096))]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(extend("propertyNames" = { "pattern": SEGMENT_KEY_PATTERN, "maxLength": 128 }))]
-    pub segment_attributes: BTreeMap<String, SegmentAttributeValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = 256))]
-    pub previous_contact_id: Option<String>,
-}
-
-/// Segment attribute keys, as a JSON Schema pattern.
-pub(super) const SEGMENT_KEY_PATTERN: &str = "^(connect:)?[A-Za-z0-9_-]+$";
-
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "PascalCase")]
-#[schemars(deny_unknown_fields)]
-pub struct Reference {
-    pub r#type: ReferenceType,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(length(max = 4096))]
-    pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ReferenceStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 20, max = 256), regex(pattern = r"^[-:/A-Za-z0-9]+$"))]
-    pub arn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(length(max = 100))]
-    pub status_reason: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "PascalCase")]
-#[schemars(deny_unknown_fields)]
-pub struct UserInfo {
-    #[schemars(length(min = 1, max = 256))]
-    pub user_id: String,
-}
-
-/// A segment attribute value: exactly one of the model's members.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub enum SegmentAttributeValue {
-    ValueString(#[schemars(length(max = 1024))] String),
-    ValueInteger(i32),
-    ValueMap(
-        #[schemars(extend("propertyNames" = { "pattern": SEGMENT_KEY_PATTERN, "maxLength": 128 }))]
-        BTreeMap<String, SegmentAttributeValue>,
-    ),
-    ValueList(Vec<SegmentAttributeValue>),
-    ValueArn(#[schemars(length(max = 1024))] String),
-}
+/// Reference members, as the model lists them.
+pub const REFERENCE_MEMBERS: &[&str] = &["Type", "Value", "Status", "Arn", "StatusReason"];

@@ -1,56 +1,354 @@
-//! The JSON Schema of the canonical request, derived from the model's types.
+//! The JSON Schema of a payload and README's member tables, both derived from the operations'
+//! description (`spec`), with the rules between members that a schema can state.
 
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
-use super::model::*;
+use super::model::SEGMENT_VALUE_MEMBERS;
+use super::spec::*;
 use super::wire::*;
 
-/// The JSON Schema of the canonical request.
-pub fn json_schema() -> Value {
-    serde_json::to_value(schemars::schema_for!(ContactRequest)).unwrap_or(Value::Null)
+/// `$defs` names, one per operation's request.
+fn request_def(operation: OperationName) -> String {
+    format!("{}Request", operation.as_str())
 }
 
-/// The rules between members, for the JSON Schema.
-pub(super) fn cross_member_rules(schema: &mut schemars::Schema) {
-    // Only these two are always required: InstanceId may come from CONNECT_INSTANCE_ID, and
-    // the maps may be left out.
-    schema.insert(
-        "required".to_owned(),
-        serde_json::json!(["Channel", "InitiationMethod"]),
-    );
-    let when = |condition: Value, then: Value| serde_json::json!({ "if": condition, "then": then });
-    let names = |items: &[&str]| Value::from(items.to_vec());
-    let mut rules: Vec<Value> = Channel::ALL
+/// The JSON Schema of a payload: one member named after its operation, or a bare CreateContact
+/// request. Byte totals (Attributes 32,768, References 4,096) and the time window of
+/// `ScheduledTime` are checked by the function, not by this schema.
+pub fn json_schema() -> Value {
+    let mut defs = Map::new();
+    let mut choices = vec![json!({ "$ref": "#/$defs/CreateContactRequest" })];
+    for &operation in OperationName::ALL {
+        let spec = operation.spec();
+        let mut schema = object_schema(spec.members, &mut defs);
+        schema["title"] = json!(spec.name);
+        if let Some(rules) = cross_member_rules(operation) {
+            schema["allOf"] = rules;
+        }
+        defs.insert(request_def(operation), schema);
+        choices.push(json!({
+            "type": "object",
+            "properties": { spec.name: { "$ref": format!("#/$defs/{}", request_def(operation)) } },
+            "required": [spec.name],
+            "additionalProperties": false,
+        }));
+    }
+    defs.insert("Reference".to_owned(), reference_schema());
+    defs.insert("SegmentAttributeValue".to_owned(), segment_value_schema());
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Amazon Connect contact request (contact-bridge)",
+        "description": "A payload contact-bridge accepts: one member named after the operation \
+            (CreateContact, StartTaskContact, StartOutboundVoiceContact) holding that operation's \
+            input (API 2017-08-08), or a bare CreateContact input. Byte totals (Attributes 32,768, \
+            References 4,096) and ScheduledTime's window are checked by the function, not by this \
+            schema.",
+        "oneOf": choices,
+        "$defs": defs,
+    })
+}
+
+/// An object of `members`, closed to others; members that a default may supply are not required.
+fn object_schema(members: &[Member], defs: &mut Map<String, Value>) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for member in members {
+        properties.insert(member.name.to_owned(), shape_schema(&member.shape, defs));
+        if member.presence == Presence::Required {
+            required.push(member.name);
+        }
+    }
+    json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    })
+}
+
+fn shape_schema(shape: &Shape, defs: &mut Map<String, Value>) -> Value {
+    match shape {
+        Shape::Text { min, max, form } => {
+            let mut schema = json!({ "type": "string" });
+            if *min > 0 {
+                schema["minLength"] = json!(min);
+            }
+            if let Some(max) = max {
+                schema["maxLength"] = json!(max);
+            }
+            if let Some(form) = form {
+                schema["pattern"] = json!(form.pattern());
+            }
+            schema
+        }
+        Shape::Integer { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
+        Shape::Boolean => json!({ "type": "boolean" }),
+        Shape::Timestamp(window) => json!({
+            "description": format!(
+                "Epoch seconds, or ISO 8601 text; not in the past, at most {} days ahead.",
+                window.max_ahead_seconds / 86_400
+            ),
+            "anyOf": [
+                { "type": "number" },
+                { "type": "string", "pattern": "^[0-9]+$" },
+                { "type": "string", "format": "date-time" },
+            ],
+        }),
+        Shape::Enum { values, .. } => json!({ "type": "string", "enum": values }),
+        Shape::ChannelMethod => json!({ "type": "string", "enum": InitiationMethod::NAMES }),
+        Shape::Attributes => json!({
+            "type": "object",
+            "description": "Keys of letters, digits, '-' and '_'; keys plus values at most 32,768 UTF-8 bytes.",
+            "propertyNames": { "pattern": "^[A-Za-z0-9_-]+$" },
+            "additionalProperties": { "type": "string" },
+        }),
+        Shape::References { types } => {
+            let reference = json!({ "$ref": "#/$defs/Reference" });
+            let entry = match types {
+                Some(types) => {
+                    json!({ "allOf": [reference, { "properties": { "Type": { "enum": names(types) } } }] })
+                }
+                None => reference,
+            };
+            json!({
+                "type": "object",
+                "description": "Names plus values at most 4,096 UTF-8 bytes.",
+                "propertyNames": { "minLength": 1, "maxLength": 4096 },
+                "additionalProperties": entry,
+            })
+        }
+        Shape::SegmentAttributes => segment_map_schema(),
+        Shape::Structure(structure) => {
+            if !defs.contains_key(structure.name) {
+                let schema = object_schema(structure.members, defs);
+                defs.insert(structure.name.to_owned(), schema);
+            }
+            json!({ "$ref": format!("#/$defs/{}", structure.name) })
+        }
+        Shape::List { item, min, max } => {
+            let mut schema = json!({ "type": "array", "items": shape_schema(item, defs) });
+            if *min > 0 {
+                schema["minItems"] = json!(min);
+            }
+            if *max != usize::MAX {
+                schema["maxItems"] = json!(max);
+            }
+            schema
+        }
+    }
+}
+
+fn names(types: &[ReferenceType]) -> Vec<&'static str> {
+    types.iter().map(|t| t.as_str()).collect()
+}
+
+fn segment_map_schema() -> Value {
+    json!({
+        "type": "object",
+        "propertyNames": { "pattern": r"^(connect:)?[A-Za-z0-9_-]+$", "maxLength": 128 },
+        "additionalProperties": { "$ref": "#/$defs/SegmentAttributeValue" },
+    })
+}
+
+fn reference_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "Type": { "type": "string", "enum": ReferenceType::NAMES },
+            "Value": { "type": "string", "maxLength": 4096 },
+            "Status": { "type": "string", "enum": ReferenceStatus::NAMES },
+            "Arn": { "type": "string", "minLength": 20, "maxLength": 256, "pattern": r"^[-:/A-Za-z0-9]+$" },
+            "StatusReason": { "type": "string", "maxLength": 100 },
+        },
+        "required": ["Type"],
+        "additionalProperties": false,
+    })
+}
+
+/// Exactly one of the value members, in the model's order.
+fn segment_value_schema() -> Value {
+    let one = |name: &str, schema: Value| {
+        json!({
+            "type": "object",
+            "properties": { name: schema },
+            "required": [name],
+            "additionalProperties": false,
+        })
+    };
+    let variants: Vec<Value> = SEGMENT_VALUE_MEMBERS
         .iter()
-        .map(|channel| {
-            let methods: Vec<&str> = channel.initiation_methods().iter().map(|m| m.as_str()).collect();
-            when(
-                serde_json::json!({ "properties": { "Channel": { "const": channel.as_str() } }, "required": ["Channel"] }),
-                serde_json::json!({ "properties": { "InitiationMethod": { "enum": methods } } }),
-            )
+        .map(|name| {
+            let schema = match *name {
+                "ValueInteger" => {
+                    json!({ "type": "integer", "minimum": i32::MIN, "maximum": i32::MAX })
+                }
+                "ValueMap" => segment_map_schema(),
+                "ValueList" => {
+                    json!({ "type": "array", "items": { "$ref": "#/$defs/SegmentAttributeValue" } })
+                }
+                _ => json!({ "type": "string", "maxLength": 1024 }),
+            };
+            one(name, schema)
         })
         .collect();
-    let task_types: Vec<&str> = ReferenceType::TASK.iter().map(|t| t.as_str()).collect();
-    rules.extend([
-        when(
-            serde_json::json!({ "required": ["InitiateAs"], "properties": { "InitiateAs": { "const": "COMPLETED" } } }),
-            serde_json::json!({ "properties": { "Channel": { "const": "TASK" } } }),
-        ),
-        when(
-            serde_json::json!({ "required": ["PreviousContactId"] }),
-            serde_json::json!({ "properties": { "Channel": { "const": "VOICE" }, "InitiationMethod": { "const": "TRANSFER" } } }),
-        ),
-        when(
-            serde_json::json!({
-                "properties": { "Channel": { "const": "EMAIL" }, "InitiationMethod": { "enum": names(&["OUTBOUND", "AGENT_REPLY"]) } },
-                "required": ["Channel", "InitiationMethod"],
+    json!({ "oneOf": variants })
+}
+
+/// The rules between members that a schema can state, per operation.
+fn cross_member_rules(operation: OperationName) -> Option<Value> {
+    let when = |condition: Value, then: Value| json!({ "if": condition, "then": then });
+    let rules: Vec<Value> = match operation {
+        OperationName::CreateContact => {
+            let mut rules: Vec<Value> = Channel::ALL
+                .iter()
+                .map(|channel| {
+                    let methods: Vec<&str> =
+                        channel.initiation_methods().iter().map(|m| m.as_str()).collect();
+                    when(
+                        json!({ "properties": { "Channel": { "const": channel.as_str() } }, "required": ["Channel"] }),
+                        json!({ "properties": { "InitiationMethod": { "enum": methods } } }),
+                    )
+                })
+                .collect();
+            rules.extend([
+                when(
+                    json!({ "required": ["InitiateAs"], "properties": { "InitiateAs": { "const": "COMPLETED" } } }),
+                    json!({ "properties": { "Channel": { "const": "TASK" } } }),
+                ),
+                when(
+                    json!({ "required": ["PreviousContactId"] }),
+                    json!({ "properties": { "Channel": { "const": "VOICE" }, "InitiationMethod": { "const": "TRANSFER" } } }),
+                ),
+                when(
+                    json!({
+                        "properties": { "Channel": { "const": "EMAIL" }, "InitiationMethod": { "enum": ["OUTBOUND", "AGENT_REPLY"] } },
+                        "required": ["Channel", "InitiationMethod"],
+                    }),
+                    json!({ "required": ["UserInfo"] }),
+                ),
+                when(
+                    json!({ "properties": { "Channel": { "const": "TASK" } }, "required": ["Channel"] }),
+                    json!({ "properties": { "References": { "additionalProperties": { "properties": { "Type": { "enum": names(ReferenceType::TASK) } } } } } }),
+                ),
+            ]);
+            rules
+        }
+        // At most one route; none is left to DEFAULT_CONTACT_FLOW_ID.
+        OperationName::StartTaskContact => {
+            let pairs: Vec<Value> = TASK_ROUTES
+                .iter()
+                .enumerate()
+                .flat_map(|(i, a)| {
+                    TASK_ROUTES[i + 1..]
+                        .iter()
+                        .map(move |b| json!({ "required": [a, b] }))
+                })
+                .collect();
+            vec![json!({ "not": { "anyOf": pairs } })]
+        }
+        OperationName::StartOutboundVoiceContact => vec![when(
+            json!({
+                "properties": { "AnswerMachineDetectionConfig": { "properties": { "EnableAnswerMachineDetection": { "const": true } }, "required": ["EnableAnswerMachineDetection"] } },
+                "required": ["AnswerMachineDetectionConfig"],
             }),
-            serde_json::json!({ "required": ["UserInfo"] }),
+            json!({ "properties": { "TrafficType": { "const": "CAMPAIGN" } }, "required": ["TrafficType"] }),
+        )],
+    };
+    Some(Value::Array(rules))
+}
+
+/// README's table of an operation's members: name, what it holds, whether it is required.
+pub fn rules_table(operation: OperationName) -> String {
+    let mut out = String::from("| member | holds | required |\n| --- | --- | --- |\n");
+    for member in operation.spec().members {
+        let presence = match member.presence {
+            Presence::Optional => "no".to_owned(),
+            Presence::Required => "yes".to_owned(),
+            Presence::RequiredOr(setting) => format!("yes, unless `{}` is set", setting.name()),
+            Presence::OptionalOr { setting, unless } => format!(
+                "no; `{}` fills it when {} absent",
+                setting.name(),
+                unless
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+                    + if unless.len() == 1 { " is" } else { " are" }
+            ),
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {presence} |\n",
+            member.name,
+            describe(&member.shape)
+        ));
+    }
+    out
+}
+
+/// A shape in words, for the README tables.
+fn describe(shape: &Shape) -> String {
+    match shape {
+        Shape::Text { min, max, form } => {
+            let length = match (min, max) {
+                (0, None) => "a string".to_owned(),
+                (0, Some(max)) => format!("a string of at most {max} characters"),
+                (min, None) => format!("a string of at least {min} characters"),
+                (min, Some(max)) => format!("a string of {min} to {max} characters"),
+            };
+            match form {
+                Some(Form::PhoneNumber) => "an E.164 phone number (`+` then 2 to 15 digits, the first not 0)".to_owned(),
+                Some(Form::NoControlCharacters) => format!("{length}, no control characters"),
+                Some(Form::ArnCharacters) => format!("{length} of letters, digits, `-:/`"),
+                None => length,
+            }
+        }
+        Shape::Integer { min, max } if *max == i64::from(i32::MAX) => {
+            format!("an integer of at least {min} (32-bit), as a JSON number")
+        }
+        Shape::Integer { min, max } => format!("an integer from {min} to {max}, as a JSON number"),
+        Shape::Boolean => "`true` or `false`".to_owned(),
+        Shape::Timestamp(window) => format!(
+            "epoch seconds or ISO 8601 text (`2026-12-01T09:30:00Z`); not in the past, at most {} days ahead",
+            window.max_ahead_seconds / 86_400
         ),
-        when(
-            serde_json::json!({ "properties": { "Channel": { "const": "TASK" } }, "required": ["Channel"] }),
-            serde_json::json!({ "properties": { "References": { "additionalProperties": { "properties": { "Type": { "enum": task_types } } } } } }),
-        ),
-    ]);
-    schema.insert("allOf".to_owned(), Value::Array(rules));
+        Shape::Enum { values, .. } => values
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Shape::ChannelMethod => "by channel: VOICE `TRANSFER`; EMAIL `OUTBOUND`, `AGENT_REPLY`, `FLOW`; TASK `API`".to_owned(),
+        Shape::Attributes => "an object of string values; keys of letters, digits, `-`, `_`; keys plus values at most 32,768 UTF-8 bytes".to_owned(),
+        Shape::References { types } => {
+            let allowed = match types {
+                Some(types) => format!("types {}", names(types).join(", ")),
+                None => format!(
+                    "any of the model's types (TASK contacts: {})",
+                    names(ReferenceType::TASK).join(", ")
+                ),
+            };
+            format!(
+                "an object of name (1 to 4096 characters) to `{{Type, Value, Status, Arn, StatusReason}}`, {allowed}; names plus values at most 4,096 UTF-8 bytes"
+            )
+        }
+        Shape::SegmentAttributes => "an object of key (1 to 128 characters, optionally `connect:`-prefixed) to exactly one of `ValueString`, `ValueInteger`, `ValueMap`, `ValueList`, `ValueArn`".to_owned(),
+        Shape::Structure(structure) => {
+            let members: Vec<String> = structure
+                .members
+                .iter()
+                .map(|m| {
+                    let required = if m.presence == Presence::Required { ", required" } else { "" };
+                    format!("`{}` ({}{required})", m.name, describe(&m.shape))
+                })
+                .collect();
+            format!("an object: {}", members.join("; "))
+        }
+        Shape::List { item, min, max } => {
+            let count = if *max == usize::MAX {
+                String::new()
+            } else {
+                format!("{min} to {max} ")
+            };
+            format!("a list of {count}items, each {}", describe(item))
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Declares an enum of wire strings with one table for parsing, printing and serialising.
 macro_rules! wire_enum {
@@ -15,6 +15,9 @@ macro_rules! wire_enum {
         impl $name {
             /// Every accepted value, in the order the AWS model lists them.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The values as the AWS API spells them, in the same order.
+            pub const NAMES: &'static [&'static str] = &[$($wire),+];
 
             /// The value as the AWS API spells it.
             pub fn as_str(self) -> &'static str {
@@ -39,13 +42,12 @@ macro_rules! wire_enum {
             }
         }
 
-        impl schemars::JsonSchema for $name {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                stringify!($name).into()
-            }
-
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({ "type": "string", "enum": [$($wire),+] })
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Self::parse(&text).ok_or_else(|| {
+                    serde::de::Error::custom(format!("expected one of {}", Self::choices()))
+                })
             }
         }
 
@@ -140,7 +142,22 @@ impl ReferenceType {
 }
 
 /// What the checker needs of a wire enum (implemented by `wire_enum!`).
-pub(super) trait WireEnum: Sized {
+pub trait WireEnum: Sized {
     fn parse(text: &str) -> Option<Self>;
     fn choices() -> String;
 }
+
+wire_enum!(
+    /// `TrafficType` of StartOutboundVoiceContact.
+    TrafficType { General = "GENERAL", Campaign = "CAMPAIGN" }
+);
+
+wire_enum!(
+    /// `OutboundStrategyType` of StartOutboundVoiceContact.
+    OutboundStrategyType { AgentFirst = "AGENT_FIRST" }
+);
+
+wire_enum!(
+    /// `AllowedUserAction` of an outbound strategy's preview.
+    AllowedUserAction { Call = "CALL", Discard = "DISCARD" }
+);

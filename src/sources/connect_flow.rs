@@ -1,26 +1,28 @@
 //! Amazon Connect flows, the "Invoke AWS Lambda function" block.
 //!
-//! `Details.Parameters` holds the request, each value as the block sends it: strings, with JSON
-//! text for the object members, decimal text for `ExpiryDurationInMinutes`, and
-//! `Attributes.<key>` for one attribute; the block's JSON mode sends objects and numbers, which
-//! are taken as they are. The event is read as plain JSON: real events carry null or missing
+//! `Details.Parameters` holds the request of the operation named by the `Operation` parameter
+//! (CreateContact when absent), each value as the block sends it: strings, read by the type the
+//! operation's description gives the member (JSON text for objects and lists, decimal text for
+//! integers, `true`/`false` for booleans), and `Attributes.<key>` for one attribute; the block's
+//! JSON mode sends objects and numbers, which are taken as they are. The event is read as plain JSON: real events carry null or missing
 //! `CustomerEndpoint`, `SystemEndpoint` and `Queue`, which stricter types reject.
 
 use serde_json::{Map, Value};
 
-use crate::bridge::{Bridge, Deadline, Origin, SourceDefaults};
+use crate::bridge::{Bridge, Deadline, Origin, Payload, SourceDefaults};
 use crate::config::instance_id_of;
-use crate::connect::{CreateContact, CreatedContact};
+use crate::connect::{Connect, CreatedContact};
 use crate::error::ContactError;
 use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
-use crate::request::{ValidationErrors, Violation, json_type, pointer};
+use crate::request::{
+    OperationName, Shape, ValidationErrors, Violation, ViolationKind as Kind, json_type, pointer,
+};
 use crate::sources::Source;
-use crate::violation::ViolationKind;
 
-/// Members the block sends as JSON text.
-const JSON_TEXT_MEMBERS: &[&str] = &["Attributes", "References", "SegmentAttributes", "UserInfo"];
 const ATTRIBUTE_PREFIX: &str = "Attributes.";
+/// The parameter that names the operation.
+const OPERATION_PARAMETER: &str = "Operation";
 
 /// Whether an event is a flow's: `Details.ContactData` and `Details.Parameters`, both objects.
 /// Recognised by structure, not by `Name`: Connect sends `ContactFlowEvent`, but other tools and
@@ -34,7 +36,7 @@ pub fn recognise(event: &Value) -> bool {
 /// Creates the contact; the instance defaults to the flow's, and the token derives from the
 /// flow's contact and the parameters, so Connect's retries of a failed invocation (up to 3 within
 /// its 8 s limit) create one contact.
-pub async fn handle<C: CreateContact>(
+pub async fn handle<C: Connect>(
     bridge: &Bridge<C>,
     event: &Value,
     deadline: Deadline,
@@ -46,7 +48,7 @@ pub async fn handle<C: CreateContact>(
     let source = Source::ConnectFlow;
     let empty = Map::new();
     let parameters = details["Parameters"].as_object().unwrap_or(&empty);
-    let (request, conversion_errors) = request_from_parameters(parameters);
+    let (operation, request, conversion_errors) = request_from_parameters(parameters);
     let defaults = SourceDefaults {
         // An empty ARN (as in some test events) is no instance, not the instance "".
         instance_id: details["ContactData"]["InstanceARN"]
@@ -60,15 +62,25 @@ pub async fn handle<C: CreateContact>(
             derive_client_token(source.name(), &[contact_id, &parameters])
         }),
     };
-    let request = if conversion_errors.is_empty() {
-        Ok(&request)
-    } else {
-        // Report the conversion problems together with whatever else the request breaks.
-        let mut violations = conversion_errors;
-        if let Err(ContactError::Invalid(more)) = bridge.prepare(&request, defaults.clone()) {
-            violations.extend(more.0);
+    let request = match operation {
+        Some(operation) if conversion_errors.is_empty() => Ok(Payload::Of(operation, &request)),
+        Some(operation) => {
+            // Report the conversion problems together with whatever else the request breaks.
+            let mut violations = conversion_errors;
+            if let Err(ContactError::Invalid(more)) =
+                bridge.prepare(Payload::Of(operation, &request), defaults.clone())
+            {
+                violations.extend(more.violations);
+            }
+            Err(ContactError::Invalid(ValidationErrors::of(
+                operation.as_str(),
+                violations,
+            )))
         }
-        Err(ContactError::Invalid(ValidationErrors(violations)))
+        None => Err(ContactError::Invalid(ValidationErrors {
+            violations: conversion_errors,
+            operation: None,
+        })),
     };
     let origin = Origin {
         source,
@@ -78,52 +90,55 @@ pub async fn handle<C: CreateContact>(
     bridge.handle(origin, request, deadline).await
 }
 
-/// The canonical request the block's parameters describe, and the values that could not be read.
-pub fn request_from_parameters(parameters: &Map<String, Value>) -> (Value, Vec<Violation>) {
+/// The operation the block's parameters name (`None`: not one we call), its request, and the
+/// values that could not be read.
+pub fn request_from_parameters(
+    parameters: &Map<String, Value>,
+) -> (Option<OperationName>, Value, Vec<Violation>) {
     let mut request = Map::new();
     let mut attributes = Map::new();
     let mut errors = Vec::new();
-    let mut error = |path: String, kind: ViolationKind| errors.push(Violation { path, kind });
+    let mut error = |path: String, kind: Kind| errors.push(Violation { path, kind });
 
+    let operation = match parameters.get(OPERATION_PARAMETER) {
+        None | Some(Value::Null) => Some(OperationName::CreateContact),
+        Some(value) => {
+            let named = value.as_str().and_then(OperationName::parse);
+            if named.is_none() {
+                error(
+                    pointer("", OPERATION_PARAMETER),
+                    Kind::NotOneOf {
+                        choices: OperationName::choices(),
+                        hint: None,
+                    },
+                );
+            }
+            named
+        }
+    };
+    let Some(operation) = operation else {
+        return (None, Value::Object(request), errors);
+    };
+    let members = operation.spec().members;
     for (key, value) in parameters {
+        if key == OPERATION_PARAMETER {
+            continue;
+        }
         if let Some(attribute) = key.strip_prefix(ATTRIBUTE_PREFIX) {
             attributes.insert(attribute.to_owned(), value.clone());
-        } else if JSON_TEXT_MEMBERS.contains(&key.as_str()) {
-            match value {
-                Value::String(text) => match parse_strict(text.as_bytes()) {
-                    Ok(parsed) => {
-                        request.insert(key.clone(), parsed);
-                    }
-                    Err(e) => error(
-                        pointer("", key),
-                        ViolationKind::Unreadable(format!(
-                            "must be JSON text (the block sends strings): {e}"
-                        )),
-                    ),
-                },
-                other => {
-                    request.insert(key.clone(), other.clone());
+            continue;
+        }
+        let shape = members.iter().find(|m| m.name == key).map(|m| &m.shape);
+        match (shape, value) {
+            (Some(shape), Value::String(text)) => match from_text(shape, text) {
+                Ok(read) => {
+                    request.insert(key.clone(), read);
                 }
+                Err(kind) => error(pointer("", key), kind),
+            },
+            _ => {
+                request.insert(key.clone(), value.clone());
             }
-        } else if key == "ExpiryDurationInMinutes" {
-            match value {
-                Value::String(text) => match text.trim().parse::<i64>() {
-                    Ok(n) => {
-                        request.insert(key.clone(), Value::from(n));
-                    }
-                    Err(_) => error(
-                        pointer("", key),
-                        ViolationKind::Unreadable(
-                            "must be a whole number in decimal text".to_owned(),
-                        ),
-                    ),
-                },
-                other => {
-                    request.insert(key.clone(), other.clone());
-                }
-            }
-        } else {
-            request.insert(key.clone(), value.clone());
         }
     }
     if !attributes.is_empty() {
@@ -135,12 +150,38 @@ pub fn request_from_parameters(parameters: &Map<String, Value>) -> (Value, Vec<V
             Value::Object(existing) => existing.extend(attributes),
             other => error(
                 "/Attributes".to_owned(),
-                ViolationKind::WrongType {
+                Kind::WrongType {
                     expected: "an object to combine with Attributes.<key> parameters",
                     found: json_type(other),
                 },
             ),
         }
     }
-    (Value::Object(request), errors)
+    (Some(operation), Value::Object(request), errors)
+}
+
+/// A member's value from the block's text, by the member's type in the operation's description.
+fn from_text(shape: &Shape, text: &str) -> Result<Value, Kind> {
+    match shape {
+        Shape::Integer { .. } => text
+            .trim()
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| Kind::Unreadable("must be a whole number in decimal text".to_owned())),
+        Shape::Boolean => match text.trim().to_ascii_lowercase().as_str() {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(Kind::Unreadable("must be true or false".to_owned())),
+        },
+        Shape::Attributes
+        | Shape::References { .. }
+        | Shape::SegmentAttributes
+        | Shape::Structure(_)
+        | Shape::List { .. } => parse_strict(text.as_bytes()).map_err(|e| {
+            Kind::Unreadable(format!("must be JSON text (the block sends strings): {e}"))
+        }),
+        Shape::Text { .. } | Shape::Timestamp(_) | Shape::Enum { .. } | Shape::ChannelMethod => {
+            Ok(Value::String(text.to_owned()))
+        }
+    }
 }

@@ -1,12 +1,15 @@
-//! EventBridge: `detail` is a canonical request; the answer is `{ContactId, ContactArn}`, and a
-//! failure is a function error, so Lambda's asynchronous retries and on-failure destination apply.
+//! EventBridge: `detail` is a payload (one member naming the operation, or a bare CreateContact
+//! request); a `detail-type` that names an operation makes a bare `detail` that operation's body.
+//! The answer is `{ContactId, ContactArn}`, and a failure is a function error, so Lambda's
+//! asynchronous retries and on-failure destination apply.
 
 use serde_json::Value;
 
-use crate::bridge::{Bridge, Deadline, Origin, SourceDefaults};
-use crate::connect::{CreateContact, CreatedContact};
+use crate::bridge::{Bridge, Deadline, Origin, Payload, SourceDefaults};
+use crate::connect::{Connect, CreatedContact};
 use crate::error::ContactError;
 use crate::idempotency::derive_client_token;
+use crate::request::{OperationName, names_an_operation};
 use crate::sources::Source;
 
 /// Whether an event is an EventBridge event: it has `detail-type`, `source` and `detail`.
@@ -18,7 +21,7 @@ pub fn recognise(event: &Value) -> bool {
 
 /// Creates the contact of `detail`, the token derived from the event's `id` (the same on
 /// EventBridge's and Lambda's retries).
-pub async fn handle<C: CreateContact>(
+pub async fn handle<C: Connect>(
     bridge: &Bridge<C>,
     event: &Value,
     deadline: Deadline,
@@ -35,5 +38,11 @@ pub async fn handle<C: CreateContact>(
         id,
         defaults,
     };
-    bridge.handle(origin, Ok(&event["detail"]), deadline).await
+    let detail = &event["detail"];
+    let operation = event["detail-type"].as_str().and_then(OperationName::parse);
+    let payload = match operation {
+        Some(operation) if !names_an_operation(detail) => Payload::Of(operation, detail),
+        _ => Payload::Any(detail),
+    };
+    bridge.handle(origin, Ok(payload), deadline).await
 }

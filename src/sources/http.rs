@@ -9,8 +9,8 @@ use base64::Engine;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::bridge::{Bridge, Deadline, Origin, SourceDefaults};
-use crate::connect::CreateContact;
+use crate::bridge::{Bridge, Deadline, Origin, Payload, SourceDefaults};
+use crate::connect::Connect;
 use crate::error::{ConnectErrorKind, ContactError};
 use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
@@ -155,7 +155,7 @@ fn query_values<'a>(event: &'a Value, name: &'a str) -> impl Iterator<Item = &'a
 }
 
 /// Answers one HTTP event.
-pub async fn handle<C: CreateContact>(
+pub async fn handle<C: Connect>(
     bridge: &Bridge<C>,
     shape: HttpShape,
     event: &Value,
@@ -174,8 +174,11 @@ pub async fn handle<C: CreateContact>(
     };
     if let (true, Ok(body)) = (call.dry_run, &body) {
         // Validate only: nothing is sent, logged or counted.
-        return match bridge.prepare(body, defaults) {
-            Ok(request) => HttpResponse::json(200, &json!({ "request": request })),
+        return match bridge.prepare(Payload::Any(body), defaults) {
+            Ok(request) => HttpResponse::json(
+                200,
+                &json!({ "operation": request.operation().as_str(), "request": request.body() }),
+            ),
             Err(error) => error_response(&error),
         };
     }
@@ -185,7 +188,11 @@ pub async fn handle<C: CreateContact>(
         defaults,
     };
     match bridge
-        .handle(origin, body.as_ref().map_err(Clone::clone), deadline)
+        .handle(
+            origin,
+            body.as_ref().map(Payload::Any).map_err(Clone::clone),
+            deadline,
+        )
         .await
     {
         Ok(contact) => HttpResponse::json(201, &json!(contact)),
@@ -212,9 +219,7 @@ fn decode_body(call: &HttpCall) -> Result<Value, ContactError> {
     };
     let body = call.body;
     if body.is_empty() {
-        return Err(invalid(
-            "the request body is empty; expected a CreateContact request",
-        ));
+        return Err(invalid("the request body is empty; expected a request"));
     }
     let bytes = if call.is_base64_encoded {
         base64::engine::general_purpose::STANDARD
@@ -240,7 +245,7 @@ pub fn error_response(error: &ContactError) -> HttpResponse {
         ),
         ContactError::Connect(e) => {
             let (status, message) = match e.kind {
-                Kind::Throttling => (429, e.to_string()),
+                Kind::Throttling | Kind::LimitExceeded => (429, e.to_string()),
                 Kind::Unavailable if matches!(e.code.as_str(), "Timeout" | "NetworkError") => {
                     (503, e.to_string())
                 }
@@ -248,7 +253,7 @@ pub fn error_response(error: &ContactError) -> HttpResponse {
                 Kind::InvalidRequest => (400, e.to_string()),
                 Kind::NotFound => (404, e.to_string()),
                 Kind::Conflict => (409, e.to_string()),
-                Kind::QuotaExceeded => (403, e.to_string()),
+                Kind::QuotaExceeded | Kind::NotPermitted => (403, e.to_string()),
                 Kind::AccessDenied | Kind::Internal => (
                     500,
                     "contact-bridge is misconfigured and cannot create contacts; its logs say why"

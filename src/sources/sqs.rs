@@ -10,8 +10,8 @@ use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
 use futures_util::stream::{self, StreamExt};
 use serde_json::Value;
 
-use crate::bridge::{Bridge, Deadline, Origin, SourceDefaults};
-use crate::connect::{CreateContact, CreatedContact};
+use crate::bridge::{Bridge, Deadline, Origin, Payload, SourceDefaults};
+use crate::connect::{Connect, CreatedContact};
 use crate::error::ContactError;
 use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
@@ -54,7 +54,7 @@ impl<'a> SqsRecord<'a> {
 /// calls at once. A FIFO queue's records run in order within each message group: at a group's
 /// first failure, that record and the group's later records are reported failed without being
 /// attempted, so the group's order holds; other groups go on (concurrently, each in order).
-pub async fn handle<C: CreateContact>(
+pub async fn handle<C: Connect>(
     bridge: &Bridge<C>,
     event: &Value,
     deadline: Deadline,
@@ -108,7 +108,7 @@ fn message_groups(records: &[SqsRecord]) -> Vec<Vec<usize>> {
 }
 
 /// One FIFO message group, in order; the indices of the records that failed or were not tried.
-async fn process_group<C: CreateContact>(
+async fn process_group<C: Connect>(
     bridge: &Bridge<C>,
     records: &[SqsRecord<'_>],
     group: Vec<usize>,
@@ -123,7 +123,7 @@ async fn process_group<C: CreateContact>(
 }
 
 /// One record: its body to a contact, the token derived from its `messageId`.
-async fn process<C: CreateContact>(
+async fn process<C: Connect>(
     bridge: &Bridge<C>,
     record: &SqsRecord<'_>,
     deadline: Deadline,
@@ -142,7 +142,11 @@ async fn process<C: CreateContact>(
     };
     let body = parse_body(record.body);
     bridge
-        .handle(origin, body.as_ref().map_err(Clone::clone), deadline)
+        .handle(
+            origin,
+            body.as_ref().map(Payload::Any).map_err(Clone::clone),
+            deadline,
+        )
         .await
 }
 
@@ -154,8 +158,7 @@ fn parse_body(body: &Value) -> Result<Value, ContactError> {
             return Err(ContactError::Invalid(ValidationErrors::one(
                 "",
                 ViolationKind::Unreadable(
-                    "the record's body is not a string; expected a CreateContact request as JSON text"
-                        .to_owned(),
+                    "the record's body is not a string; expected a request as JSON text".to_owned(),
                 ),
             )));
         }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::INSTANCE;
@@ -13,8 +13,13 @@ use crate::INSTANCE;
 /// When each call arrived.
 pub type Arrivals = Arc<Mutex<Vec<Instant>>>;
 
-/// Connect's answer to each CreateContact call: a contact named after the call's ClientToken (so
-/// the same token gets the same contact), after `delay`; notes when each call arrived.
+/// The paths of the operations contact-bridge calls: CreateContact, StartTaskContact and
+/// StartOutboundVoiceContact.
+pub const OPERATION_PATHS: &str = "^/contact/(create-contact|task|outbound-voice)$";
+
+/// Connect's answer to each call: a contact named after the call's ClientToken (so the same token
+/// gets the same contact), after `delay`, with a ContactArn for CreateContact only (as Connect
+/// answers); notes when each call arrived.
 pub struct ContactResponder {
     delay: Duration,
     arrivals: Arrivals,
@@ -32,16 +37,22 @@ impl Respond for ContactResponder {
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
         let token = body["ClientToken"].as_str().unwrap_or("none");
         let id = format!("contact-{}", &token[token.len().saturating_sub(12)..]);
-        ResponseTemplate::new(200)
-            .set_body_json(json!({
+        let answer = if request.url.path() == "/contact/create-contact" {
+            json!({
                 "ContactId": id,
                 "ContactArn": format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/contact/{id}"),
-            }))
+            })
+        } else {
+            json!({ "ContactId": id })
+        };
+        ResponseTemplate::new(200)
+            .set_body_json(answer)
             .set_delay(self.delay)
     }
 }
 
-/// A Connect endpoint that answers every `PUT /contact/create-contact` with [`ContactResponder`].
+/// A Connect endpoint that answers every call of the three operations ([`OPERATION_PATHS`]) with
+/// [`ContactResponder`].
 pub struct ConnectStub {
     pub server: MockServer,
     pub arrivals: Arrivals,
@@ -65,7 +76,7 @@ impl ConnectStub {
     async fn mount(server: MockServer, delay: Duration) -> ConnectStub {
         let arrivals = Arrivals::default();
         Mock::given(method("PUT"))
-            .and(path("/contact/create-contact"))
+            .and(path_regex(OPERATION_PATHS))
             .respond_with(ContactResponder::new(delay, arrivals.clone()))
             .mount(&server)
             .await;

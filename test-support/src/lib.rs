@@ -16,17 +16,17 @@ use std::time::Duration;
 
 use contact_bridge::bridge::Bridge;
 use contact_bridge::config::Settings;
-use contact_bridge::connect::{CreateContact, CreatedContact};
+use contact_bridge::connect::{Connect, CreatedContact};
 use contact_bridge::error::{ConnectError, ConnectErrorKind};
 use contact_bridge::handler::Handler;
-use contact_bridge::request::ContactRequest;
+use contact_bridge::request::{CreateContactRequest, OperationName, Request};
 use serde_json::{Value, json};
 
 /// A Connect stand-in: records every request, answers from a script (then success), and tracks
 /// how many calls were in flight at once.
 #[derive(Default)]
 pub struct FakeConnect {
-    pub requests: Mutex<Vec<ContactRequest>>,
+    pub requests: Mutex<Vec<Request>>,
     script: Mutex<VecDeque<Result<(), ConnectError>>>,
     latency: Option<Duration>,
     in_flight: AtomicUsize,
@@ -51,8 +51,19 @@ impl FakeConnect {
         self
     }
 
-    pub fn requests(&self) -> Vec<ContactRequest> {
+    pub fn requests(&self) -> Vec<Request> {
         self.requests.lock().unwrap().clone()
+    }
+
+    /// The requests, each a CreateContact request (panics on any other operation).
+    pub fn create_requests(&self) -> Vec<CreateContactRequest> {
+        self.requests()
+            .into_iter()
+            .map(|r| match r {
+                Request::CreateContact(r) => r,
+                other => panic!("expected CreateContact, got {other:?}"),
+            })
+            .collect()
     }
 
     pub fn calls(&self) -> usize {
@@ -62,16 +73,13 @@ impl FakeConnect {
     pub fn tokens(&self) -> Vec<String> {
         self.requests()
             .into_iter()
-            .map(|r| r.client_token.unwrap_or_default())
+            .map(|r| r.client_token().unwrap_or_default().to_owned())
             .collect()
     }
 }
 
-impl CreateContact for FakeConnect {
-    async fn create_contact(
-        &self,
-        request: &ContactRequest,
-    ) -> Result<CreatedContact, ConnectError> {
+impl Connect for FakeConnect {
+    async fn start_contact(&self, request: &Request) -> Result<CreatedContact, ConnectError> {
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_in_flight.fetch_max(now, Ordering::SeqCst);
         let outcome = {
@@ -84,15 +92,16 @@ impl CreateContact for FakeConnect {
         }
         self.in_flight.fetch_sub(1, Ordering::SeqCst);
         outcome?;
-        let id = format!(
-            "contact-{}",
-            request.client_token.as_deref().unwrap_or("none")
-        );
-        Ok(CreatedContact {
-            contact_arn: format!(
+        let id = format!("contact-{}", request.client_token().unwrap_or("none"));
+        // Only CreateContact answers an ARN.
+        let contact_arn = (request.operation() == OperationName::CreateContact).then(|| {
+            format!(
                 "arn:aws:connect:us-east-1:123456789012:instance/{}/contact/{id}",
-                request.instance_id
-            ),
+                request.instance_id()
+            )
+        });
+        Ok(CreatedContact {
+            contact_arn,
             contact_id: id,
         })
     }
@@ -176,10 +185,10 @@ pub fn handler(settings: Settings, connect: FakeConnect) -> Handler<FakeConnect>
     Handler::new(Bridge::new(settings, connect))
 }
 
-/// Reads a sample event from `events/`.
+/// Reads a sample event from `events/`, as [`samples::sample_text`] reads it.
 pub fn event(name: &str) -> Value {
     let path = repository_path(&format!("events/{name}"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let text = samples::sample_text(&path);
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"))
 }
 

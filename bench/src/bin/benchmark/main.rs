@@ -651,6 +651,16 @@ fn translation(binaries: &Binaries, table: &mut Table, notes: &mut Vec<String>) 
             true,
         ),
         (
+            "translation/typical-task",
+            "translation: typical routed task, StartTaskContact (events/direct-routed-task.json)",
+            true,
+        ),
+        (
+            "translation/typical-callback",
+            "translation: typical callback, StartOutboundVoiceContact (events/direct-callback.json)",
+            true,
+        ),
+        (
             "translation/largest",
             "translation: largest valid request",
             false,

@@ -1,0 +1,554 @@
+//! The one description of each operation: its members, their shapes and bounds, as the Connect
+//! service model (API 2017-08-08) states them, plus what the model cannot say (which setting may
+//! supply a member, which values a channel takes). The checker, the JSON Schema and README's rule
+//! tables are derived from it; `tests/service_model.rs` holds it to botocore's model.
+
+use super::wire::{
+    AllowedUserAction, Channel, InitiateAs, OutboundStrategyType, ReferenceType, TrafficType,
+};
+
+/// The operations a payload may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OperationName {
+    CreateContact,
+    StartTaskContact,
+    StartOutboundVoiceContact,
+}
+
+impl OperationName {
+    pub const ALL: &'static [OperationName] = &[
+        OperationName::CreateContact,
+        OperationName::StartTaskContact,
+        OperationName::StartOutboundVoiceContact,
+    ];
+
+    /// The operation's name, as the AWS API spells it.
+    pub fn as_str(self) -> &'static str {
+        self.spec().name
+    }
+
+    pub fn parse(text: &str) -> Option<OperationName> {
+        Self::ALL.iter().copied().find(|op| op.as_str() == text)
+    }
+
+    /// The supported operations, as messages list them.
+    pub fn choices() -> String {
+        Self::ALL
+            .iter()
+            .map(|op| op.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn spec(self) -> &'static Operation {
+        match self {
+            OperationName::CreateContact => &CREATE_CONTACT,
+            OperationName::StartTaskContact => &START_TASK_CONTACT,
+            OperationName::StartOutboundVoiceContact => &START_OUTBOUND_VOICE_CONTACT,
+        }
+    }
+}
+
+impl std::fmt::Display for OperationName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One operation's input.
+#[derive(Debug)]
+pub struct Operation {
+    pub name: &'static str,
+    /// The member list of the model's input structure, in the order the checker reads them.
+    pub members: &'static [Member],
+    /// The member names, as unknown-member messages list them.
+    pub member_names: &'static [&'static str],
+}
+
+/// A structure of the model (the operation's input, or one nested in it).
+#[derive(Debug)]
+pub struct Structure {
+    pub name: &'static str,
+    pub members: &'static [Member],
+    pub member_names: &'static [&'static str],
+}
+
+#[derive(Debug)]
+pub struct Member {
+    pub name: &'static str,
+    pub shape: Shape,
+    pub presence: Presence,
+}
+
+/// Whether a member must be there, and what may supply it when it is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Optional,
+    Required,
+    /// Required; when absent, the event's or the named setting's value is used.
+    RequiredOr(Setting),
+    /// Optional; when absent and none of `unless` is given, the named setting's value is used.
+    OptionalOr {
+        setting: Setting,
+        unless: &'static [&'static str],
+    },
+}
+
+/// The settings that may supply a member a request leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    ConnectInstanceId,
+    DefaultContactFlowId,
+    DefaultQueueId,
+}
+
+impl Setting {
+    pub fn name(self) -> &'static str {
+        match self {
+            Setting::ConnectInstanceId => "CONNECT_INSTANCE_ID",
+            Setting::DefaultContactFlowId => "DEFAULT_CONTACT_FLOW_ID",
+            Setting::DefaultQueueId => "DEFAULT_QUEUE_ID",
+        }
+    }
+}
+
+/// A rule on a string's characters, beyond its length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// E.164: '+', then 2 to 15 digits, the first not 0 (the model's `\+[1-9]\d{1,14}$`).
+    PhoneNumber,
+    /// No control characters (the model's `^\P{C}*$`).
+    NoControlCharacters,
+    /// Letters, digits, '-', ':' and '/' (a reference ARN).
+    ArnCharacters,
+}
+
+impl Form {
+    /// The JSON Schema pattern of the form.
+    pub fn pattern(self) -> &'static str {
+        match self {
+            Form::PhoneNumber => r"^\+[1-9][0-9]{1,14}$",
+            Form::NoControlCharacters => r"^\P{C}*$",
+            Form::ArnCharacters => r"^[-:/A-Za-z0-9]+$",
+        }
+    }
+}
+
+/// What a member holds.
+#[derive(Debug)]
+pub enum Shape {
+    /// A string of `min..=max` characters (`max` `None`: unbounded), in `form` when given.
+    Text {
+        min: usize,
+        max: Option<usize>,
+        form: Option<Form>,
+    },
+    /// A JSON integer in `min..=max`.
+    Integer {
+        min: i64,
+        max: i64,
+    },
+    Boolean,
+    /// A point in time: epoch seconds (a JSON number) or ISO 8601 text, as the AWS CLI accepts.
+    Timestamp(TimeWindow),
+    /// One of the wire strings; `hint` says more about a common mistake.
+    Enum {
+        values: &'static [&'static str],
+        hint: Option<fn(&str) -> Option<String>>,
+    },
+    /// `InitiationMethod`: the values the already-read `Channel` takes.
+    ChannelMethod,
+    /// Contact attributes: keys of letters, digits, '-' and '_'; at most 32,768 UTF-8 bytes.
+    Attributes,
+    /// References; `types` limits their types at creation (`None`: the channel decides).
+    References {
+        types: Option<&'static [ReferenceType]>,
+    },
+    SegmentAttributes,
+    Structure(&'static Structure),
+    List {
+        item: &'static Shape,
+        min: usize,
+        max: usize,
+    },
+}
+
+/// Where a timestamp may fall, relative to the time of the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeWindow {
+    /// Seconds after now at the latest.
+    pub max_ahead_seconds: i64,
+}
+
+/// `ScheduledTime`: not in the past, at most 6 days ahead.
+pub const SCHEDULE_WINDOW: TimeWindow = TimeWindow {
+    max_ahead_seconds: 6 * 24 * 60 * 60,
+};
+
+/// The one definition of an instance reference, for requests, settings and (checked by a test) the
+/// SAM template: an instance ID, or an instance ARN, of 1 to [`INSTANCE_ID_MAX_CHARS`] characters
+/// (the model's bound). Requests are held to the model's length only; settings also to these
+/// characters, since they name the function's own instances.
+pub const INSTANCE_ID_MAX_CHARS: usize = 100;
+
+/// The characters of an instance ID (letters, digits, '-') or instance ARN (also ':' and '/').
+pub fn is_instance_reference_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '/')
+}
+
+/// Total UTF-8 bytes allowed across all attribute keys and values of a contact.
+pub const MAX_ATTRIBUTES_BYTES: usize = 32_768;
+/// Total UTF-8 bytes allowed across all reference keys and values of a contact.
+pub const MAX_REFERENCES_BYTES: usize = 4_096;
+
+const fn text(min: usize, max: usize) -> Shape {
+    Shape::Text {
+        min,
+        max: Some(max),
+        form: None,
+    }
+}
+
+const UNBOUNDED_TEXT: Shape = Shape::Text {
+    min: 0,
+    max: None,
+    form: None,
+};
+
+const PHONE_NUMBER: Shape = Shape::Text {
+    min: 0,
+    max: None,
+    form: Some(Form::PhoneNumber),
+};
+
+const fn optional(name: &'static str, shape: Shape) -> Member {
+    Member {
+        name,
+        shape,
+        presence: Presence::Optional,
+    }
+}
+
+const fn required(name: &'static str, shape: Shape) -> Member {
+    Member {
+        name,
+        shape,
+        presence: Presence::Required,
+    }
+}
+
+const INSTANCE_ID: Member = Member {
+    name: "InstanceId",
+    shape: text(1, INSTANCE_ID_MAX_CHARS),
+    presence: Presence::RequiredOr(Setting::ConnectInstanceId),
+};
+const CLIENT_TOKEN: Member = optional("ClientToken", text(0, 500));
+const RELATED_CONTACT_ID: Member = optional("RelatedContactId", text(1, 256));
+const PREVIOUS_CONTACT_ID: Member = optional("PreviousContactId", text(1, 256));
+const NAME: Member = optional("Name", text(0, 1024));
+const DESCRIPTION: Member = optional("Description", text(0, 4096));
+const ATTRIBUTES: Member = optional("Attributes", Shape::Attributes);
+const SEGMENT_ATTRIBUTES: Member = optional("SegmentAttributes", Shape::SegmentAttributes);
+
+/// Reference types StartTaskContact and StartOutboundVoiceContact take at creation.
+pub const CREATION_REFERENCE_TYPES: &[ReferenceType] = &[
+    ReferenceType::Url,
+    ReferenceType::Number,
+    ReferenceType::String,
+    ReferenceType::Date,
+    ReferenceType::Email,
+];
+
+// ------------------------------------------------------------------------------- CreateContact
+
+/// The members of CreateContactRequest, as the AWS API spells them.
+pub const MEMBERS: &[&str] = &[
+    "InstanceId",
+    "ClientToken",
+    "RelatedContactId",
+    "Attributes",
+    "References",
+    "Channel",
+    "InitiationMethod",
+    "ExpiryDurationInMinutes",
+    "UserInfo",
+    "InitiateAs",
+    "Name",
+    "Description",
+    "SegmentAttributes",
+    "PreviousContactId",
+];
+
+pub static USER_INFO: Structure = Structure {
+    name: "UserInfo",
+    members: &[required("UserId", text(1, 256))],
+    member_names: &["UserId"],
+};
+
+fn channel_hint(text: &str) -> Option<String> {
+    (text == "CHAT").then(|| "CreateContact does not create CHAT contacts".to_owned())
+}
+
+pub static CREATE_CONTACT: Operation = Operation {
+    name: "CreateContact",
+    // The order violations are reported in.
+    members: &[
+        required(
+            "Channel",
+            Shape::Enum {
+                values: Channel::NAMES,
+                hint: Some(channel_hint),
+            },
+        ),
+        required("InitiationMethod", Shape::ChannelMethod),
+        INSTANCE_ID,
+        CLIENT_TOKEN,
+        RELATED_CONTACT_ID,
+        PREVIOUS_CONTACT_ID,
+        NAME,
+        DESCRIPTION,
+        optional(
+            "ExpiryDurationInMinutes",
+            Shape::Integer {
+                min: 1,
+                max: i32::MAX as i64,
+            },
+        ),
+        optional(
+            "InitiateAs",
+            Shape::Enum {
+                values: InitiateAs::NAMES,
+                hint: None,
+            },
+        ),
+        optional("UserInfo", Shape::Structure(&USER_INFO)),
+        ATTRIBUTES,
+        optional("References", Shape::References { types: None }),
+        SEGMENT_ATTRIBUTES,
+    ],
+    member_names: MEMBERS,
+};
+
+// ---------------------------------------------------------------------------- StartTaskContact
+
+pub static TASK_ATTACHMENT: Structure = Structure {
+    name: "TaskAttachment",
+    members: &[
+        required(
+            "FileName",
+            Shape::Text {
+                min: 1,
+                max: Some(256),
+                form: Some(Form::NoControlCharacters),
+            },
+        ),
+        required("S3Url", text(1, 2000)),
+    ],
+    member_names: &["FileName", "S3Url"],
+};
+
+const TASK_ATTACHMENT_SHAPE: Shape = Shape::Structure(&TASK_ATTACHMENT);
+
+/// The members of which a task names exactly one (a template with a flow may stand alone).
+pub const TASK_ROUTES: &[&str] = &["ContactFlowId", "QuickConnectId", "TaskTemplateId"];
+
+pub static START_TASK_CONTACT: Operation = Operation {
+    name: "StartTaskContact",
+    members: &[
+        INSTANCE_ID,
+        required("Name", text(0, 1024)),
+        Member {
+            name: "ContactFlowId",
+            shape: text(0, 500),
+            presence: Presence::OptionalOr {
+                setting: Setting::DefaultContactFlowId,
+                unless: &["QuickConnectId", "TaskTemplateId"],
+            },
+        },
+        optional("QuickConnectId", UNBOUNDED_TEXT),
+        optional("TaskTemplateId", text(1, 500)),
+        CLIENT_TOKEN,
+        PREVIOUS_CONTACT_ID,
+        RELATED_CONTACT_ID,
+        DESCRIPTION,
+        optional("ScheduledTime", Shape::Timestamp(SCHEDULE_WINDOW)),
+        ATTRIBUTES,
+        optional(
+            "References",
+            Shape::References {
+                types: Some(CREATION_REFERENCE_TYPES),
+            },
+        ),
+        SEGMENT_ATTRIBUTES,
+        optional(
+            "Attachments",
+            Shape::List {
+                item: &TASK_ATTACHMENT_SHAPE,
+                min: 1,
+                max: 5,
+            },
+        ),
+    ],
+    member_names: &[
+        "InstanceId",
+        "PreviousContactId",
+        "ContactFlowId",
+        "Attributes",
+        "Name",
+        "References",
+        "Description",
+        "ClientToken",
+        "ScheduledTime",
+        "TaskTemplateId",
+        "QuickConnectId",
+        "RelatedContactId",
+        "SegmentAttributes",
+        "Attachments",
+    ],
+};
+
+// ------------------------------------------------------------------- StartOutboundVoiceContact
+
+pub static ANSWER_MACHINE_DETECTION_CONFIG: Structure = Structure {
+    name: "AnswerMachineDetectionConfig",
+    members: &[
+        optional("EnableAnswerMachineDetection", Shape::Boolean),
+        optional("AwaitAnswerMachinePrompt", Shape::Boolean),
+    ],
+    member_names: &["EnableAnswerMachineDetection", "AwaitAnswerMachinePrompt"],
+};
+
+const ALLOWED_USER_ACTION: Shape = Shape::Enum {
+    values: AllowedUserAction::NAMES,
+    hint: None,
+};
+
+pub static POST_ACCEPT_TIMEOUT_CONFIG: Structure = Structure {
+    name: "PostAcceptTimeoutConfig",
+    members: &[required(
+        "DurationInSeconds",
+        Shape::Integer {
+            min: 0,
+            max: i32::MAX as i64,
+        },
+    )],
+    member_names: &["DurationInSeconds"],
+};
+
+pub static PREVIEW: Structure = Structure {
+    name: "Preview",
+    members: &[
+        required(
+            "PostAcceptTimeoutConfig",
+            Shape::Structure(&POST_ACCEPT_TIMEOUT_CONFIG),
+        ),
+        required(
+            "AllowedUserActions",
+            Shape::List {
+                item: &ALLOWED_USER_ACTION,
+                min: 0,
+                max: usize::MAX,
+            },
+        ),
+    ],
+    member_names: &["PostAcceptTimeoutConfig", "AllowedUserActions"],
+};
+
+pub static AGENT_FIRST: Structure = Structure {
+    name: "AgentFirst",
+    members: &[optional("Preview", Shape::Structure(&PREVIEW))],
+    member_names: &["Preview"],
+};
+
+pub static OUTBOUND_STRATEGY_CONFIG: Structure = Structure {
+    name: "OutboundStrategyConfig",
+    members: &[optional("AgentFirst", Shape::Structure(&AGENT_FIRST))],
+    member_names: &["AgentFirst"],
+};
+
+pub static OUTBOUND_STRATEGY: Structure = Structure {
+    name: "OutboundStrategy",
+    members: &[
+        required(
+            "Type",
+            Shape::Enum {
+                values: OutboundStrategyType::NAMES,
+                hint: None,
+            },
+        ),
+        optional("Config", Shape::Structure(&OUTBOUND_STRATEGY_CONFIG)),
+    ],
+    member_names: &["Type", "Config"],
+};
+
+pub static START_OUTBOUND_VOICE_CONTACT: Operation = Operation {
+    name: "StartOutboundVoiceContact",
+    members: &[
+        INSTANCE_ID,
+        required("DestinationPhoneNumber", PHONE_NUMBER),
+        Member {
+            name: "ContactFlowId",
+            shape: text(0, 500),
+            presence: Presence::RequiredOr(Setting::DefaultContactFlowId),
+        },
+        Member {
+            name: "QueueId",
+            shape: UNBOUNDED_TEXT,
+            presence: Presence::OptionalOr {
+                setting: Setting::DefaultQueueId,
+                unless: &["SourcePhoneNumber"],
+            },
+        },
+        optional("SourcePhoneNumber", PHONE_NUMBER),
+        CLIENT_TOKEN,
+        NAME,
+        DESCRIPTION,
+        RELATED_CONTACT_ID,
+        ATTRIBUTES,
+        optional(
+            "References",
+            Shape::References {
+                types: Some(CREATION_REFERENCE_TYPES),
+            },
+        ),
+        optional(
+            "AnswerMachineDetectionConfig",
+            Shape::Structure(&ANSWER_MACHINE_DETECTION_CONFIG),
+        ),
+        optional("CampaignId", text(1, 100)),
+        optional(
+            "TrafficType",
+            Shape::Enum {
+                values: TrafficType::NAMES,
+                hint: None,
+            },
+        ),
+        optional("OutboundStrategy", Shape::Structure(&OUTBOUND_STRATEGY)),
+        optional("RingTimeoutInSeconds", Shape::Integer { min: 15, max: 60 }),
+    ],
+    member_names: &[
+        "Name",
+        "Description",
+        "References",
+        "RelatedContactId",
+        "DestinationPhoneNumber",
+        "ContactFlowId",
+        "InstanceId",
+        "ClientToken",
+        "SourcePhoneNumber",
+        "QueueId",
+        "Attributes",
+        "AnswerMachineDetectionConfig",
+        "CampaignId",
+        "TrafficType",
+        "OutboundStrategy",
+        "RingTimeoutInSeconds",
+    ],
+};
+
+/// Every member name of every operation (for recognising a direct invocation).
+pub fn all_member_names() -> impl Iterator<Item = &'static str> {
+    OperationName::ALL
+        .iter()
+        .flat_map(|op| op.spec().member_names.iter().copied())
+}
