@@ -338,3 +338,285 @@ async fn the_sdk_retries_throttling_itself() {
         .expect("the second attempt succeeds");
     assert_eq!(rule.num_calls(), 2, "one throttled attempt, one accepted");
 }
+
+// ---------------------------------------------------------------- StartTaskContact, callbacks
+
+use aws_sdk_connect::operation::start_outbound_voice_contact::{
+    StartOutboundVoiceContactError, StartOutboundVoiceContactInput,
+    StartOutboundVoiceContactOutput,
+};
+use aws_sdk_connect::operation::start_task_contact::{
+    StartTaskContactError, StartTaskContactInput, StartTaskContactOutput,
+};
+
+/// An hour from now, in epoch seconds (ScheduledTime must be ahead, within 6 days).
+fn in_an_hour() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + 3600
+}
+
+#[tokio::test]
+async fn every_task_member_reaches_the_sdk() {
+    let seen: Arc<Mutex<Option<StartTaskContactInput>>> = Arc::default();
+    let capture = seen.clone();
+    let rule = mock!(Client::start_task_contact)
+        .match_requests(move |input| {
+            *capture.lock().unwrap() = Some(input.clone());
+            true
+        })
+        .then_output(|| StartTaskContactOutput::builder().contact_id("t-1").build());
+    let scheduled = in_an_hour();
+    let contact = client(&[&rule], RetryConfig::disabled())
+        .start_contact(&request(json!({"StartTaskContact": {
+            "InstanceId": "inst-1", "Name": "n", "ContactFlowId": "flow-1", "ClientToken": "tok",
+            "PreviousContactId": "prev", "RelatedContactId": "rel", "Description": "d",
+            "ScheduledTime": scheduled, "Attributes": {"a": "1"},
+            "References": {"r": {"Type": "DATE", "Value": "1764000000"}},
+            "SegmentAttributes": {"connect:ContactExpiry": {"ValueMap": {"ExpiryDuration": {"ValueInteger": 135}}}},
+            "Attachments": [{"FileName": "f.pdf", "S3Url": "https://s3/f"}],
+        }})))
+        .await
+        .unwrap();
+    assert_eq!(contact.contact_id, "t-1");
+    assert_eq!(contact.contact_arn, None, "StartTaskContact answers no ARN");
+    let input = seen.lock().unwrap().clone().unwrap();
+    assert_eq!(input.instance_id(), Some("inst-1"));
+    assert_eq!(input.name(), Some("n"));
+    assert_eq!(input.contact_flow_id(), Some("flow-1"));
+    assert_eq!(input.client_token(), Some("tok"));
+    assert_eq!(input.previous_contact_id(), Some("prev"));
+    assert_eq!(input.related_contact_id(), Some("rel"));
+    assert_eq!(input.description(), Some("d"));
+    assert_eq!(input.scheduled_time().map(|t| t.secs()), Some(scheduled));
+    assert_eq!(input.attributes().unwrap()["a"], "1");
+    assert_eq!(
+        input.references().unwrap()["r"].r#type(),
+        &sdk::ReferenceType::Date
+    );
+    let expiry = input.segment_attributes().unwrap()["connect:ContactExpiry"]
+        .value_map()
+        .unwrap();
+    assert_eq!(expiry["ExpiryDuration"].value_integer(), Some(135));
+    let attachment = &input.attachments()[0];
+    assert_eq!(
+        (attachment.file_name(), attachment.s3_url()),
+        ("f.pdf", "https://s3/f")
+    );
+    assert_eq!(input.quick_connect_id(), None);
+    assert_eq!(input.task_template_id(), None);
+
+    // The other two routes.
+    let (rule, seen) = {
+        let seen: Arc<Mutex<Vec<StartTaskContactInput>>> = Arc::default();
+        let capture = seen.clone();
+        let rule = mock!(Client::start_task_contact)
+            .match_requests(move |input| {
+                capture.lock().unwrap().push(input.clone());
+                true
+            })
+            .sequence()
+            .output(|| StartTaskContactOutput::builder().contact_id("t-2").build())
+            .times(2)
+            .build();
+        (rule, seen)
+    };
+    let c = client(&[&rule], RetryConfig::disabled());
+    for route in [json!({"TaskTemplateId": "tt-1"}), json!({"QuickConnectId": "qc-1"})] {
+        let mut body = json!({"InstanceId": "i", "Name": "n"});
+        body.as_object_mut()
+            .unwrap()
+            .extend(route.as_object().unwrap().clone());
+        c.start_contact(&request(json!({ "StartTaskContact": body })))
+            .await
+            .unwrap();
+    }
+    let inputs = seen.lock().unwrap().clone();
+    assert_eq!(inputs[0].task_template_id(), Some("tt-1"));
+    assert_eq!(inputs[1].quick_connect_id(), Some("qc-1"));
+    assert_eq!(inputs[0].attachments(), &[] as &[sdk::TaskAttachment]);
+}
+
+#[tokio::test]
+async fn every_callback_member_reaches_the_sdk() {
+    let seen: Arc<Mutex<Option<StartOutboundVoiceContactInput>>> = Arc::default();
+    let capture = seen.clone();
+    let rule = mock!(Client::start_outbound_voice_contact)
+        .match_requests(move |input| {
+            *capture.lock().unwrap() = Some(input.clone());
+            true
+        })
+        .then_output(|| {
+            StartOutboundVoiceContactOutput::builder()
+                .contact_id("v-1")
+                .build()
+        });
+    let contact = client(&[&rule], RetryConfig::disabled())
+        .start_contact(&request(json!({"StartOutboundVoiceContact": {
+            "InstanceId": "inst-1", "DestinationPhoneNumber": "+14155550100",
+            "ContactFlowId": "flow-1", "QueueId": "q-1", "SourcePhoneNumber": "+14155550199",
+            "ClientToken": "tok", "Name": "n", "Description": "d", "RelatedContactId": "rel",
+            "Attributes": {"a": "1"}, "References": {"r": {"Type": "URL", "Value": "https://x"}},
+            "AnswerMachineDetectionConfig": {"EnableAnswerMachineDetection": true, "AwaitAnswerMachinePrompt": false},
+            "CampaignId": "camp-1", "TrafficType": "CAMPAIGN",
+            "OutboundStrategy": {"Type": "AGENT_FIRST", "Config": {"AgentFirst": {"Preview": {
+                "PostAcceptTimeoutConfig": {"DurationInSeconds": 30},
+                "AllowedUserActions": ["CALL", "DISCARD"],
+            }}}},
+            "RingTimeoutInSeconds": 25,
+        }})))
+        .await
+        .unwrap();
+    assert_eq!(contact.contact_id, "v-1");
+    assert_eq!(contact.contact_arn, None);
+    let input = seen.lock().unwrap().clone().unwrap();
+    assert_eq!(input.instance_id(), Some("inst-1"));
+    assert_eq!(input.destination_phone_number(), Some("+14155550100"));
+    assert_eq!(input.contact_flow_id(), Some("flow-1"));
+    assert_eq!(input.queue_id(), Some("q-1"));
+    assert_eq!(input.source_phone_number(), Some("+14155550199"));
+    assert_eq!(input.client_token(), Some("tok"));
+    assert_eq!(input.name(), Some("n"));
+    assert_eq!(input.description(), Some("d"));
+    assert_eq!(input.related_contact_id(), Some("rel"));
+    assert_eq!(input.attributes().unwrap()["a"], "1");
+    assert_eq!(input.references().unwrap()["r"].value(), "https://x");
+    let detection = input.answer_machine_detection_config().unwrap();
+    assert_eq!(
+        (
+            detection.enable_answer_machine_detection(),
+            detection.await_answer_machine_prompt()
+        ),
+        (true, false)
+    );
+    assert_eq!(input.campaign_id(), Some("camp-1"));
+    assert_eq!(input.traffic_type(), Some(&sdk::TrafficType::Campaign));
+    assert_eq!(input.ring_timeout_in_seconds(), Some(25));
+    let strategy = input.outbound_strategy().unwrap();
+    assert_eq!(strategy.r#type(), &sdk::OutboundStrategyType::AgentFirst);
+    let preview = strategy
+        .config()
+        .and_then(|c| c.agent_first())
+        .and_then(|a| a.preview())
+        .unwrap();
+    assert_eq!(
+        preview
+            .post_accept_timeout_config()
+            .map(|t| t.duration_in_seconds()),
+        Some(30)
+    );
+    assert_eq!(
+        preview.allowed_user_actions(),
+        [sdk::AllowedUserAction::Call, sdk::AllowedUserAction::Discard]
+    );
+}
+
+#[tokio::test]
+async fn the_new_operations_modeled_errors_are_classified() {
+    use ConnectErrorKind as Kind;
+    type Task = fn() -> StartTaskContactError;
+    let task_cases: Vec<(Task, Kind, &str, bool)> = vec![
+        (
+            || StartTaskContactError::ThrottlingException(sdk_errors::ThrottlingException::builder().message("m").build()),
+            Kind::Throttling, "ThrottlingException", true,
+        ),
+        (
+            || StartTaskContactError::InternalServiceException(sdk_errors::InternalServiceException::builder().message("m").build()),
+            Kind::Unavailable, "InternalServiceException", true,
+        ),
+        (
+            || StartTaskContactError::InvalidParameterException(sdk_errors::InvalidParameterException::builder().message("m").build()),
+            Kind::InvalidRequest, "InvalidParameterException", false,
+        ),
+        (
+            || StartTaskContactError::InvalidRequestException(sdk_errors::InvalidRequestException::builder().message("m").build()),
+            Kind::InvalidRequest, "InvalidRequestException", false,
+        ),
+        (
+            || StartTaskContactError::ResourceNotFoundException(sdk_errors::ResourceNotFoundException::builder().message("m").build()),
+            Kind::NotFound, "ResourceNotFoundException", false,
+        ),
+        (
+            || StartTaskContactError::ServiceQuotaExceededException(sdk_errors::ServiceQuotaExceededException::builder().message("m").build()),
+            Kind::QuotaExceeded, "ServiceQuotaExceededException", false,
+        ),
+    ];
+    let task = request(json!({"StartTaskContact": {"InstanceId": "i", "Name": "n", "ContactFlowId": "f", "ClientToken": "t"}}));
+    for (make, kind, code, retryable) in task_cases {
+        let rule = mock!(Client::start_task_contact).then_error(make);
+        let error = client(&[&rule], RetryConfig::disabled())
+            .start_contact(&task)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (error.kind, error.code.as_str(), error.is_retryable(), error.operation),
+            (kind, code, retryable, "StartTaskContact")
+        );
+        assert_eq!(error.message, "m");
+    }
+
+    type Callback = fn() -> StartOutboundVoiceContactError;
+    let callback_cases: Vec<(Callback, Kind, &str, bool)> = vec![
+        (
+            || StartOutboundVoiceContactError::LimitExceededException(sdk_errors::LimitExceededException::builder().message("m").build()),
+            Kind::LimitExceeded, "LimitExceededException", true,
+        ),
+        (
+            || StartOutboundVoiceContactError::DestinationNotAllowedException(sdk_errors::DestinationNotAllowedException::builder().message("m").build()),
+            Kind::NotPermitted, "DestinationNotAllowedException", false,
+        ),
+        (
+            || StartOutboundVoiceContactError::OutboundContactNotPermittedException(sdk_errors::OutboundContactNotPermittedException::builder().message("m").build()),
+            Kind::NotPermitted, "OutboundContactNotPermittedException", false,
+        ),
+        (
+            || StartOutboundVoiceContactError::InternalServiceException(sdk_errors::InternalServiceException::builder().message("m").build()),
+            Kind::Unavailable, "InternalServiceException", true,
+        ),
+        (
+            || StartOutboundVoiceContactError::InvalidParameterException(sdk_errors::InvalidParameterException::builder().message("m").build()),
+            Kind::InvalidRequest, "InvalidParameterException", false,
+        ),
+        (
+            || StartOutboundVoiceContactError::InvalidRequestException(sdk_errors::InvalidRequestException::builder().message("m").build()),
+            Kind::InvalidRequest, "InvalidRequestException", false,
+        ),
+        (
+            || StartOutboundVoiceContactError::ResourceNotFoundException(sdk_errors::ResourceNotFoundException::builder().message("m").build()),
+            Kind::NotFound, "ResourceNotFoundException", false,
+        ),
+    ];
+    let callback = request(json!({"StartOutboundVoiceContact": {
+        "InstanceId": "i", "DestinationPhoneNumber": "+14155550100", "ContactFlowId": "f", "QueueId": "q", "ClientToken": "t",
+    }}));
+    for (make, kind, code, retryable) in callback_cases {
+        let rule = mock!(Client::start_outbound_voice_contact).then_error(make);
+        let error = client(&[&rule], RetryConfig::disabled())
+            .start_contact(&callback)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (error.kind, error.code.as_str(), error.is_retryable(), error.operation),
+            (kind, code, retryable, "StartOutboundVoiceContact")
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_task_answer_without_a_contact_id_is_malformed() {
+    let rule = mock!(Client::start_task_contact)
+        .then_output(|| StartTaskContactOutput::builder().build());
+    let error = client(&[&rule], RetryConfig::disabled())
+        .start_contact(&request(json!({"StartTaskContact": {"InstanceId": "i", "Name": "n", "ContactFlowId": "f"}})))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, "MalformedResponse");
+    assert!(error.is_retryable());
+    assert_eq!(
+        error.to_string(),
+        "Amazon Connect StartTaskContact failed: MalformedResponse: Amazon Connect answered \
+         without the new contact's identifiers"
+    );
+}

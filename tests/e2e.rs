@@ -236,6 +236,210 @@ async fn invalid_input_never_reaches_connect() {
     f.assert_no_personal_data();
 }
 
+// ------------------------------------------------------------------------- every operation
+
+/// Connect's path for each operation.
+const TASK_PATH: &str = "/contact/task";
+const CALLBACK_PATH: &str = "/contact/outbound-voice";
+
+impl Function {
+    /// The calls that reached the stub: each one's path and JSON body.
+    async fn calls_by_path(&self) -> Vec<(String, Value)> {
+        self.connect
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(|r| {
+                (
+                    r.url.path().to_owned(),
+                    serde_json::from_slice(&r.body).unwrap(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The sample events of the new operations, by source, and the Connect path of each request.
+fn operation_samples() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "sqs-tasks-and-callback.json",
+            vec![TASK_PATH, TASK_PATH, TASK_PATH, CALLBACK_PATH],
+        ),
+        ("http-api-callback.json", vec![CALLBACK_PATH]),
+        ("apigw-rest-template-task.json", vec![TASK_PATH]),
+        ("connect-flow-callback.json", vec![CALLBACK_PATH]),
+        ("connect-flow-routed-task.json", vec![TASK_PATH]),
+        ("eventbridge-task.json", vec![TASK_PATH]),
+        ("direct-routed-task.json", vec![TASK_PATH]),
+        ("direct-callback.json", vec![CALLBACK_PATH]),
+    ]
+}
+
+#[tokio::test]
+async fn tasks_and_callbacks_create_one_contact_each_through_every_source() {
+    let f = Function::start(Duration::ZERO, &[]).await;
+    let mut expected_paths = Vec::new();
+    for (file, paths) in operation_samples() {
+        let e = event(file);
+        // Delivered twice, as a retry or redelivery would: the same contact both times. (Lambda's
+        // own retry of a direct invocation keeps its request id, and so the token; this harness
+        // gives each invocation a new id, so the two direct invocations are two requests.)
+        let first = f.invoke(&e).await.response();
+        let again = f.invoke(&e).await.response();
+        if !file.starts_with("direct-") {
+            assert_eq!(first, again, "{file}");
+        }
+        if let Some(failures) = first.get("batchItemFailures") {
+            assert_eq!(failures, &json!([]), "{file}");
+        } else if first.get("statusCode").is_some() {
+            assert_eq!(first["statusCode"], 201, "{file}: {first}");
+            let body = http_body(&first);
+            assert!(body["ContactId"].is_string(), "{file}: {body}");
+            assert_eq!(body.get("ContactArn"), None, "{file}: only CreateContact has one");
+        } else {
+            assert!(first["ContactId"].is_string(), "{file}: {first}");
+            assert_eq!(first.get("ContactArn"), None, "{file}: only CreateContact has one");
+        }
+        expected_paths.extend(paths.iter().chain(paths.iter()).copied());
+    }
+    let calls = f.calls_by_path().await;
+    // SQS runs a batch's records concurrently: compare each event's calls as a set of paths.
+    let mut paths: Vec<&str> = calls.iter().map(|(p, _)| p.as_str()).collect();
+    paths.sort_unstable();
+    expected_paths.sort_unstable();
+    assert_eq!(paths, expected_paths);
+    let mut tokens: Vec<&str> = calls
+        .iter()
+        .map(|(_, body)| body["ClientToken"].as_str().unwrap())
+        .collect();
+    tokens.sort_unstable();
+    let distinct: HashSet<&str> = tokens.iter().copied().collect();
+    let direct_calls = 4;
+    assert_eq!(
+        distinct.len() * 2,
+        tokens.len() + direct_calls,
+        "each redelivered request twice with one token (one contact); each direct one its own"
+    );
+    for (path, body) in &calls {
+        assert_eq!(body["InstanceId"], INSTANCE, "{path}: {body}");
+        match path.as_str() {
+            TASK_PATH => assert!(body["Name"].is_string(), "{body}"),
+            CALLBACK_PATH => {
+                assert_eq!(body["DestinationPhoneNumber"], "+12065550100");
+                assert!(body["ContactFlowId"].is_string() && body["QueueId"].is_string());
+            }
+            other => panic!("{other}: {body}"),
+        }
+        assert_eq!(body.get("Channel"), None, "{body}");
+    }
+    // The flow's text parameters arrive typed; the scheduled task's time as epoch seconds.
+    assert!(
+        calls
+            .iter()
+            .any(|(_, body)| body["RingTimeoutInSeconds"] == json!(30))
+    );
+    assert!(calls.iter().any(|(_, body)| body["ScheduledTime"].is_number()));
+}
+
+#[tokio::test]
+async fn invalid_tasks_and_callbacks_never_reach_connect() {
+    let f = Function::start(Duration::ZERO, &[]).await;
+    let bad_task = json!({"StartTaskContact": {
+        "Name": SECRETS[0], "ContactFlowId": "f", "TaskTemplateId": "t",
+        "References": {"file": {"Type": "ATTACHMENT", "Value": SECRETS[2]}},
+    }});
+    let bad_callback = json!({"StartOutboundVoiceContact": {
+        "DestinationPhoneNumber": "0044 20 7946 0000", "ContactFlowId": "f",
+        "RingTimeoutInSeconds": 5, "Attributes": {"card": SECRETS[4]},
+    }});
+    for bad in [&bad_task, &bad_callback] {
+        let error = f.invoke(bad).await.error();
+        assert_eq!(error["errorType"], "ValidationError", "{error}");
+        let response = f.invoke(&http_api_with(bad)).await.response();
+        assert_eq!(response["statusCode"], 400);
+        let batch = f.invoke(&sqs_batch("bad", 2, bad)).await.response();
+        assert_eq!(failed_ids(&batch).len(), 2);
+    }
+    let mut flow = event("connect-flow-callback.json");
+    flow["Details"]["Parameters"]["RingTimeoutInSeconds"] = json!("five");
+    let error = f.invoke(&flow).await.error();
+    assert_eq!(error["errorType"], "ValidationError", "{error}");
+    let mut eventbridge = event("eventbridge-task.json");
+    eventbridge["detail"]["QuickConnectId"] = json!("q");
+    let error = f.invoke(&eventbridge).await.error();
+    assert_eq!(error["errorType"], "ValidationError", "{error}");
+    assert!(f.calls_by_path().await.is_empty());
+    f.assert_no_personal_data();
+}
+
+#[tokio::test]
+async fn the_default_flow_and_queue_fill_what_a_producer_leaves_out() {
+    let f = Function::start(
+        Duration::ZERO,
+        &[
+            ("DEFAULT_CONTACT_FLOW_ID", "default-flow"),
+            ("DEFAULT_QUEUE_ID", "default-queue"),
+        ],
+    )
+    .await;
+    f.invoke(&json!({"StartTaskContact": {"Name": "n"}}))
+        .await
+        .response();
+    f.invoke(&json!({"StartTaskContact": {"Name": "n", "TaskTemplateId": "t"}}))
+        .await
+        .response();
+    f.invoke(&json!({"StartOutboundVoiceContact": {"DestinationPhoneNumber": "+12065550100"}}))
+        .await
+        .response();
+    f.invoke(&json!({"StartOutboundVoiceContact": {
+        "DestinationPhoneNumber": "+12065550100", "ContactFlowId": "mine", "SourcePhoneNumber": "+12065550199",
+    }}))
+    .await
+    .response();
+    let bodies: Vec<Value> = f.calls_by_path().await.into_iter().map(|(_, b)| b).collect();
+    assert_eq!(bodies[0]["ContactFlowId"], "default-flow");
+    assert_eq!(bodies[1].get("ContactFlowId"), None, "a template is a route");
+    assert_eq!(bodies[1]["TaskTemplateId"], "t");
+    assert_eq!(
+        (&bodies[2]["ContactFlowId"], &bodies[2]["QueueId"]),
+        (&json!("default-flow"), &json!("default-queue"))
+    );
+    assert_eq!(bodies[3]["ContactFlowId"], "mine", "explicit members win");
+    assert_eq!(bodies[3].get("QueueId"), None, "a source number needs no queue");
+}
+
+#[tokio::test]
+async fn connect_refusals_of_a_callback_are_classified() {
+    for (status, name, retryable_status) in [
+        (429, "LimitExceededException", 429),
+        (403, "DestinationNotAllowedException", 403),
+        (403, "OutboundContactNotPermittedException", 403),
+    ] {
+        let f = always(connect_error(status, name), &[]).await;
+        let response = f
+            .invoke(&http_api_with(&event("direct-callback.json")))
+            .await
+            .response();
+        assert_eq!(response["statusCode"], retryable_status, "{name}");
+        assert_eq!(http_body(&response)["error"], name);
+        let error = f.invoke(&event("direct-callback.json")).await.error();
+        assert_eq!(error["errorType"], name);
+        assert!(
+            error["errorMessage"]
+                .as_str()
+                .unwrap()
+                .starts_with("Amazon Connect StartOutboundVoiceContact failed"),
+            "{error}"
+        );
+        let mut sqs = sqs_batch("callback", 1, &event("direct-callback.json"));
+        sqs["Records"][0]["body"] = json!(event("direct-callback.json").to_string());
+        let batch = f.invoke(&sqs).await.response();
+        assert_eq!(failed_ids(&batch), ["callback-0"], "{name}");
+    }
+}
+
 // ------------------------------------------------------------------------- faults
 
 #[tokio::test]

@@ -1,5 +1,7 @@
 //! Every validation rule of the canonical request, each with accepted and rejected cases.
 
+use contact_bridge_test_support::with;
+
 use contact_bridge::request::{
     Channel, InitiateAs, InitiationMethod, ReferenceType, RequestDefaults, SEGMENT_VALUE_MEMBERS,
     SegmentAttributeValue, ValidationErrors, ViolationKind, parse_payload, parse_request, pointer,
@@ -18,17 +20,6 @@ fn voice() -> Value {
     json!({"InstanceId": "inst-1", "Channel": "VOICE", "InitiationMethod": "TRANSFER"})
 }
 
-/// `base` with top-level members replaced (a `null` removes the member).
-fn with(mut base: Value, patch: Value) -> Value {
-    for (k, v) in patch.as_object().unwrap() {
-        if v.is_null() {
-            base.as_object_mut().unwrap().remove(k);
-        } else {
-            base[k] = v.clone();
-        }
-    }
-    base
-}
 
 fn errors(value: &Value) -> ValidationErrors {
     match parse_request(value, None) {

@@ -3,7 +3,7 @@
 
 use contact_bridge_test_support as common;
 
-use common::event;
+use common::{event, with};
 use serde_json::{Value, json};
 
 const PATH: &str = concat!(
@@ -36,6 +36,8 @@ fn sample_requests() -> Vec<(String, Value)> {
         "direct-task.json",
         "direct-email.json",
         "direct-external-audio.json",
+        "direct-routed-task.json",
+        "direct-callback.json",
     ] {
         requests.push((name.to_owned(), event(name)));
     }
@@ -43,14 +45,23 @@ fn sample_requests() -> Vec<(String, Value)> {
         "eventbridge.json".to_owned(),
         event("eventbridge.json")["detail"].clone(),
     ));
-    for name in ["sqs-standard.json", "sqs-fifo.json"] {
+    for name in [
+        "sqs-standard.json",
+        "sqs-fifo.json",
+        "sqs-tasks-and-callback.json",
+    ] {
         for record in event(name)["Records"].as_array().unwrap() {
             if let Ok(body) = serde_json::from_str::<Value>(record["body"].as_str().unwrap()) {
                 requests.push((format!("{name} {}", record["messageId"]), body));
             }
         }
     }
-    for name in ["apigw-rest.json", "function-url.json"] {
+    for name in [
+        "apigw-rest.json",
+        "function-url.json",
+        "apigw-rest-template-task.json",
+        "http-api-callback.json",
+    ] {
         let body = event(name)["body"].as_str().unwrap().to_owned();
         requests.push((name.to_owned(), serde_json::from_str(&body).unwrap()));
     }
@@ -61,7 +72,7 @@ fn sample_requests() -> Vec<(String, Value)> {
 fn sample_requests_validate() {
     let validator = validator();
     let requests = sample_requests();
-    assert!(requests.len() >= 10);
+    assert!(requests.len() >= 18);
     for (name, request) in requests {
         let errors: Vec<String> = validator
             .iter_errors(&request)
@@ -76,33 +87,67 @@ fn the_schema_rejects_what_the_function_rejects() {
     let validator = validator();
     let base = json!({"Channel": "TASK", "InitiationMethod": "API"});
     assert!(validator.is_valid(&base), "InstanceId may be left out");
-    let with = |patch: Value| {
-        let mut v = base.clone();
-        for (k, x) in patch.as_object().unwrap() {
-            v[k] = x.clone();
-        }
-        v
-    };
+    let patched = |patch: Value| with(base.clone(), patch);
     for bad in [
-        with(json!({"Atributes": {}})),
-        with(json!({"Channel": "CHAT"})),
-        with(json!({"InitiationMethod": "TRANSFER"})),
-        with(json!({"InitiateAs": "COMPLETED", "Channel": "EMAIL", "InitiationMethod": "FLOW"})),
-        with(json!({"PreviousContactId": "p"})),
-        with(json!({"Channel": "EMAIL", "InitiationMethod": "OUTBOUND"})),
-        with(json!({"Attributes": {"bad key": "v"}})),
-        with(json!({"Attributes": {"k": 1}})),
-        with(json!({"References": {"r": {"Type": "EMAIL_MESSAGE"}}})),
-        with(json!({"References": {"r": {"Value": "v"}}})),
-        with(json!({"ExpiryDurationInMinutes": 0})),
-        with(json!({"ExpiryDurationInMinutes": "5"})),
-        with(json!({"SegmentAttributes": {"k": {"ValueString": "a", "ValueInteger": 1}}})),
-        with(json!({"SegmentAttributes": {"other:k": {"ValueString": "a"}}})),
-        with(json!({"Name": "x".repeat(1025)})),
+        patched(json!({"Atributes": {}})),
+        patched(json!({"Channel": "CHAT"})),
+        patched(json!({"InitiationMethod": "TRANSFER"})),
+        patched(json!({"InitiateAs": "COMPLETED", "Channel": "EMAIL", "InitiationMethod": "FLOW"})),
+        patched(json!({"PreviousContactId": "p"})),
+        patched(json!({"Channel": "EMAIL", "InitiationMethod": "OUTBOUND"})),
+        patched(json!({"Attributes": {"bad key": "v"}})),
+        patched(json!({"Attributes": {"k": 1}})),
+        patched(json!({"References": {"r": {"Type": "EMAIL_MESSAGE"}}})),
+        patched(json!({"References": {"r": {"Value": "v"}}})),
+        patched(json!({"ExpiryDurationInMinutes": 0})),
+        patched(json!({"ExpiryDurationInMinutes": "5"})),
+        patched(json!({"SegmentAttributes": {"k": {"ValueString": "a", "ValueInteger": 1}}})),
+        patched(json!({"SegmentAttributes": {"other:k": {"ValueString": "a"}}})),
+        patched(json!({"Name": "x".repeat(1025)})),
     ] {
         assert!(!validator.is_valid(&bad), "the schema accepted {bad}");
         assert!(
             contact_bridge::request::parse_request(&bad, Some("i")).is_err(),
+            "the function accepted {bad}"
+        );
+    }
+}
+
+#[test]
+fn the_schema_rejects_what_the_function_rejects_for_tasks_and_callbacks() {
+    let validator = validator();
+    let defaults = contact_bridge::request::RequestDefaults::default();
+    let task = |patch: Value| {
+        let body = json!({"InstanceId": "i", "Name": "n", "ContactFlowId": "f"});
+        json!({ "StartTaskContact": with(body, patch) })
+    };
+    let callback = |patch: Value| {
+        let body = json!({"InstanceId": "i", "DestinationPhoneNumber": "+14155550100", "ContactFlowId": "f", "QueueId": "q"});
+        json!({ "StartOutboundVoiceContact": with(body, patch) })
+    };
+    for good in [task(json!({})), callback(json!({}))] {
+        assert!(validator.is_valid(&good), "the schema refused {good}");
+        contact_bridge::request::parse_payload(&good, &defaults).unwrap();
+    }
+    for bad in [
+        json!({"StartChatContact": {}}),
+        json!({"StartTaskContact": {}, "CreateContact": {}}),
+        task(json!({"Name": null})),
+        task(json!({"TaskTemplateId": "t"})),
+        task(json!({"Channel": "TASK"})),
+        task(json!({"References": {"r": {"Type": "ATTACHMENT"}}})),
+        task(json!({"Attachments": []})),
+        task(json!({"Attachments": [{"FileName": "f"}]})),
+        task(json!({"ScheduledTime": true})),
+        callback(json!({"DestinationPhoneNumber": "0123"})),
+        callback(json!({"RingTimeoutInSeconds": 90})),
+        callback(json!({"TrafficType": "BULK"})),
+        callback(json!({"AnswerMachineDetectionConfig": {"EnableAnswerMachineDetection": true}})),
+        callback(json!({"OutboundStrategy": {"Type": "AGENT_FIRST", "Config": {"AgentFirst": {"Preview": {}}}}})),
+    ] {
+        assert!(!validator.is_valid(&bad), "the schema accepted {bad}");
+        assert!(
+            contact_bridge::request::parse_payload(&bad, &defaults).is_err(),
             "the function accepted {bad}"
         );
     }

@@ -876,3 +876,170 @@ async fn a_deadline_too_small_for_an_epoch_time_is_a_duration() {
     assert_eq!(error.error_type, "Timeout");
     assert_eq!(h.bridge().connect.calls(), 1);
 }
+
+// ---------------------------------------------------------------- the operation of each source
+
+use contact_bridge::request::Request;
+
+#[tokio::test]
+async fn a_flow_names_its_operation_and_its_text_is_read_by_the_models_types() {
+    let h = handler(settings(), FakeConnect::new());
+    let mut e = event("connect-flow-callback.json");
+    let p = &mut e["Details"]["Parameters"];
+    p["AnswerMachineDetectionConfig"] =
+        json!("{\"EnableAnswerMachineDetection\": true, \"AwaitAnswerMachinePrompt\": false}");
+    p["TrafficType"] = json!("CAMPAIGN");
+    p["References"] = json!("{\"Order\": {\"Type\": \"URL\", \"Value\": \"https://x\"}}");
+    let response = invoke(&h, e).await.unwrap();
+    assert!(response["ContactId"].is_string());
+    assert_eq!(response.get("ContactArn"), None);
+    let Request::StartOutboundVoiceContact(callback) = &h.bridge().connect.requests()[0] else {
+        panic!("expected a callback")
+    };
+    assert_eq!(callback.ring_timeout_in_seconds, Some(30), "\"30\" read as an integer");
+    assert_eq!(
+        callback
+            .answer_machine_detection_config
+            .as_ref()
+            .unwrap()
+            .enable_answer_machine_detection,
+        Some(true)
+    );
+    assert_eq!(callback.attributes["orderId"], "1042");
+    assert_eq!(callback.instance_id, INSTANCE);
+    assert!(callback.client_token.as_deref().unwrap().starts_with("contact-bridge-connect-flow-"));
+
+    let h = handler(settings(), FakeConnect::new());
+    invoke(&h, event("connect-flow-routed-task.json")).await.unwrap();
+    let Request::StartTaskContact(task) = &h.bridge().connect.requests()[0] else {
+        panic!("expected a task")
+    };
+    assert_eq!(task.references["Order"].value.as_deref(), Some("https://example.com/orders/1042"));
+    assert_eq!(task.attributes["callerIntent"], "refund");
+}
+
+#[tokio::test]
+async fn a_flows_unreadable_text_and_unknown_operation_are_validation_errors() {
+    let h = handler(settings(), FakeConnect::new());
+    let mut e = event("connect-flow-callback.json");
+    let p = &mut e["Details"]["Parameters"];
+    p["RingTimeoutInSeconds"] = json!("thirty");
+    p["AnswerMachineDetectionConfig"] = json!("{oops");
+    p["DestinationPhoneNumber"] = json!("12065550100");
+    let error = invoke(&h, e).await.unwrap_err();
+    assert_eq!(error.error_type, "ValidationError");
+    assert!(
+        error
+            .error_message
+            .starts_with("invalid StartOutboundVoiceContact request (3 problems): "),
+        "{}",
+        error.error_message
+    );
+    for path in [
+        "/RingTimeoutInSeconds: must be a whole number in decimal text",
+        "/AnswerMachineDetectionConfig: must be JSON text",
+        "/DestinationPhoneNumber: must be an E.164 phone number",
+    ] {
+        assert!(error.error_message.contains(path), "{path}: {}", error.error_message);
+    }
+    let mut e = event("connect-flow-callback.json");
+    e["Details"]["Parameters"]["AnswerMachineDetectionConfig"] =
+        json!("{\"EnableAnswerMachineDetection\": \"maybe\"}");
+    let error = invoke(&h, e).await.unwrap_err();
+    assert!(
+        error
+            .error_message
+            .contains("/AnswerMachineDetectionConfig/EnableAnswerMachineDetection: must be a boolean"),
+        "{}",
+        error.error_message
+    );
+    let mut e = event("connect-flow-callback.json");
+    e["Details"]["Parameters"]["Operation"] = json!("StartChatContact");
+    let error = invoke(&h, e).await.unwrap_err();
+    assert_eq!(
+        error.error_message,
+        "invalid request (1 problem): /Operation: must be one of CreateContact, StartTaskContact, \
+         StartOutboundVoiceContact"
+    );
+    assert_eq!(h.bridge().connect.calls(), 0);
+}
+
+#[tokio::test]
+async fn an_eventbridge_detail_type_names_the_operation_of_a_bare_detail() {
+    let h = handler(settings(), FakeConnect::new());
+    invoke(&h, event("eventbridge-task.json")).await.unwrap();
+    // A wrapped detail names its own operation, whatever the detail-type.
+    let mut wrapped = event("eventbridge.json");
+    wrapped["detail"] = event("direct-callback.json");
+    invoke(&h, wrapped).await.unwrap();
+    // A detail-type that names no operation leaves a bare detail a CreateContact request.
+    invoke(&h, event("eventbridge.json")).await.unwrap();
+    let operations: Vec<&str> = h
+        .bridge()
+        .connect
+        .requests()
+        .iter()
+        .map(|r| r.operation().as_str())
+        .collect();
+    assert_eq!(
+        operations,
+        ["StartTaskContact", "StartOutboundVoiceContact", "CreateContact"]
+    );
+    let mut mismatched = event("eventbridge-task.json");
+    mismatched["detail"] = json!({"Channel": "TASK", "InitiationMethod": "API"});
+    let error = invoke(&h, mismatched).await.unwrap_err();
+    assert!(
+        error
+            .error_message
+            .contains("/Channel: is not a member of StartTaskContact but of CreateContact"),
+        "{}",
+        error.error_message
+    );
+}
+
+#[tokio::test]
+async fn direct_payloads_that_name_an_operation_are_recognised() {
+    let h = handler(settings(), FakeConnect::new());
+    let response = invoke(&h, event("direct-callback.json")).await.unwrap();
+    assert!(response["ContactId"].is_string());
+    let error = invoke(&h, json!({"StartChatContact": {"ContactFlowId": "f"}}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.error_type, "ValidationError");
+    assert!(
+        error
+            .error_message
+            .contains("/StartChatContact: is not an operation contact-bridge calls"),
+        "{}",
+        error.error_message
+    );
+    assert_eq!(h.bridge().connect.calls(), 1);
+}
+
+#[tokio::test]
+async fn http_dry_run_names_the_operation() {
+    let h = handler(settings(), FakeConnect::new());
+    let mut e = event("http-api-callback.json");
+    e["queryStringParameters"] = json!({"dryRun": "true"});
+    let response = invoke(&h, e).await.unwrap();
+    assert_eq!(response["statusCode"], 200);
+    let body = json_body(&response);
+    assert_eq!(body["operation"], "StartOutboundVoiceContact");
+    assert_eq!(body["request"]["DestinationPhoneNumber"], "+12065550100");
+    assert_eq!(body["request"]["InstanceId"], INSTANCE);
+    assert_eq!(h.bridge().connect.calls(), 0);
+}
+
+#[tokio::test]
+async fn the_allow_list_holds_for_every_operation() {
+    let s = Settings {
+        allowed_instances: InstanceAllowList::Only(["only-this".to_owned()].into()),
+        ..settings()
+    };
+    let h = handler(s, FakeConnect::new());
+    for e in [event("direct-routed-task.json"), event("direct-callback.json")] {
+        let error = invoke(&h, e).await.unwrap_err();
+        assert_eq!(error.error_type, "InstanceNotAllowed");
+    }
+    assert_eq!(h.bridge().connect.calls(), 0);
+}

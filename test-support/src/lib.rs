@@ -185,6 +185,18 @@ pub fn handler(settings: Settings, connect: FakeConnect) -> Handler<FakeConnect>
     Handler::new(Bridge::new(settings, connect))
 }
 
+/// `base` with top-level members replaced by `patch`'s (a `null` removes the member).
+pub fn with(mut base: Value, patch: Value) -> Value {
+    for (k, v) in patch.as_object().expect("a patch is an object") {
+        if v.is_null() {
+            base.as_object_mut().expect("an object to patch").remove(k);
+        } else {
+            base[k] = v.clone();
+        }
+    }
+    base
+}
+
 /// Reads a sample event from `events/`, as [`samples::sample_text`] reads it.
 pub fn event(name: &str) -> Value {
     let path = repository_path(&format!("events/{name}"));
