@@ -20,12 +20,14 @@ usage: contact-bridge invoke [--live] FILE
        contact-bridge schema
 
 Runs the function's handler on the event in FILE (- for standard input) and prints its response.
-By default Amazon Connect is not called: each CreateContact request is validated and printed on
-stderr, and the contact IDs are made up; a request that names no instance gets CONNECT_INSTANCE_ID,
-else the placeholder 00000000-0000-4000-8000-000000000000. --live sends the requests to Amazon
-Connect with the standard AWS credential chain (AWS_PROFILE, AWS_REGION, ...).
+By default Amazon Connect is not called: each request (CreateContact, StartTaskContact or
+StartOutboundVoiceContact) is validated and printed on stderr, and the contact IDs are made up; a
+request that names no instance gets CONNECT_INSTANCE_ID, else the placeholder
+00000000-0000-4000-8000-000000000000. --live sends the requests to Amazon Connect with the
+standard AWS credential chain (AWS_PROFILE, AWS_REGION, ...).
 
-schema prints the JSON Schema of the CreateContact request.
+schema prints the JSON Schema of a request (one member naming the operation, or a bare
+CreateContact request).
 
 In AWS Lambda (AWS_LAMBDA_RUNTIME_API set) the binary serves the Lambda Runtime API instead.";
 

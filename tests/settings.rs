@@ -159,3 +159,49 @@ fn the_template_takes_instances_as_the_function_does() {
         assert_eq!(in_class, is_instance_reference_char(c), "{c:?}");
     }
 }
+
+#[test]
+fn the_default_flow_and_queue_are_ids_read_once() {
+    let s = settings(&[
+        ("DEFAULT_CONTACT_FLOW_ID", " flow-1 "),
+        ("DEFAULT_QUEUE_ID", "queue-1"),
+    ])
+    .unwrap();
+    assert_eq!(s.default_contact_flow_id.as_deref(), Some("flow-1"));
+    assert_eq!(s.default_queue_id.as_deref(), Some("queue-1"));
+    let unset = settings(&[("DEFAULT_CONTACT_FLOW_ID", ""), ("DEFAULT_QUEUE_ID", " ")]).unwrap();
+    assert_eq!(
+        (unset.default_contact_flow_id, unset.default_queue_id),
+        (None, None)
+    );
+    for (name, value) in [
+        ("DEFAULT_CONTACT_FLOW_ID", "flow 1"),
+        ("DEFAULT_QUEUE_ID", "queue;1"),
+        ("DEFAULT_CONTACT_FLOW_ID", &"f".repeat(501)),
+    ] {
+        let error = settings(&[(name, value)]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "invalid setting {name}: expected an ID (or ARN): 1 to 500 letters, digits, '-', \
+                 ':' or '/'"
+            )
+        );
+    }
+}
+
+#[test]
+fn the_template_takes_the_default_flow_and_queue_as_the_function_does() {
+    let template =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml")).unwrap();
+    for parameter in ["DefaultContactFlowId", "DefaultQueueId"] {
+        // Empty (unset), or what DEFAULT_CONTACT_FLOW_ID and DEFAULT_QUEUE_ID take: the
+        // characters of an instance reference (the test above holds that class to the
+        // function's), at most 500.
+        assert_eq!(
+            allowed_pattern(&template, parameter),
+            "^[a-zA-Z0-9:/-]{0,500}$",
+            "{parameter}"
+        );
+    }
+}

@@ -1,0 +1,222 @@
+//! The operations' description (`request::spec`) against the AWS service model of Connect
+//! (API 2017-08-08) as botocore ships it: every member, whether it is required, its type, bounds,
+//! pattern and values, down through nested structures and lists. A model update that changes one
+//! of them fails here, naming it.
+//!
+//! It needs python3 with botocore, so it is ignored by a plain `cargo test`; `.ci/run` installs
+//! the pinned botocore (README "Testing") and runs it:
+//! `PYTHONPATH=<botocore> cargo test --locked --test service_model -- --ignored`.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use contact_bridge::request::{
+    Form, InitiationMethod, Member, OperationName, Presence, REFERENCE_MEMBERS, ReferenceStatus,
+    ReferenceType, SEGMENT_VALUE_MEMBERS, Shape,
+};
+use serde_json::Value;
+
+/// Each operation's input shape, members resolved recursively, as JSON.
+const EXTRACT: &str = r#"
+import gzip, json, os, sys, botocore
+path = os.path.join(os.path.dirname(botocore.__file__), "data/connect/2017-08-08/service-2.json.gz")
+model = json.load(gzip.open(path))
+shapes = model["shapes"]
+def shape(name, seen=()):
+    s = shapes[name]
+    out = {k: s[k] for k in ("type", "min", "max", "pattern", "enum", "required") if k in s}
+    out["name"] = name
+    if name in seen:
+        return out
+    seen = seen + (name,)
+    if "members" in s:
+        out["members"] = {k: shape(v["shape"], seen) for k, v in s["members"].items()}
+    for part in ("member", "key", "value"):
+        if part in s:
+            out[part] = shape(s[part]["shape"], seen)
+    return out
+ops = sys.argv[1:]
+print(json.dumps({"version": botocore.__version__,
+                  "operations": {op: shape(model["operations"][op]["input"]["shape"]) for op in ops}}))
+"#;
+
+fn model() -> Value {
+    let mut command = Command::new("python3");
+    command.args(["-c", EXTRACT]);
+    command.args(OperationName::ALL.iter().map(|op| op.as_str()));
+    let output = command.output().expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "python3 with botocore is needed (pip install botocore): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the extract prints JSON")
+}
+
+fn names(values: &[&str]) -> BTreeSet<String> {
+    values.iter().map(|v| (*v).to_owned()).collect()
+}
+
+fn model_names(value: &Value) -> BTreeSet<String> {
+    value
+        .as_array()
+        .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+/// Where our description deliberately narrows the model's values: CreateContact creates no CHAT
+/// contacts, and takes only the initiation methods its documentation lists per channel.
+fn narrowed(at: &str) -> bool {
+    matches!(at, "CreateContact.Channel" | "CreateContact.InitiationMethod")
+}
+
+/// Where our description requires what the model leaves optional: a `UserInfo` without a
+/// `UserId` names no user (and EMAIL OUTBOUND and AGENT_REPLY contacts need one).
+fn required_beyond_the_model(at: &str) -> bool {
+    at == "CreateContact.UserInfo.UserId"
+}
+
+/// Compares the members of a structure: names, presence, then each member's shape.
+fn compare_members(at: &str, ours: &[Member], our_names: &[&str], theirs: &Value, problems: &mut Vec<String>) {
+    let model_members: BTreeSet<String> = theirs["members"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let described: BTreeSet<String> = ours.iter().map(|m| m.name.to_owned()).collect();
+    if described != model_members {
+        problems.push(format!("{at}: members {described:?}, the model's {model_members:?}"));
+    }
+    if names(our_names) != model_members {
+        problems.push(format!("{at}: member names {our_names:?}, the model's {model_members:?}"));
+    }
+    let required = model_names(&theirs["required"]);
+    for member in ours {
+        let path = format!("{at}.{}", member.name);
+        let ours_required = matches!(member.presence, Presence::Required | Presence::RequiredOr(_));
+        if ours_required != required.contains(member.name) && !required_beyond_the_model(&path) {
+            problems.push(format!("{path}: required {ours_required}, the model says otherwise"));
+        }
+        match theirs["members"].get(member.name) {
+            Some(shape) => compare_shape(&path, &member.shape, shape, problems),
+            None => problems.push(format!("{path}: not in the model")),
+        }
+    }
+}
+
+fn compare_shape(at: &str, ours: &Shape, theirs: &Value, problems: &mut Vec<String>) {
+    let kind = theirs["type"].as_str().unwrap_or_default();
+    let min = theirs["min"].as_i64();
+    let max = theirs["max"].as_i64();
+    let mut differ = |what: String| problems.push(format!("{at}: {what}"));
+    match ours {
+        Shape::Text { min: our_min, max: our_max, form } => {
+            if kind != "string" || theirs.get("enum").is_some() {
+                differ(format!("text here, the model's {kind} {theirs}"));
+            }
+            if min.unwrap_or(0) != *our_min as i64 || max != our_max.map(|m| m as i64) {
+                differ(format!("{our_min}..{our_max:?} characters, the model's {min:?}..{max:?}"));
+            }
+            let pattern = theirs["pattern"].as_str();
+            let expected = form.map(|f| match f {
+                Form::PhoneNumber => r"\\+[1-9]\\d{1,14}$",
+                Form::NoControlCharacters => r"^\P{C}*$",
+                Form::ArnCharacters => "^[-:/A-Za-z0-9]+",
+            });
+            if pattern != expected {
+                differ(format!("pattern for {form:?}, the model's {pattern:?}"));
+            }
+        }
+        Shape::Integer { min: our_min, max: our_max } => {
+            if kind != "integer" {
+                differ(format!("integer here, the model's {kind}"));
+            }
+            if min.unwrap_or(i64::from(i32::MIN)) != *our_min && !(min.is_none() && *our_min == 1) {
+                differ(format!("minimum {our_min}, the model's {min:?}"));
+            }
+            if max.unwrap_or(i64::from(i32::MAX)) != *our_max {
+                differ(format!("maximum {our_max}, the model's {max:?}"));
+            }
+        }
+        Shape::Boolean if kind != "boolean" => differ(format!("boolean here, the model's {kind}")),
+        Shape::Timestamp(_) if kind != "timestamp" => {
+            differ(format!("timestamp here, the model's {kind}"))
+        }
+        Shape::Enum { values, .. } => {
+            let model_values = model_names(&theirs["enum"]);
+            let ours = names(values);
+            let fits = if narrowed(at) {
+                ours.is_subset(&model_values)
+            } else {
+                ours == model_values
+            };
+            if !fits {
+                differ(format!("values {ours:?}, the model's {model_values:?}"));
+            }
+        }
+        Shape::ChannelMethod => {
+            let model_values = model_names(&theirs["enum"]);
+            if !names(InitiationMethod::NAMES).is_subset(&model_values) || !narrowed(at) {
+                differ(format!("initiation methods beyond the model's {model_values:?}"));
+            }
+        }
+        Shape::Attributes | Shape::References { .. } | Shape::SegmentAttributes => {
+            let value = theirs["value"]["name"].as_str().unwrap_or_default();
+            let expected = match ours {
+                Shape::Attributes => "AttributeValue",
+                Shape::References { .. } => "Reference",
+                _ => "SegmentAttributeValue",
+            };
+            if kind != "map" || value != expected {
+                differ(format!("a map of {expected}, the model's {kind} of {value}"));
+            }
+        }
+        Shape::Structure(structure) => {
+            if kind != "structure" || theirs["name"] != structure.name {
+                differ(format!("structure {}, the model's {kind} {}", structure.name, theirs["name"]));
+            }
+            compare_members(at, structure.members, structure.member_names, theirs, problems);
+        }
+        Shape::List { item, min: our_min, max: our_max } => {
+            if kind != "list" {
+                differ(format!("list here, the model's {kind}"));
+            }
+            let model_max = max.map_or(usize::MAX, |m| m as usize);
+            if min.unwrap_or(0) as usize != *our_min || model_max != *our_max {
+                differ(format!("{our_min}..{our_max} items, the model's {min:?}..{max:?}"));
+            }
+            compare_shape(&format!("{at}[]"), item, &theirs["member"], problems);
+        }
+        _ => {}
+    }
+}
+
+#[test]
+#[ignore = "needs python3 with botocore; .ci/run installs it and runs this test"]
+fn the_description_matches_botocores_service_model() {
+    let model = model();
+    let mut problems = Vec::new();
+    for &operation in OperationName::ALL {
+        let spec = operation.spec();
+        let input = &model["operations"][spec.name];
+        compare_members(spec.name, spec.members, spec.member_names, input, &mut problems);
+    }
+    // What every operation's References and SegmentAttributes hold.
+    let create = &model["operations"]["CreateContact"]["members"];
+    let reference = &create["References"]["value"];
+    for (what, ours, theirs) in [
+        ("Reference members", names(REFERENCE_MEMBERS), reference["members"].as_object().unwrap().keys().cloned().collect::<BTreeSet<_>>()),
+        ("ReferenceType", names(ReferenceType::NAMES), model_names(&reference["members"]["Type"]["enum"])),
+        ("ReferenceStatus", names(ReferenceStatus::NAMES), model_names(&reference["members"]["Status"]["enum"])),
+        ("SegmentAttributeValue members", names(SEGMENT_VALUE_MEMBERS), create["SegmentAttributes"]["value"]["members"].as_object().unwrap().keys().cloned().collect()),
+    ] {
+        if ours != theirs {
+            problems.push(format!("{what}: ours {ours:?}, the model's {theirs:?}"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the description differs from botocore {}'s model:\n{}",
+        model["version"],
+        problems.join("\n")
+    );
+}
