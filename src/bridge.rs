@@ -178,7 +178,9 @@ impl<C: Connect> Bridge<C> {
                     contact_id = %contact.contact_id,
                     "contact created"
                 );
-                self.metrics.record(source.name(), &Ok(()), latency);
+                let operation = Some(request.operation().as_str());
+                self.metrics
+                    .record(source.name(), operation, &Ok(()), latency);
                 Ok(contact)
             }
             Err(error) => Err(self.fail(source, request, error.into(), latency)),
@@ -204,7 +206,9 @@ impl<C: Connect> Bridge<C> {
             retryable = error.is_retryable(),
             "Connect call failed"
         );
-        self.metrics.record(source.name(), &Err(&error), latency);
+        let operation = Some(request.operation().as_str());
+        self.metrics
+            .record(source.name(), operation, &Err(&error), latency);
         error
     }
 
@@ -267,7 +271,12 @@ impl<C: Connect> Bridge<C> {
             error = error.kind(),
             "request rejected before calling Connect"
         );
-        self.metrics.record(source.name(), &Err(&error), None);
+        let operation = match &error {
+            ContactError::Invalid(errors) => errors.operation,
+            _ => None,
+        };
+        self.metrics
+            .record(source.name(), operation, &Err(&error), None);
         error
     }
 }

@@ -1,10 +1,11 @@
 //! CloudWatch metrics in Embedded Metric Format (EMF): one JSON line on stdout per request
 //! outcome, which CloudWatch Logs turns into metrics. No agent, no API call, no extra latency.
 //!
-//! Metrics (namespace `ContactBridge`, dimension `Source`): `ContactsCreated`,
-//! `ValidationFailures`, `ConnectErrors` (also by `ErrorName`), `Throttles`, `PermanentErrors`
-//! (the Connect errors a retry cannot mend: the template's alarm watches them), and
-//! `CreateContactLatency` in milliseconds.
+//! Metrics (namespace `ContactBridge`, dimension `Source`, and `Source` with `Operation` when the
+//! request's operation is known): `ContactsCreated`, `ValidationFailures`, `ConnectErrors` (also
+//! by `ErrorName`), `Throttles`, `PermanentErrors` (the Connect errors a retry cannot mend: the
+//! template's alarm watches them), and `CreateContactLatency` in milliseconds (the Connect call of
+//! any operation; the name predates the other operations, and the alarms and dashboard use it).
 
 use std::io::Write;
 use std::sync::Mutex;
@@ -37,15 +38,17 @@ impl Metrics {
         Self::to_writer(Box::new(std::io::stdout()))
     }
 
-    /// Records one request's outcome; `latency` is the CreateContact call's, when one was made.
+    /// Records one request's outcome; `operation` is the request's, when it is known, and
+    /// `latency` the Connect call's, when one was made.
     pub fn record(
         &self,
         source: &str,
+        operation: Option<&str>,
         outcome: &Result<(), &ContactError>,
         latency: Option<Duration>,
     ) {
         let Some(sink) = &self.sink else { return };
-        let line = emf_line(source, outcome, latency, SystemTime::now());
+        let line = emf_line(source, operation, outcome, latency, SystemTime::now());
         if let Ok(mut sink) = sink.lock() {
             // Metrics are best effort: a failed write must not fail the request.
             let _ = writeln!(sink, "{line}");
@@ -56,6 +59,7 @@ impl Metrics {
 /// The EMF document for one outcome.
 pub fn emf_line(
     source: &str,
+    operation: Option<&str>,
     outcome: &Result<(), &ContactError>,
     latency: Option<Duration>,
     now: SystemTime,
@@ -68,6 +72,9 @@ pub fn emf_line(
     let mut by_source: Vec<(&str, &str, Value)> = Vec::new();
     let mut by_error: Vec<(&str, &str, Value)> = Vec::new();
     let mut document = json!({ "Source": source });
+    if let Some(operation) = operation {
+        document["Operation"] = json!(operation);
+    }
     match outcome {
         Ok(()) => by_source.push(("ContactsCreated", "Count", json!(1))),
         Err(ContactError::Invalid(_) | ContactError::InstanceNotAllowed { .. }) => {
@@ -89,12 +96,18 @@ pub fn emf_line(
         by_source.push(("CreateContactLatency", "Milliseconds", json!(millis)));
     }
     let mut directives = Vec::new();
-    for (metrics, dimensions) in [
-        (by_source, json!([["Source"]])),
-        (by_error, json!([["Source"], ["Source", "ErrorName"]])),
+    for (metrics, mut dimensions) in [
+        (by_source, vec![json!(["Source"])]),
+        (
+            by_error,
+            vec![json!(["Source"]), json!(["Source", "ErrorName"])],
+        ),
     ] {
         if metrics.is_empty() {
             continue;
+        }
+        if operation.is_some() {
+            dimensions.push(json!(["Source", "Operation"]));
         }
         let mut definitions = Vec::new();
         for (name, unit, value) in metrics {

@@ -342,8 +342,7 @@ async fn the_sdk_retries_throttling_itself() {
 // ---------------------------------------------------------------- StartTaskContact, callbacks
 
 use aws_sdk_connect::operation::start_outbound_voice_contact::{
-    StartOutboundVoiceContactError, StartOutboundVoiceContactInput,
-    StartOutboundVoiceContactOutput,
+    StartOutboundVoiceContactError, StartOutboundVoiceContactInput, StartOutboundVoiceContactOutput,
 };
 use aws_sdk_connect::operation::start_task_contact::{
     StartTaskContactError, StartTaskContactInput, StartTaskContactOutput,
@@ -424,7 +423,10 @@ async fn every_task_member_reaches_the_sdk() {
         (rule, seen)
     };
     let c = client(&[&rule], RetryConfig::disabled());
-    for route in [json!({"TaskTemplateId": "tt-1"}), json!({"QuickConnectId": "qc-1"})] {
+    for route in [
+        json!({"TaskTemplateId": "tt-1"}),
+        json!({"QuickConnectId": "qc-1"}),
+    ] {
         let mut body = json!({"InstanceId": "i", "Name": "n"});
         body.as_object_mut()
             .unwrap()
@@ -509,7 +511,10 @@ async fn every_callback_member_reaches_the_sdk() {
     );
     assert_eq!(
         preview.allowed_user_actions(),
-        [sdk::AllowedUserAction::Call, sdk::AllowedUserAction::Discard]
+        [
+            sdk::AllowedUserAction::Call,
+            sdk::AllowedUserAction::Discard
+        ]
     );
 }
 
@@ -519,31 +524,81 @@ async fn the_new_operations_modeled_errors_are_classified() {
     type Task = fn() -> StartTaskContactError;
     let task_cases: Vec<(Task, Kind, &str, bool)> = vec![
         (
-            || StartTaskContactError::ThrottlingException(sdk_errors::ThrottlingException::builder().message("m").build()),
-            Kind::Throttling, "ThrottlingException", true,
+            || {
+                StartTaskContactError::ThrottlingException(
+                    sdk_errors::ThrottlingException::builder()
+                        .message("m")
+                        .build(),
+                )
+            },
+            Kind::Throttling,
+            "ThrottlingException",
+            true,
         ),
         (
-            || StartTaskContactError::InternalServiceException(sdk_errors::InternalServiceException::builder().message("m").build()),
-            Kind::Unavailable, "InternalServiceException", true,
+            || {
+                StartTaskContactError::InternalServiceException(
+                    sdk_errors::InternalServiceException::builder()
+                        .message("m")
+                        .build(),
+                )
+            },
+            Kind::Unavailable,
+            "InternalServiceException",
+            true,
         ),
         (
-            || StartTaskContactError::InvalidParameterException(sdk_errors::InvalidParameterException::builder().message("m").build()),
-            Kind::InvalidRequest, "InvalidParameterException", false,
+            || {
+                StartTaskContactError::InvalidParameterException(
+                    sdk_errors::InvalidParameterException::builder()
+                        .message("m")
+                        .build(),
+                )
+            },
+            Kind::InvalidRequest,
+            "InvalidParameterException",
+            false,
         ),
         (
-            || StartTaskContactError::InvalidRequestException(sdk_errors::InvalidRequestException::builder().message("m").build()),
-            Kind::InvalidRequest, "InvalidRequestException", false,
+            || {
+                StartTaskContactError::InvalidRequestException(
+                    sdk_errors::InvalidRequestException::builder()
+                        .message("m")
+                        .build(),
+                )
+            },
+            Kind::InvalidRequest,
+            "InvalidRequestException",
+            false,
         ),
         (
-            || StartTaskContactError::ResourceNotFoundException(sdk_errors::ResourceNotFoundException::builder().message("m").build()),
-            Kind::NotFound, "ResourceNotFoundException", false,
+            || {
+                StartTaskContactError::ResourceNotFoundException(
+                    sdk_errors::ResourceNotFoundException::builder()
+                        .message("m")
+                        .build(),
+                )
+            },
+            Kind::NotFound,
+            "ResourceNotFoundException",
+            false,
         ),
         (
-            || StartTaskContactError::ServiceQuotaExceededException(sdk_errors::ServiceQuotaExceededException::builder().message("m").build()),
-            Kind::QuotaExceeded, "ServiceQuotaExceededException", false,
+            || {
+                StartTaskContactError::ServiceQuotaExceededException(
+                    sdk_errors::ServiceQuotaExceededException::builder()
+                        .message("m")
+                        .build(),
+                )
+            },
+            Kind::QuotaExceeded,
+            "ServiceQuotaExceededException",
+            false,
         ),
     ];
-    let task = request(json!({"StartTaskContact": {"InstanceId": "i", "Name": "n", "ContactFlowId": "f", "ClientToken": "t"}}));
+    let task = request(
+        json!({"StartTaskContact": {"InstanceId": "i", "Name": "n", "ContactFlowId": "f", "ClientToken": "t"}}),
+    );
     for (make, kind, code, retryable) in task_cases {
         let rule = mock!(Client::start_task_contact).then_error(make);
         let error = client(&[&rule], RetryConfig::disabled())
@@ -551,7 +606,12 @@ async fn the_new_operations_modeled_errors_are_classified() {
             .await
             .unwrap_err();
         assert_eq!(
-            (error.kind, error.code.as_str(), error.is_retryable(), error.operation),
+            (
+                error.kind,
+                error.code.as_str(),
+                error.is_retryable(),
+                error.operation
+            ),
             (kind, code, retryable, "StartTaskContact")
         );
         assert_eq!(error.message, "m");
@@ -560,32 +620,88 @@ async fn the_new_operations_modeled_errors_are_classified() {
     type Callback = fn() -> StartOutboundVoiceContactError;
     let callback_cases: Vec<(Callback, Kind, &str, bool)> = vec![
         (
-            || StartOutboundVoiceContactError::LimitExceededException(sdk_errors::LimitExceededException::builder().message("m").build()),
-            Kind::LimitExceeded, "LimitExceededException", true,
+            || {
+                StartOutboundVoiceContactError::LimitExceededException(
+                    sdk_errors::LimitExceededException::builder()
+                        .message("m")
+                        .build(),
+                )
+            },
+            Kind::LimitExceeded,
+            "LimitExceededException",
+            true,
         ),
         (
-            || StartOutboundVoiceContactError::DestinationNotAllowedException(sdk_errors::DestinationNotAllowedException::builder().message("m").build()),
-            Kind::NotPermitted, "DestinationNotAllowedException", false,
+            || {
+                StartOutboundVoiceContactError::DestinationNotAllowedException(
+                    sdk_errors::DestinationNotAllowedException::builder()
+                        .message("m")
+                        .build(),
+                )
+            },
+            Kind::NotPermitted,
+            "DestinationNotAllowedException",
+            false,
         ),
         (
-            || StartOutboundVoiceContactError::OutboundContactNotPermittedException(sdk_errors::OutboundContactNotPermittedException::builder().message("m").build()),
-            Kind::NotPermitted, "OutboundContactNotPermittedException", false,
+            || {
+                StartOutboundVoiceContactError::OutboundContactNotPermittedException(
+                    sdk_errors::OutboundContactNotPermittedException::builder()
+                        .message("m")
+                        .build(),
+                )
+            },
+            Kind::NotPermitted,
+            "OutboundContactNotPermittedException",
+            false,
         ),
         (
-            || StartOutboundVoiceContactError::InternalServiceException(sdk_errors::InternalServiceException::builder().message("m").build()),
-            Kind::Unavailable, "InternalServiceException", true,
+            || {
+                StartOutboundVoiceContactError::InternalServiceException(
+                    sdk_errors::InternalServiceException::builder()
+                        .message("m")
+                        .build(),
+                )
+            },
+            Kind::Unavailable,
+            "InternalServiceException",
+            true,
         ),
         (
-            || StartOutboundVoiceContactError::InvalidParameterException(sdk_errors::InvalidParameterException::builder().message("m").build()),
-            Kind::InvalidRequest, "InvalidParameterException", false,
+            || {
+                StartOutboundVoiceContactError::InvalidParameterException(
+                    sdk_errors::InvalidParameterException::builder()
+                        .message("m")
+                        .build(),
+                )
+            },
+            Kind::InvalidRequest,
+            "InvalidParameterException",
+            false,
         ),
         (
-            || StartOutboundVoiceContactError::InvalidRequestException(sdk_errors::InvalidRequestException::builder().message("m").build()),
-            Kind::InvalidRequest, "InvalidRequestException", false,
+            || {
+                StartOutboundVoiceContactError::InvalidRequestException(
+                    sdk_errors::InvalidRequestException::builder()
+                        .message("m")
+                        .build(),
+                )
+            },
+            Kind::InvalidRequest,
+            "InvalidRequestException",
+            false,
         ),
         (
-            || StartOutboundVoiceContactError::ResourceNotFoundException(sdk_errors::ResourceNotFoundException::builder().message("m").build()),
-            Kind::NotFound, "ResourceNotFoundException", false,
+            || {
+                StartOutboundVoiceContactError::ResourceNotFoundException(
+                    sdk_errors::ResourceNotFoundException::builder()
+                        .message("m")
+                        .build(),
+                )
+            },
+            Kind::NotFound,
+            "ResourceNotFoundException",
+            false,
         ),
     ];
     let callback = request(json!({"StartOutboundVoiceContact": {
@@ -598,7 +714,12 @@ async fn the_new_operations_modeled_errors_are_classified() {
             .await
             .unwrap_err();
         assert_eq!(
-            (error.kind, error.code.as_str(), error.is_retryable(), error.operation),
+            (
+                error.kind,
+                error.code.as_str(),
+                error.is_retryable(),
+                error.operation
+            ),
             (kind, code, retryable, "StartOutboundVoiceContact")
         );
     }
@@ -606,10 +727,12 @@ async fn the_new_operations_modeled_errors_are_classified() {
 
 #[tokio::test]
 async fn a_task_answer_without_a_contact_id_is_malformed() {
-    let rule = mock!(Client::start_task_contact)
-        .then_output(|| StartTaskContactOutput::builder().build());
+    let rule =
+        mock!(Client::start_task_contact).then_output(|| StartTaskContactOutput::builder().build());
     let error = client(&[&rule], RetryConfig::disabled())
-        .start_contact(&request(json!({"StartTaskContact": {"InstanceId": "i", "Name": "n", "ContactFlowId": "f"}})))
+        .start_contact(&request(
+            json!({"StartTaskContact": {"InstanceId": "i", "Name": "n", "ContactFlowId": "f"}}),
+        ))
         .await
         .unwrap_err();
     assert_eq!(error.code, "MalformedResponse");

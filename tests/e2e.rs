@@ -297,10 +297,18 @@ async fn tasks_and_callbacks_create_one_contact_each_through_every_source() {
             assert_eq!(first["statusCode"], 201, "{file}: {first}");
             let body = http_body(&first);
             assert!(body["ContactId"].is_string(), "{file}: {body}");
-            assert_eq!(body.get("ContactArn"), None, "{file}: only CreateContact has one");
+            assert_eq!(
+                body.get("ContactArn"),
+                None,
+                "{file}: only CreateContact has one"
+            );
         } else {
             assert!(first["ContactId"].is_string(), "{file}: {first}");
-            assert_eq!(first.get("ContactArn"), None, "{file}: only CreateContact has one");
+            assert_eq!(
+                first.get("ContactArn"),
+                None,
+                "{file}: only CreateContact has one"
+            );
         }
         expected_paths.extend(paths.iter().chain(paths.iter()).copied());
     }
@@ -340,7 +348,11 @@ async fn tasks_and_callbacks_create_one_contact_each_through_every_source() {
             .iter()
             .any(|(_, body)| body["RingTimeoutInSeconds"] == json!(30))
     );
-    assert!(calls.iter().any(|(_, body)| body["ScheduledTime"].is_number()));
+    assert!(
+        calls
+            .iter()
+            .any(|(_, body)| body["ScheduledTime"].is_number())
+    );
 }
 
 #[tokio::test]
@@ -398,16 +410,29 @@ async fn the_default_flow_and_queue_fill_what_a_producer_leaves_out() {
     }}))
     .await
     .response();
-    let bodies: Vec<Value> = f.calls_by_path().await.into_iter().map(|(_, b)| b).collect();
+    let bodies: Vec<Value> = f
+        .calls_by_path()
+        .await
+        .into_iter()
+        .map(|(_, b)| b)
+        .collect();
     assert_eq!(bodies[0]["ContactFlowId"], "default-flow");
-    assert_eq!(bodies[1].get("ContactFlowId"), None, "a template is a route");
+    assert_eq!(
+        bodies[1].get("ContactFlowId"),
+        None,
+        "a template is a route"
+    );
     assert_eq!(bodies[1]["TaskTemplateId"], "t");
     assert_eq!(
         (&bodies[2]["ContactFlowId"], &bodies[2]["QueueId"]),
         (&json!("default-flow"), &json!("default-queue"))
     );
     assert_eq!(bodies[3]["ContactFlowId"], "mine", "explicit members win");
-    assert_eq!(bodies[3].get("QueueId"), None, "a source number needs no queue");
+    assert_eq!(
+        bodies[3].get("QueueId"),
+        None,
+        "a source number needs no queue"
+    );
 }
 
 #[tokio::test]

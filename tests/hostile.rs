@@ -6,7 +6,9 @@ use contact_bridge_test_support as common;
 
 use common::{FakeConnect, INSTANCE, event, handler, lambda_event, settings};
 use contact_bridge::handler::Response;
-use contact_bridge::request::parse_request;
+use contact_bridge::request::{
+    OperationName, RequestDefaults, names_an_operation, parse_operation, parse_payload,
+};
 use contact_bridge::sources::Source;
 use lambda_runtime::Diagnostic;
 use proptest::prelude::*;
@@ -22,6 +24,8 @@ fn arb_json() -> impl Strategy<Value = Value> {
         prop_oneof![
             "[A-Za-z_:-]{0,12}",
             Just("TASK".to_owned()),
+            Just("+14155550100".to_owned()),
+            Just("StartTaskContact".to_owned()),
             Just("API".to_owned()),
             Just("aws:sqs".to_owned()),
             Just("ContactFlowEvent".to_owned()),
@@ -32,7 +36,12 @@ fn arb_json() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(4, 48, 6, |inner| {
         let key = prop_oneof![
             "[A-Za-z]{1,10}",
-            proptest::sample::select(contact_bridge::request::MEMBERS).prop_map(str::to_owned),
+            proptest::sample::select(
+                contact_bridge::request::all_member_names().collect::<Vec<_>>()
+            )
+            .prop_map(str::to_owned),
+            proptest::sample::select(contact_bridge::request::OPERATION_NAMES)
+                .prop_map(str::to_owned),
             proptest::sample::select(vec![
                 "Records",
                 "detail",
@@ -53,6 +62,14 @@ fn arb_json() -> impl Strategy<Value = Value> {
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
+}
+
+/// What the tests' deployment supplies: its instance.
+fn defaults() -> RequestDefaults<'static> {
+    RequestDefaults {
+        instance_id: Some(INSTANCE),
+        ..RequestDefaults::default()
+    }
 }
 
 /// Runs the handler on `payload`; checks the answer's shape and that Connect was called only for
@@ -85,12 +102,21 @@ fn check(payload: Value) -> Result<(), TestCaseError> {
             );
         }
         (Some(Source::Direct), outcome) => {
-            let valid = parse_request(&payload, Some(INSTANCE)).is_ok();
+            let valid = parse_payload(&payload, &defaults()).is_ok();
             prop_assert_eq!(calls, usize::from(valid));
             prop_assert_eq!(outcome.is_ok(), valid);
         }
         (Some(Source::EventBridge), outcome) => {
-            let valid = parse_request(&payload["detail"], Some(INSTANCE)).is_ok();
+            let detail = &payload["detail"];
+            // A detail-type that names an operation makes a bare detail that operation's body.
+            let named = payload["detail-type"]
+                .as_str()
+                .and_then(OperationName::parse)
+                .filter(|_| !names_an_operation(detail));
+            let valid = match named {
+                Some(operation) => parse_operation(operation, detail, &defaults()).is_ok(),
+                None => parse_payload(detail, &defaults()).is_ok(),
+            };
             prop_assert_eq!(calls, usize::from(valid));
             prop_assert_eq!(outcome.is_ok(), valid);
         }
@@ -120,6 +146,14 @@ const SAMPLES: &[&str] = &[
     "function-url.json",
     "connect-flow-task.json",
     "connect-flow-external-audio.json",
+    "direct-routed-task.json",
+    "direct-callback.json",
+    "sqs-tasks-and-callback.json",
+    "eventbridge-task.json",
+    "http-api-callback.json",
+    "apigw-rest-template-task.json",
+    "connect-flow-callback.json",
+    "connect-flow-routed-task.json",
 ];
 
 /// Every JSON Pointer inside `value` (JSON text inside strings included as the string itself).

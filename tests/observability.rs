@@ -131,3 +131,56 @@ async fn input_refused_before_the_bridge_validates_it_is_counted_too() {
         assert_eq!(metrics, &[("ValidationFailures".to_owned(), 1.0)]);
     }
 }
+
+#[tokio::test]
+async fn metrics_carry_the_operation_when_it_is_known() {
+    let out = Captured::default();
+    let bridge = Bridge::new(settings(), FakeConnect::new().script([Ok(()), throttle()]))
+        .with_metrics(Metrics::to_writer(Box::new(out.clone())));
+    let h = Handler::new(bridge);
+    h.handle(lambda_event(event("direct-routed-task.json"), "r"))
+        .await
+        .unwrap();
+    h.handle(lambda_event(event("direct-callback.json"), "r"))
+        .await
+        .unwrap_err();
+    let mut invalid = event("direct-callback.json");
+    invalid["StartOutboundVoiceContact"]["RingTimeoutInSeconds"] = serde_json::json!(5);
+    h.handle(lambda_event(invalid, "r")).await.unwrap_err();
+    let mut unreadable = event("apigw-rest.json");
+    unreadable["body"] = serde_json::json!("{not json");
+    h.handle(lambda_event(unreadable, "r")).await.unwrap();
+
+    let text = out.text();
+    let docs: Vec<Value> = text
+        .lines()
+        .map(|line| {
+            assert_emf(line);
+            serde_json::from_str(line).unwrap()
+        })
+        .collect();
+    let operations: Vec<Option<&str>> = docs.iter().map(|d| d["Operation"].as_str()).collect();
+    assert_eq!(
+        operations,
+        [
+            Some("StartTaskContact"),
+            Some("StartOutboundVoiceContact"),
+            Some("StartOutboundVoiceContact"),
+            None,
+        ],
+        "{text}"
+    );
+    for doc in &docs[..3] {
+        for directive in doc["_aws"]["CloudWatchMetrics"].as_array().unwrap() {
+            assert!(
+                directive["Dimensions"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&serde_json::json!(["Source", "Operation"])),
+                "{doc}"
+            );
+        }
+    }
+    let unread = &docs[3]["_aws"]["CloudWatchMetrics"][0]["Dimensions"];
+    assert_eq!(unread, &serde_json::json!([["Source"]]));
+}

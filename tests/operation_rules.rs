@@ -3,8 +3,8 @@
 //! list of violations (path and exact message).
 
 use contact_bridge::request::{
-    Request, RequestDefaults, StartOutboundVoiceContactRequest,
-    StartTaskContactRequest, ValidationErrors, ViolationKind as K, parse_payload,
+    Request, RequestDefaults, StartOutboundVoiceContactRequest, StartTaskContactRequest,
+    ValidationErrors, ViolationKind as K, parse_payload,
 };
 use contact_bridge_test_support::with;
 use serde_json::{Value, json};
@@ -195,7 +195,10 @@ fn a_task_needs_a_name_and_an_instance() {
                 "/StartTaskContact/InstanceId".to_owned(),
                 "is required (no CONNECT_INSTANCE_ID default is configured)".to_owned()
             ),
-            ("/StartTaskContact/Name".to_owned(), "is required".to_owned()),
+            (
+                "/StartTaskContact/Name".to_owned(),
+                "is required".to_owned()
+            ),
         ]
     );
     let with_default = RequestDefaults {
@@ -212,9 +215,13 @@ fn a_task_needs_a_name_and_an_instance() {
 
 #[test]
 fn a_task_names_exactly_one_route() {
-    let template = accepted_task(task(json!({"ContactFlowId": null, "TaskTemplateId": "tt-1"})));
+    let template = accepted_task(task(
+        json!({"ContactFlowId": null, "TaskTemplateId": "tt-1"}),
+    ));
     assert_eq!(template.task_template_id.as_deref(), Some("tt-1"));
-    let quick = accepted_task(task(json!({"ContactFlowId": null, "QuickConnectId": "qc-1"})));
+    let quick = accepted_task(task(
+        json!({"ContactFlowId": null, "QuickConnectId": "qc-1"}),
+    ));
     assert_eq!(quick.quick_connect_id.as_deref(), Some("qc-1"));
     assert_eq!(
         refused(task(json!({"ContactFlowId": null}))),
@@ -232,7 +239,9 @@ fn a_task_names_exactly_one_route() {
         )
     );
     assert_eq!(
-        refused(task(json!({"TaskTemplateId": "tt-1", "QuickConnectId": "q"}))),
+        refused(task(
+            json!({"TaskTemplateId": "tt-1", "QuickConnectId": "q"})
+        )),
         one(
             "/StartTaskContact",
             "must have exactly one of ContactFlowId, QuickConnectId, TaskTemplateId (it has 3)"
@@ -259,20 +268,31 @@ fn the_default_flow_fills_a_task_that_names_no_route() {
     assert_eq!(routed.contact_flow_id.as_deref(), Some("default-flow"));
     let explicit = parse(task(json!({})));
     assert_eq!(explicit.contact_flow_id.as_deref(), Some("flow-1"));
-    let template = parse(task(json!({"ContactFlowId": null, "TaskTemplateId": "tt-1"})));
-    assert_eq!(template.contact_flow_id, None, "a template names its own flow");
-    let quick = parse(task(json!({"ContactFlowId": null, "QuickConnectId": "qc-1"})));
+    let template = parse(task(
+        json!({"ContactFlowId": null, "TaskTemplateId": "tt-1"}),
+    ));
+    assert_eq!(
+        template.contact_flow_id, None,
+        "a template names its own flow"
+    );
+    let quick = parse(task(
+        json!({"ContactFlowId": null, "QuickConnectId": "qc-1"}),
+    ));
     assert_eq!(quick.contact_flow_id, None);
 }
 
 #[test]
 fn task_references_exclude_attachments_and_the_other_types() {
     for kind in ["URL", "NUMBER", "STRING", "DATE", "EMAIL"] {
-        accepted_task(task(json!({"References": {"r": {"Type": kind, "Value": "v"}}})));
+        accepted_task(task(
+            json!({"References": {"r": {"Type": kind, "Value": "v"}}}),
+        ));
     }
     for kind in ["ATTACHMENT", "CONTACT_ANALYSIS", "EMAIL_MESSAGE"] {
         assert_eq!(
-            refused(task(json!({"References": {"r": {"Type": kind, "Value": "v"}}}))),
+            refused(task(
+                json!({"References": {"r": {"Type": kind, "Value": "v"}}})
+            )),
             one(
                 "/StartTaskContact/References/r/Type",
                 "StartTaskContact accepts only references of type URL, NUMBER, STRING, DATE, EMAIL"
@@ -284,20 +304,29 @@ fn task_references_exclude_attachments_and_the_other_types() {
 
 #[test]
 fn attachments_are_one_to_five_named_files() {
-    let attachment = json!({"FileName": "invoice.pdf", "S3Url": "https://bucket.s3.amazonaws.com/x?sig"});
+    let attachment =
+        json!({"FileName": "invoice.pdf", "S3Url": "https://bucket.s3.amazonaws.com/x?sig"});
     let r = accepted_task(task(json!({"Attachments": [attachment]})));
     assert_eq!(r.attachments[0].file_name, "invoice.pdf");
     accepted_task(task(json!({"Attachments": vec![attachment.clone(); 5]})));
     assert_eq!(
         refused(task(json!({"Attachments": vec![attachment.clone(); 6]}))),
-        one("/StartTaskContact/Attachments", "must have 1 to 5 items (it has 6)")
+        one(
+            "/StartTaskContact/Attachments",
+            "must have 1 to 5 items (it has 6)"
+        )
     );
     assert_eq!(
         refused(task(json!({"Attachments": []}))),
-        one("/StartTaskContact/Attachments", "must have 1 to 5 items (it has 0)")
+        one(
+            "/StartTaskContact/Attachments",
+            "must have 1 to 5 items (it has 0)"
+        )
     );
     assert_eq!(
-        refused(task(json!({"Attachments": [{"FileName": "a\u{7}b", "S3Url": ""}, {"Name": "x"}]}))),
+        refused(task(
+            json!({"Attachments": [{"FileName": "a\u{7}b", "S3Url": ""}, {"Name": "x"}]})
+        )),
         vec![
             (
                 "/StartTaskContact/Attachments/0/FileName".to_owned(),
@@ -323,7 +352,10 @@ fn attachments_are_one_to_five_named_files() {
     );
     assert_eq!(
         refused(task(json!({"Attachments": {"FileName": "a"}}))),
-        one("/StartTaskContact/Attachments", "must be an array, not an object")
+        one(
+            "/StartTaskContact/Attachments",
+            "must be an array, not an object"
+        )
     );
 }
 
@@ -333,9 +365,16 @@ fn scheduled_time_is_epoch_seconds_or_iso_8601_within_six_days() {
     assert_eq!(at(json!(NOW + 3600)), Some(NOW + 3600));
     assert_eq!(at(json!(NOW)), Some(NOW), "now is not the past");
     assert_eq!(at(json!(NOW + 6 * DAY)), Some(NOW + 6 * DAY));
-    assert_eq!(at(json!((NOW + 60).to_string())), Some(NOW + 60), "digits as text (flows)");
+    assert_eq!(
+        at(json!((NOW + 60).to_string())),
+        Some(NOW + 60),
+        "digits as text (flows)"
+    );
     assert_eq!(at(json!("2026-11-30T09:30:00Z")), Some(NOW + DAY - 9000));
-    assert_eq!(at(json!("2026-11-30T09:30:00.750Z")), Some(NOW + DAY - 9000));
+    assert_eq!(
+        at(json!("2026-11-30T09:30:00.750Z")),
+        Some(NOW + DAY - 9000)
+    );
     assert_eq!(at(json!(NOW as f64 + 10.5)), Some(NOW + 10));
     let path = "/StartTaskContact/ScheduledTime";
     assert_eq!(
@@ -429,7 +468,9 @@ fn task_attributes_and_segment_attributes_follow_create_contacts_rules() {
 #[test]
 fn a_callback_needs_a_number_a_flow_and_an_instance() {
     assert_eq!(
-        refused(callback(json!({"DestinationPhoneNumber": null, "ContactFlowId": null, "InstanceId": null}))),
+        refused(callback(
+            json!({"DestinationPhoneNumber": null, "ContactFlowId": null, "InstanceId": null})
+        )),
         vec![
             (
                 "/StartOutboundVoiceContact/InstanceId".to_owned(),
@@ -450,10 +491,20 @@ fn a_callback_needs_a_number_a_flow_and_an_instance() {
 #[test]
 fn phone_numbers_are_e164() {
     for good in ["+14155550100", "+44", "+123456789012345"] {
-        accepted_callback(callback(json!({"DestinationPhoneNumber": good, "SourcePhoneNumber": good})));
+        accepted_callback(callback(
+            json!({"DestinationPhoneNumber": good, "SourcePhoneNumber": good}),
+        ));
     }
     let message = "must be an E.164 phone number: '+' then 2 to 15 digits, the first not 0";
-    for bad in ["14155550100", "+0123", "+1", "+1234567890123456", "+1 415 555 0100", "", "+1415555010a"] {
+    for bad in [
+        "14155550100",
+        "+0123",
+        "+1",
+        "+1234567890123456",
+        "+1 415 555 0100",
+        "",
+        "+1415555010a",
+    ] {
         assert_eq!(
             refused(callback(json!({"DestinationPhoneNumber": bad}))),
             one("/StartOutboundVoiceContact/DestinationPhoneNumber", message),
@@ -469,7 +520,9 @@ fn phone_numbers_are_e164() {
 
 #[test]
 fn a_callback_names_a_queue_or_a_source_number() {
-    let r = accepted_callback(callback(json!({"QueueId": null, "SourcePhoneNumber": "+14155550199"})));
+    let r = accepted_callback(callback(
+        json!({"QueueId": null, "SourcePhoneNumber": "+14155550199"}),
+    ));
     assert_eq!(r.queue_id, None);
     assert_eq!(
         refused(callback(json!({"QueueId": null}))),
@@ -495,10 +548,15 @@ fn a_callback_names_a_queue_or_a_source_number() {
     );
     let explicit = parse(callback(json!({})));
     assert_eq!(
-        (explicit.contact_flow_id.as_str(), explicit.queue_id.as_deref()),
+        (
+            explicit.contact_flow_id.as_str(),
+            explicit.queue_id.as_deref()
+        ),
         ("flow-1", Some("queue-1"))
     );
-    let by_number = parse(callback(json!({"QueueId": null, "SourcePhoneNumber": "+14155550199"})));
+    let by_number = parse(callback(
+        json!({"QueueId": null, "SourcePhoneNumber": "+14155550199"}),
+    ));
     assert_eq!(by_number.queue_id, None, "the producer chose the caller ID");
 }
 
@@ -506,7 +564,8 @@ fn a_callback_names_a_queue_or_a_source_number() {
 fn ring_timeout_is_15_to_60_seconds() {
     for ok in [15, 60] {
         assert_eq!(
-            accepted_callback(callback(json!({"RingTimeoutInSeconds": ok}))).ring_timeout_in_seconds,
+            accepted_callback(callback(json!({"RingTimeoutInSeconds": ok})))
+                .ring_timeout_in_seconds,
             Some(ok)
         );
     }
@@ -549,23 +608,31 @@ fn answering_machine_detection_needs_campaign_traffic() {
         "may be true only with TrafficType CAMPAIGN",
     );
     assert_eq!(
-        refused(callback(json!({"AnswerMachineDetectionConfig": {"EnableAnswerMachineDetection": true}}))),
+        refused(callback(
+            json!({"AnswerMachineDetectionConfig": {"EnableAnswerMachineDetection": true}})
+        )),
         rule
     );
     assert_eq!(
-        refused(callback(json!({"TrafficType": "GENERAL", "AnswerMachineDetectionConfig": {"EnableAnswerMachineDetection": true}}))),
+        refused(callback(
+            json!({"TrafficType": "GENERAL", "AnswerMachineDetectionConfig": {"EnableAnswerMachineDetection": true}})
+        )),
         rule
     );
     // A misspelt TrafficType is reported once, as itself.
     assert_eq!(
-        refused(callback(json!({"TrafficType": "campaign", "AnswerMachineDetectionConfig": {"EnableAnswerMachineDetection": true}}))),
+        refused(callback(
+            json!({"TrafficType": "campaign", "AnswerMachineDetectionConfig": {"EnableAnswerMachineDetection": true}})
+        )),
         one(
             "/StartOutboundVoiceContact/TrafficType",
             "must be one of GENERAL, CAMPAIGN"
         )
     );
     assert_eq!(
-        refused(callback(json!({"AnswerMachineDetectionConfig": {"EnableAnswerMachineDetection": "yes"}}))),
+        refused(callback(
+            json!({"AnswerMachineDetectionConfig": {"EnableAnswerMachineDetection": "yes"}})
+        )),
         one(
             "/StartOutboundVoiceContact/AnswerMachineDetectionConfig/EnableAnswerMachineDetection",
             "must be a boolean, not a string"
@@ -580,20 +647,32 @@ fn the_outbound_strategy_follows_the_model() {
         "AllowedUserActions": ["CALL", "DISCARD"],
     }}}});
     let r = accepted_callback(callback(json!({"OutboundStrategy": strategy})));
-    let preview = r.outbound_strategy.unwrap().config.unwrap().agent_first.unwrap().preview.unwrap();
+    let preview = r
+        .outbound_strategy
+        .unwrap()
+        .config
+        .unwrap()
+        .agent_first
+        .unwrap()
+        .preview
+        .unwrap();
     assert_eq!(preview.post_accept_timeout_config.duration_in_seconds, 30);
     assert_eq!(preview.allowed_user_actions.len(), 2);
-    accepted_callback(callback(json!({"OutboundStrategy": {"Type": "AGENT_FIRST"}})));
+    accepted_callback(callback(
+        json!({"OutboundStrategy": {"Type": "AGENT_FIRST"}}),
+    ));
     let at = "/StartOutboundVoiceContact/OutboundStrategy";
     assert_eq!(
         refused(callback(json!({"OutboundStrategy": {"Config": {}}}))),
         one(&format!("{at}/Type"), "is required")
     );
     assert_eq!(
-        refused(callback(json!({"OutboundStrategy": {"Type": "AGENT_FIRST", "Config": {"AgentFirst": {"Preview": {
-            "PostAcceptTimeoutConfig": {"DurationInSeconds": -1},
-            "AllowedUserActions": ["CALL", "HANG_UP"],
-        }}}}}))),
+        refused(callback(
+            json!({"OutboundStrategy": {"Type": "AGENT_FIRST", "Config": {"AgentFirst": {"Preview": {
+                "PostAcceptTimeoutConfig": {"DurationInSeconds": -1},
+                "AllowedUserActions": ["CALL", "HANG_UP"],
+            }}}}})
+        )),
         vec![
             (
                 format!("{at}/Config/AgentFirst/Preview/PostAcceptTimeoutConfig/DurationInSeconds"),
@@ -609,9 +688,13 @@ fn the_outbound_strategy_follows_the_model() {
 
 #[test]
 fn callback_references_campaign_and_lengths() {
-    accepted_callback(callback(json!({"References": {"r": {"Type": "URL", "Value": "https://x"}}, "CampaignId": "c"})));
+    accepted_callback(callback(
+        json!({"References": {"r": {"Type": "URL", "Value": "https://x"}}, "CampaignId": "c"}),
+    ));
     assert_eq!(
-        refused(callback(json!({"References": {"r": {"Type": "ATTACHMENT"}}}))),
+        refused(callback(
+            json!({"References": {"r": {"Type": "ATTACHMENT"}}})
+        )),
         one(
             "/StartOutboundVoiceContact/References/r/Type",
             "StartOutboundVoiceContact accepts only references of type URL, NUMBER, STRING, DATE, EMAIL"

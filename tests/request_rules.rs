@@ -20,7 +20,6 @@ fn voice() -> Value {
     json!({"InstanceId": "inst-1", "Channel": "VOICE", "InitiationMethod": "TRANSFER"})
 }
 
-
 fn errors(value: &Value) -> ValidationErrors {
     match parse_request(value, None) {
         Ok(r) => panic!("expected a rejection, accepted {r:?}"),

@@ -143,7 +143,9 @@ fn the_schema_rejects_what_the_function_rejects_for_tasks_and_callbacks() {
         callback(json!({"RingTimeoutInSeconds": 90})),
         callback(json!({"TrafficType": "BULK"})),
         callback(json!({"AnswerMachineDetectionConfig": {"EnableAnswerMachineDetection": true}})),
-        callback(json!({"OutboundStrategy": {"Type": "AGENT_FIRST", "Config": {"AgentFirst": {"Preview": {}}}}})),
+        callback(
+            json!({"OutboundStrategy": {"Type": "AGENT_FIRST", "Config": {"AgentFirst": {"Preview": {}}}}}),
+        ),
     ] {
         assert!(!validator.is_valid(&bad), "the schema accepted {bad}");
         assert!(

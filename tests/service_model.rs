@@ -67,7 +67,10 @@ fn model_names(value: &Value) -> BTreeSet<String> {
 /// Where our description deliberately narrows the model's values: CreateContact creates no CHAT
 /// contacts, and takes only the initiation methods its documentation lists per channel.
 fn narrowed(at: &str) -> bool {
-    matches!(at, "CreateContact.Channel" | "CreateContact.InitiationMethod")
+    matches!(
+        at,
+        "CreateContact.Channel" | "CreateContact.InitiationMethod"
+    )
 }
 
 /// Where our description requires what the model leaves optional: a `UserInfo` without a
@@ -77,24 +80,39 @@ fn required_beyond_the_model(at: &str) -> bool {
 }
 
 /// Compares the members of a structure: names, presence, then each member's shape.
-fn compare_members(at: &str, ours: &[Member], our_names: &[&str], theirs: &Value, problems: &mut Vec<String>) {
+fn compare_members(
+    at: &str,
+    ours: &[Member],
+    our_names: &[&str],
+    theirs: &Value,
+    problems: &mut Vec<String>,
+) {
     let model_members: BTreeSet<String> = theirs["members"]
         .as_object()
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
     let described: BTreeSet<String> = ours.iter().map(|m| m.name.to_owned()).collect();
     if described != model_members {
-        problems.push(format!("{at}: members {described:?}, the model's {model_members:?}"));
+        problems.push(format!(
+            "{at}: members {described:?}, the model's {model_members:?}"
+        ));
     }
     if names(our_names) != model_members {
-        problems.push(format!("{at}: member names {our_names:?}, the model's {model_members:?}"));
+        problems.push(format!(
+            "{at}: member names {our_names:?}, the model's {model_members:?}"
+        ));
     }
     let required = model_names(&theirs["required"]);
     for member in ours {
         let path = format!("{at}.{}", member.name);
-        let ours_required = matches!(member.presence, Presence::Required | Presence::RequiredOr(_));
+        let ours_required = matches!(
+            member.presence,
+            Presence::Required | Presence::RequiredOr(_)
+        );
         if ours_required != required.contains(member.name) && !required_beyond_the_model(&path) {
-            problems.push(format!("{path}: required {ours_required}, the model says otherwise"));
+            problems.push(format!(
+                "{path}: required {ours_required}, the model says otherwise"
+            ));
         }
         match theirs["members"].get(member.name) {
             Some(shape) => compare_shape(&path, &member.shape, shape, problems),
@@ -109,12 +127,18 @@ fn compare_shape(at: &str, ours: &Shape, theirs: &Value, problems: &mut Vec<Stri
     let max = theirs["max"].as_i64();
     let mut differ = |what: String| problems.push(format!("{at}: {what}"));
     match ours {
-        Shape::Text { min: our_min, max: our_max, form } => {
+        Shape::Text {
+            min: our_min,
+            max: our_max,
+            form,
+        } => {
             if kind != "string" || theirs.get("enum").is_some() {
                 differ(format!("text here, the model's {kind} {theirs}"));
             }
             if min.unwrap_or(0) != *our_min as i64 || max != our_max.map(|m| m as i64) {
-                differ(format!("{our_min}..{our_max:?} characters, the model's {min:?}..{max:?}"));
+                differ(format!(
+                    "{our_min}..{our_max:?} characters, the model's {min:?}..{max:?}"
+                ));
             }
             let pattern = theirs["pattern"].as_str();
             let expected = form.map(|f| match f {
@@ -126,7 +150,10 @@ fn compare_shape(at: &str, ours: &Shape, theirs: &Value, problems: &mut Vec<Stri
                 differ(format!("pattern for {form:?}, the model's {pattern:?}"));
             }
         }
-        Shape::Integer { min: our_min, max: our_max } => {
+        Shape::Integer {
+            min: our_min,
+            max: our_max,
+        } => {
             if kind != "integer" {
                 differ(format!("integer here, the model's {kind}"));
             }
@@ -156,7 +183,9 @@ fn compare_shape(at: &str, ours: &Shape, theirs: &Value, problems: &mut Vec<Stri
         Shape::ChannelMethod => {
             let model_values = model_names(&theirs["enum"]);
             if !names(InitiationMethod::NAMES).is_subset(&model_values) || !narrowed(at) {
-                differ(format!("initiation methods beyond the model's {model_values:?}"));
+                differ(format!(
+                    "initiation methods beyond the model's {model_values:?}"
+                ));
             }
         }
         Shape::Attributes | Shape::References { .. } | Shape::SegmentAttributes => {
@@ -167,22 +196,39 @@ fn compare_shape(at: &str, ours: &Shape, theirs: &Value, problems: &mut Vec<Stri
                 _ => "SegmentAttributeValue",
             };
             if kind != "map" || value != expected {
-                differ(format!("a map of {expected}, the model's {kind} of {value}"));
+                differ(format!(
+                    "a map of {expected}, the model's {kind} of {value}"
+                ));
             }
         }
         Shape::Structure(structure) => {
             if kind != "structure" || theirs["name"] != structure.name {
-                differ(format!("structure {}, the model's {kind} {}", structure.name, theirs["name"]));
+                differ(format!(
+                    "structure {}, the model's {kind} {}",
+                    structure.name, theirs["name"]
+                ));
             }
-            compare_members(at, structure.members, structure.member_names, theirs, problems);
+            compare_members(
+                at,
+                structure.members,
+                structure.member_names,
+                theirs,
+                problems,
+            );
         }
-        Shape::List { item, min: our_min, max: our_max } => {
+        Shape::List {
+            item,
+            min: our_min,
+            max: our_max,
+        } => {
             if kind != "list" {
                 differ(format!("list here, the model's {kind}"));
             }
             let model_max = max.map_or(usize::MAX, |m| m as usize);
             if min.unwrap_or(0) as usize != *our_min || model_max != *our_max {
-                differ(format!("{our_min}..{our_max} items, the model's {min:?}..{max:?}"));
+                differ(format!(
+                    "{our_min}..{our_max} items, the model's {min:?}..{max:?}"
+                ));
             }
             compare_shape(&format!("{at}[]"), item, &theirs["member"], problems);
         }
@@ -198,16 +244,48 @@ fn the_description_matches_botocores_service_model() {
     for &operation in OperationName::ALL {
         let spec = operation.spec();
         let input = &model["operations"][spec.name];
-        compare_members(spec.name, spec.members, spec.member_names, input, &mut problems);
+        compare_members(
+            spec.name,
+            spec.members,
+            spec.member_names,
+            input,
+            &mut problems,
+        );
     }
     // What every operation's References and SegmentAttributes hold.
     let create = &model["operations"]["CreateContact"]["members"];
     let reference = &create["References"]["value"];
     for (what, ours, theirs) in [
-        ("Reference members", names(REFERENCE_MEMBERS), reference["members"].as_object().unwrap().keys().cloned().collect::<BTreeSet<_>>()),
-        ("ReferenceType", names(ReferenceType::NAMES), model_names(&reference["members"]["Type"]["enum"])),
-        ("ReferenceStatus", names(ReferenceStatus::NAMES), model_names(&reference["members"]["Status"]["enum"])),
-        ("SegmentAttributeValue members", names(SEGMENT_VALUE_MEMBERS), create["SegmentAttributes"]["value"]["members"].as_object().unwrap().keys().cloned().collect()),
+        (
+            "Reference members",
+            names(REFERENCE_MEMBERS),
+            reference["members"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect::<BTreeSet<_>>(),
+        ),
+        (
+            "ReferenceType",
+            names(ReferenceType::NAMES),
+            model_names(&reference["members"]["Type"]["enum"]),
+        ),
+        (
+            "ReferenceStatus",
+            names(ReferenceStatus::NAMES),
+            model_names(&reference["members"]["Status"]["enum"]),
+        ),
+        (
+            "SegmentAttributeValue members",
+            names(SEGMENT_VALUE_MEMBERS),
+            create["SegmentAttributes"]["value"]["members"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect(),
+        ),
     ] {
         if ours != theirs {
             problems.push(format!("{what}: ours {ours:?}, the model's {theirs:?}"));

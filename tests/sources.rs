@@ -896,7 +896,11 @@ async fn a_flow_names_its_operation_and_its_text_is_read_by_the_models_types() {
     let Request::StartOutboundVoiceContact(callback) = &h.bridge().connect.requests()[0] else {
         panic!("expected a callback")
     };
-    assert_eq!(callback.ring_timeout_in_seconds, Some(30), "\"30\" read as an integer");
+    assert_eq!(
+        callback.ring_timeout_in_seconds,
+        Some(30),
+        "\"30\" read as an integer"
+    );
     assert_eq!(
         callback
             .answer_machine_detection_config
@@ -907,14 +911,25 @@ async fn a_flow_names_its_operation_and_its_text_is_read_by_the_models_types() {
     );
     assert_eq!(callback.attributes["orderId"], "1042");
     assert_eq!(callback.instance_id, INSTANCE);
-    assert!(callback.client_token.as_deref().unwrap().starts_with("contact-bridge-connect-flow-"));
+    assert!(
+        callback
+            .client_token
+            .as_deref()
+            .unwrap()
+            .starts_with("contact-bridge-connect-flow-")
+    );
 
     let h = handler(settings(), FakeConnect::new());
-    invoke(&h, event("connect-flow-routed-task.json")).await.unwrap();
+    invoke(&h, event("connect-flow-routed-task.json"))
+        .await
+        .unwrap();
     let Request::StartTaskContact(task) = &h.bridge().connect.requests()[0] else {
         panic!("expected a task")
     };
-    assert_eq!(task.references["Order"].value.as_deref(), Some("https://example.com/orders/1042"));
+    assert_eq!(
+        task.references["Order"].value.as_deref(),
+        Some("https://example.com/orders/1042")
+    );
     assert_eq!(task.attributes["callerIntent"], "refund");
 }
 
@@ -940,16 +955,20 @@ async fn a_flows_unreadable_text_and_unknown_operation_are_validation_errors() {
         "/AnswerMachineDetectionConfig: must be JSON text",
         "/DestinationPhoneNumber: must be an E.164 phone number",
     ] {
-        assert!(error.error_message.contains(path), "{path}: {}", error.error_message);
+        assert!(
+            error.error_message.contains(path),
+            "{path}: {}",
+            error.error_message
+        );
     }
     let mut e = event("connect-flow-callback.json");
     e["Details"]["Parameters"]["AnswerMachineDetectionConfig"] =
         json!("{\"EnableAnswerMachineDetection\": \"maybe\"}");
     let error = invoke(&h, e).await.unwrap_err();
     assert!(
-        error
-            .error_message
-            .contains("/AnswerMachineDetectionConfig/EnableAnswerMachineDetection: must be a boolean"),
+        error.error_message.contains(
+            "/AnswerMachineDetectionConfig/EnableAnswerMachineDetection: must be a boolean"
+        ),
         "{}",
         error.error_message
     );
@@ -983,7 +1002,11 @@ async fn an_eventbridge_detail_type_names_the_operation_of_a_bare_detail() {
         .collect();
     assert_eq!(
         operations,
-        ["StartTaskContact", "StartOutboundVoiceContact", "CreateContact"]
+        [
+            "StartTaskContact",
+            "StartOutboundVoiceContact",
+            "CreateContact"
+        ]
     );
     let mut mismatched = event("eventbridge-task.json");
     mismatched["detail"] = json!({"Channel": "TASK", "InitiationMethod": "API"});
@@ -1037,7 +1060,10 @@ async fn the_allow_list_holds_for_every_operation() {
         ..settings()
     };
     let h = handler(s, FakeConnect::new());
-    for e in [event("direct-routed-task.json"), event("direct-callback.json")] {
+    for e in [
+        event("direct-routed-task.json"),
+        event("direct-callback.json"),
+    ] {
         let error = invoke(&h, e).await.unwrap_err();
         assert_eq!(error.error_type, "InstanceNotAllowed");
     }
