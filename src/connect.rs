@@ -331,103 +331,88 @@ fn outbound_strategy(strategy: &OutboundStrategy) -> Result<sdk::OutboundStrateg
         .map_err(build_error)
 }
 
-/// A modeled error of one operation: its kind, name and message.
-type Modeled<'e> = Option<(ConnectErrorKind, &'static str, Option<&'e str>)>;
+/// A modeled error of one operation: its name and message.
+type Modeled<'e> = Option<(&'static str, Option<&'e str>)>;
+
+/// The modeled error `error` is, of those listed (each variant is named after its error): its
+/// name, and the message it carries in a member of its own.
+macro_rules! modeled {
+    ($error:expr, $enum:ident, [$($variant:ident),+ $(,)?]) => {
+        match $error {
+            $($enum::$variant(e) => Some((stringify!($variant), e.message())),)+
+            _ => None,
+        }
+    };
+}
 
 fn create_contact_error(error: &CreateContactError) -> Modeled<'_> {
-    use ConnectErrorKind as Kind;
-    use CreateContactError as E;
-    Some(match error {
-        E::ThrottlingException(e) => (Kind::Throttling, "ThrottlingException", e.message()),
-        E::InternalServiceException(e) => {
-            (Kind::Unavailable, "InternalServiceException", e.message())
-        }
-        E::InvalidRequestException(e) => {
-            (Kind::InvalidRequest, "InvalidRequestException", e.message())
-        }
-        E::InvalidParameterException(e) => (
-            Kind::InvalidRequest,
-            "InvalidParameterException",
-            e.message(),
-        ),
-        E::ResourceNotFoundException(e) => {
-            (Kind::NotFound, "ResourceNotFoundException", e.message())
-        }
-        E::AccessDeniedException(e) => (Kind::AccessDenied, "AccessDeniedException", e.message()),
-        E::IdempotencyException(e) => (Kind::Conflict, "IdempotencyException", e.message()),
-        E::ConflictException(e) => (Kind::Conflict, "ConflictException", e.message()),
-        E::ServiceQuotaExceededException(e) => (
-            Kind::QuotaExceeded,
-            "ServiceQuotaExceededException",
-            e.message(),
-        ),
-        _ => return None,
-    })
+    modeled!(
+        error,
+        CreateContactError,
+        [
+            ThrottlingException,
+            InternalServiceException,
+            InvalidRequestException,
+            InvalidParameterException,
+            ResourceNotFoundException,
+            AccessDeniedException,
+            IdempotencyException,
+            ConflictException,
+            ServiceQuotaExceededException,
+        ]
+    )
 }
 
 fn start_task_contact_error(error: &StartTaskContactError) -> Modeled<'_> {
-    use ConnectErrorKind as Kind;
-    use StartTaskContactError as E;
-    Some(match error {
-        E::ThrottlingException(e) => (Kind::Throttling, "ThrottlingException", e.message()),
-        E::InternalServiceException(e) => {
-            (Kind::Unavailable, "InternalServiceException", e.message())
-        }
-        E::InvalidRequestException(e) => {
-            (Kind::InvalidRequest, "InvalidRequestException", e.message())
-        }
-        E::InvalidParameterException(e) => (
-            Kind::InvalidRequest,
-            "InvalidParameterException",
-            e.message(),
-        ),
-        E::ResourceNotFoundException(e) => {
-            (Kind::NotFound, "ResourceNotFoundException", e.message())
-        }
-        // Too many open tasks, or 12 tasks chained to one PreviousContactId.
-        E::ServiceQuotaExceededException(e) => (
-            Kind::QuotaExceeded,
-            "ServiceQuotaExceededException",
-            e.message(),
-        ),
-        _ => return None,
-    })
+    modeled!(
+        error,
+        StartTaskContactError,
+        [
+            ThrottlingException,
+            InternalServiceException,
+            InvalidRequestException,
+            InvalidParameterException,
+            ResourceNotFoundException,
+            ServiceQuotaExceededException,
+        ]
+    )
 }
 
 fn start_outbound_voice_contact_error(error: &StartOutboundVoiceContactError) -> Modeled<'_> {
+    modeled!(
+        error,
+        StartOutboundVoiceContactError,
+        [
+            InternalServiceException,
+            InvalidRequestException,
+            InvalidParameterException,
+            ResourceNotFoundException,
+            LimitExceededException,
+            DestinationNotAllowedException,
+            OutboundContactNotPermittedException,
+        ]
+    )
+}
+
+/// How each modeled error of the three operations is classified.
+fn modeled_kind(name: &str) -> ConnectErrorKind {
     use ConnectErrorKind as Kind;
-    use StartOutboundVoiceContactError as E;
-    Some(match error {
-        E::InternalServiceException(e) => {
-            (Kind::Unavailable, "InternalServiceException", e.message())
+    match name {
+        "ThrottlingException" => Kind::Throttling,
+        "InternalServiceException" => Kind::Unavailable,
+        "ResourceNotFoundException" => Kind::NotFound,
+        "AccessDeniedException" => Kind::AccessDenied,
+        "IdempotencyException" | "ConflictException" => Kind::Conflict,
+        // Too many open tasks, or 12 tasks chained to one PreviousContactId.
+        "ServiceQuotaExceededException" => Kind::QuotaExceeded,
+        // A callback: the instance's concurrent calls are at their limit; passes as calls end.
+        "LimitExceededException" => Kind::LimitExceeded,
+        "DestinationNotAllowedException" | "OutboundContactNotPermittedException" => {
+            Kind::NotPermitted
         }
-        E::InvalidRequestException(e) => {
-            (Kind::InvalidRequest, "InvalidRequestException", e.message())
-        }
-        E::InvalidParameterException(e) => (
-            Kind::InvalidRequest,
-            "InvalidParameterException",
-            e.message(),
-        ),
-        E::ResourceNotFoundException(e) => {
-            (Kind::NotFound, "ResourceNotFoundException", e.message())
-        }
-        // Concurrent calls at the instance's limit: passes as calls end.
-        E::LimitExceededException(e) => {
-            (Kind::LimitExceeded, "LimitExceededException", e.message())
-        }
-        E::DestinationNotAllowedException(e) => (
-            Kind::NotPermitted,
-            "DestinationNotAllowedException",
-            e.message(),
-        ),
-        E::OutboundContactNotPermittedException(e) => (
-            Kind::NotPermitted,
-            "OutboundContactNotPermittedException",
-            e.message(),
-        ),
-        _ => return None,
-    })
+        // InvalidRequestException, InvalidParameterException.
+        _ => Kind::InvalidRequest,
+    }
 }
 
 /// Maps an SDK failure to ours, keeping Connect's error name and message; `modeled` names the
@@ -443,7 +428,7 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>
             let status = context.raw().status().as_u16();
             let error = context.into_err();
             let (kind, code, modeled_message) = match modeled(&error) {
-                Some(found) => found,
+                Some((name, message)) => (modeled_kind(name), name, message),
                 // A success status whose body could not be read as the output.
                 None if (200..300).contains(&status) => (
                     Kind::Unavailable,
