@@ -116,10 +116,42 @@ fn valid_request() -> Value {
     })
 }
 
+/// A valid callback's body (StartOutboundVoiceContact).
+fn valid_callback() -> Value {
+    json!({
+        "InstanceId": INSTANCE, "DestinationPhoneNumber": "+12065550100",
+        "ContactFlowId": "flow-1", "QueueId": "queue-1", "RingTimeoutInSeconds": 20,
+        "Attributes": {"orderId": "1042"},
+    })
+}
+
 /// The fixture with the valid request put where its source carries a request (and, for HTTP,
 /// the one method we accept).
-fn with_valid_request(mut event: Value, source: Source) -> Value {
-    let text = valid_request().to_string();
+fn with_valid_request(event: Value, source: Source) -> Value {
+    with_request(event, source, valid_request(), None)
+}
+
+/// The fixture with a valid callback put in: named by its payload (SQS, HTTP, EventBridge), or by
+/// the `Operation` parameter (flows).
+fn with_valid_callback(event: Value, source: Source) -> Value {
+    let payload = json!({ "StartOutboundVoiceContact": valid_callback() });
+    with_request(
+        event,
+        source,
+        payload,
+        Some(("StartOutboundVoiceContact", valid_callback())),
+    )
+}
+
+/// The fixture with `payload` put where its source carries one; a flow gets `flow` (the
+/// operation and its body) as parameters, else `payload`'s members.
+fn with_request(
+    mut event: Value,
+    source: Source,
+    payload: Value,
+    flow: Option<(&str, Value)>,
+) -> Value {
+    let text = payload.to_string();
     match source {
         Source::Sqs => {
             for record in event["Records"].as_array_mut().unwrap() {
@@ -135,10 +167,14 @@ fn with_valid_request(mut event: Value, source: Source) -> Value {
                 event["requestContext"]["http"]["method"] = json!("POST");
             }
         }
-        Source::EventBridge => event["detail"] = valid_request(),
+        Source::EventBridge => event["detail"] = payload,
         Source::ConnectFlow => {
+            let (operation, body) = match flow {
+                Some((operation, body)) => (Some(operation), body),
+                None => (None, payload),
+            };
             // The block sends every parameter as a string.
-            let parameters: serde_json::Map<String, Value> = valid_request()
+            let mut parameters: serde_json::Map<String, Value> = body
                 .as_object()
                 .unwrap()
                 .iter()
@@ -147,6 +183,9 @@ fn with_valid_request(mut event: Value, source: Source) -> Value {
                     other => (k.clone(), json!(other.to_string())),
                 })
                 .collect();
+            if let Some(operation) = operation {
+                parameters.insert("Operation".to_owned(), json!(operation));
+            }
             event["Details"]["Parameters"] = Value::Object(parameters);
         }
     }
@@ -241,6 +280,45 @@ async fn fixtures_with_a_valid_request_create_one_contact_per_request() {
                 assert!(answer["ContactArn"].is_string(), "{name}: {answer}");
             }
         }
+    }
+}
+
+#[tokio::test]
+async fn fixtures_with_a_valid_callback_start_one_call_per_request() {
+    use contact_bridge::request::Request;
+    for &(name, source) in FIXTURES {
+        let event = with_valid_callback(fixture(name), source);
+        let h = new_handler();
+        let answer = run(&h, event.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let requests = h.bridge().connect.requests();
+        assert_eq!(requests.len(), records(&event), "{name}: {answer}");
+        for request in &requests {
+            let Request::StartOutboundVoiceContact(callback) = request else {
+                panic!("{name}: {request:?}")
+            };
+            assert_eq!(callback.destination_phone_number, "+12065550100");
+            assert_eq!(callback.ring_timeout_in_seconds, Some(20), "{name}");
+            assert!(callback.client_token.is_some(), "{name}: a derived token");
+        }
+        let contact = match source {
+            Source::Sqs => {
+                assert_eq!(answer, json!({"batchItemFailures": []}), "{name}");
+                continue;
+            }
+            Source::RestApi | Source::HttpApi => {
+                assert_eq!(answer["statusCode"], 201, "{name}: {answer}");
+                serde_json::from_str(answer["body"].as_str().unwrap()).unwrap()
+            }
+            Source::EventBridge | Source::ConnectFlow => answer,
+        };
+        assert!(contact["ContactId"].is_string(), "{name}: {contact}");
+        assert_eq!(
+            contact.get("ContactArn"),
+            None,
+            "{name}: a callback has no ARN"
+        );
     }
 }
 
