@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::Value;
@@ -13,7 +14,10 @@ use crate::config::Settings;
 use crate::connect::{Connect, CreatedContact};
 use crate::error::{ConnectError, ConnectErrorKind, ContactError};
 use crate::metrics::Metrics;
-use crate::request::{OperationName, Request, RequestDefaults, parse_operation, parse_payload};
+use crate::outcome::{Background, Delivery, OutcomeEvent, OutcomeSink};
+use crate::request::{
+    OperationName, Request, RequestDefaults, parse_operation, parse_payload, payload_correlation_id,
+};
 use crate::sources::Source;
 
 /// Time kept back from the invocation's deadline to report an outcome before Lambda stops us.
@@ -73,6 +77,9 @@ pub struct Origin<'a> {
     /// ContactId, Lambda request id): logged as `source_id`, never content.
     pub id: &'a str,
     pub defaults: SourceDefaults,
+    /// The producer's correlation value from the event itself (an SQS message attribute, a flow
+    /// parameter); one beside the payload's operation wins.
+    pub correlation_id: Option<String>,
 }
 
 /// What a source read from its event: a payload (one member naming the operation, or a bare
@@ -94,6 +101,42 @@ pub struct SourceDefaults {
     pub client_token: Option<String>,
 }
 
+/// One request's outcome: the contact or the error, and the event that reports it.
+#[derive(Debug)]
+pub struct Handled {
+    pub result: Result<CreatedContact, ContactError>,
+    pub event: OutcomeEvent,
+}
+
+impl Handled {
+    /// Whether the source must hand the request back for a retry (an SQS record listed in
+    /// `batchItemFailures`, a function error, a 5xx), given how its outcome event fared: when
+    /// the event was not published, so that the retry publishes it; when the error may pass; and
+    /// when a permanent error reached no one else (no outcome bus), as without outcome events.
+    /// A permanent error whose event was published is not retried: the producer has it, and a
+    /// retry cannot mend it.
+    pub fn needs_retry(&self, delivery: Delivery) -> bool {
+        match (&self.result, delivery) {
+            (_, Delivery::Failed) => true,
+            (Ok(_), _) => false,
+            (Err(error), _) if error.is_retryable() => true,
+            (Err(_), Delivery::Published) => false,
+            (Err(_), Delivery::Off) => true,
+        }
+    }
+
+    /// What a source answers: the request's own result, except that a contact whose event was
+    /// not published is an `OutcomeNotPublished` error, so that the source's retry publishes it.
+    pub fn answer(self, delivery: Delivery) -> Result<CreatedContact, ContactError> {
+        match (self.result, delivery) {
+            (Ok(contact), Delivery::Failed) => Err(ContactError::OutcomeNotPublished {
+                contact_id: contact.contact_id,
+            }),
+            (result, _) => result,
+        }
+    }
+}
+
 /// The settings, the Connect client and the metrics: everything a request needs besides its event.
 pub struct Bridge<C> {
     pub settings: Settings,
@@ -101,6 +144,10 @@ pub struct Bridge<C> {
     metrics: Metrics,
     /// `MAX_CALLS_PER_SECOND`, evenly spaced (no burst), shared by all calls of this environment.
     limiter: Option<DefaultDirectRateLimiter>,
+    /// Where outcome events go (`OUTCOME_EVENT_BUS`); `None`: none are published.
+    outcomes: Option<Arc<dyn OutcomeSink>>,
+    /// Publications a flow's caller does not wait for.
+    background: Background,
 }
 
 impl<C: Connect> Bridge<C> {
@@ -114,12 +161,74 @@ impl<C: Connect> Bridge<C> {
             connect,
             metrics: Metrics::disabled(),
             limiter,
+            outcomes: None,
+            background: Background::default(),
         }
     }
 
     pub fn with_metrics(mut self, metrics: Metrics) -> Self {
         self.metrics = metrics;
         self
+    }
+
+    /// Publishes an outcome event for every request to `sink`.
+    pub fn with_outcomes(mut self, sink: Arc<dyn OutcomeSink>) -> Self {
+        self.outcomes = Some(sink);
+        self
+    }
+
+    /// Publishes the events, giving up in time to answer before the deadline; how each fared.
+    pub async fn publish(&self, events: &[OutcomeEvent], deadline: Deadline) -> Vec<Delivery> {
+        let Some(sink) = &self.outcomes else {
+            return vec![Delivery::Off; events.len()];
+        };
+        if events.is_empty() {
+            return Vec::new();
+        }
+        let accepted = match deadline.call_budget() {
+            None => sink.publish(events).await,
+            Some(budget) => tokio::time::timeout(budget, sink.publish(events))
+                .await
+                .unwrap_or_else(|_| vec![false; events.len()]),
+        };
+        let deliveries: Vec<Delivery> = (0..events.len())
+            .map(|i| match accepted.get(i) {
+                Some(true) => Delivery::Published,
+                _ => Delivery::Failed,
+            })
+            .collect();
+        let failed = deliveries
+            .iter()
+            .filter(|d| **d == Delivery::Failed)
+            .count();
+        self.metrics
+            .record_outcome_events(events[0].source, events.len() - failed, failed);
+        deliveries
+    }
+
+    /// Publishes one request's event (see [`Bridge::publish`]).
+    pub async fn publish_one(&self, event: &OutcomeEvent, deadline: Deadline) -> Delivery {
+        let deliveries = self.publish(std::slice::from_ref(event), deadline).await;
+        deliveries.first().copied().unwrap_or(Delivery::Failed)
+    }
+
+    /// Publishes the event without keeping anyone waiting (a flow's caller): in the background,
+    /// within the invocation's deadline, finished by [`Bridge::finish_background`].
+    pub fn publish_in_background(&self, event: OutcomeEvent, deadline: Deadline) {
+        let Some(sink) = self.outcomes.clone() else {
+            return;
+        };
+        self.background.spawn(deadline.call_budget(), async move {
+            let events = [event];
+            if sink.publish(&events).await != [true] {
+                warn!(source_id = %events[0].source_id, "outcome event not published");
+            }
+        });
+    }
+
+    /// Waits for the background publications: after the answer, before the next invocation.
+    pub async fn finish_background(&self) {
+        self.background.finish().await;
     }
 
     /// Validates the payload, fills the defaults (the event's, then the settings') and checks
@@ -241,13 +350,14 @@ impl<C: Connect> Bridge<C> {
     /// The one path of every request, from any source: in a span naming the source and its id
     /// for the event, [`Bridge::prepare`] then [`Bridge::create`], or, when the source could not
     /// read a request from its event, the reason, refused as [`Bridge::reject`] refuses. Each
-    /// outcome is logged and counted once.
+    /// outcome is logged and counted once, and described by its outcome event (which the source
+    /// publishes, see [`Bridge::publish`]).
     pub async fn handle(
         &self,
         origin: Origin<'_>,
-        request: Result<Payload<'_>, ContactError>,
+        payload: Result<Payload<'_>, ContactError>,
         deadline: Deadline,
-    ) -> Result<CreatedContact, ContactError> {
+    ) -> Handled {
         let source = origin.source;
         let span = tracing::info_span!(
             "request",
@@ -255,10 +365,36 @@ impl<C: Connect> Bridge<C> {
             source_id = %origin.id
         );
         async move {
-            match request.and_then(|payload| self.prepare(payload, origin.defaults)) {
-                Ok(request) => self.create(source, &request, deadline).await,
-                Err(error) => Err(self.reject(source, error)),
+            let correlation_id = match &payload {
+                Ok(Payload::Any(value)) => payload_correlation_id(value).map(str::to_owned),
+                _ => None,
             }
+            .or(origin.correlation_id);
+            let (result, operation, instance_id) =
+                match payload.and_then(|payload| self.prepare(payload, origin.defaults)) {
+                    Ok(request) => {
+                        let result = self.create(source, &request, deadline).await;
+                        let instance_id = request.instance_id().to_owned();
+                        (
+                            result,
+                            Some(request.operation().as_str()),
+                            Some(instance_id),
+                        )
+                    }
+                    Err(error) => {
+                        let operation = error.operation();
+                        (Err(self.reject(source, error)), operation, None)
+                    }
+                };
+            let event = OutcomeEvent::of(
+                source.name(),
+                origin.id,
+                operation,
+                instance_id.as_deref(),
+                correlation_id,
+                &result,
+            );
+            Handled { result, event }
         }
         .instrument(span)
         .await
@@ -271,12 +407,8 @@ impl<C: Connect> Bridge<C> {
             error = error.kind(),
             "request rejected before calling Connect"
         );
-        let operation = match &error {
-            ContactError::Invalid(errors) => errors.operation,
-            _ => None,
-        };
         self.metrics
-            .record(source.name(), operation, &Err(&error), None);
+            .record(source.name(), error.operation(), &Err(&error), None);
         error
     }
 }

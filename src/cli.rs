@@ -3,6 +3,7 @@
 
 use std::io::Read;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};
 use serde_json::{Value, json};
@@ -10,10 +11,12 @@ use serde_json::{Value, json};
 use crate::bridge::Bridge;
 use crate::config::Settings;
 use crate::connect::{Connect, ConnectClient};
+use crate::eventbridge::EventBridgeOutcomes;
 use crate::handler::Handler;
 use crate::idempotency::digest_hex;
 use crate::json::parse_strict;
 use crate::local_connect::LocalConnect;
+use crate::outcome::PrintedOutcomes;
 
 pub const USAGE: &str = "\
 usage: contact-bridge invoke [--live] FILE
@@ -24,7 +27,9 @@ By default Amazon Connect is not called: each request (CreateContact, StartTaskC
 StartOutboundVoiceContact) is validated and printed on stderr, and the contact IDs are made up; a
 request that names no instance gets CONNECT_INSTANCE_ID, else the placeholder
 00000000-0000-4000-8000-000000000000. --live sends the requests to Amazon Connect with the
-standard AWS credential chain (AWS_PROFILE, AWS_REGION, ...).
+standard AWS credential chain (AWS_PROFILE, AWS_REGION, ...). With OUTCOME_EVENT_BUS set, each
+request's outcome event is printed on stderr as the PutEvents entry it would be (with --live, it
+is put on that bus).
 
 schema prints the JSON Schema of a request (one member naming the operation, or a bare
 CreateContact request).
@@ -101,15 +106,23 @@ pub async fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let bus = settings.outcome_event_bus.clone();
     let (output, ok) = if live {
-        let connect = ConnectClient::from_env().await;
-        invoke(&Handler::new(Bridge::new(settings, connect)), event).await
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let mut bridge = Bridge::new(settings, ConnectClient::from_config(&config));
+        if let Some(bus) = bus {
+            bridge = bridge.with_outcomes(Arc::new(EventBridgeOutcomes::from_config(&config, bus)));
+        }
+        invoke(&Handler::new(bridge), event).await
     } else {
-        invoke(
-            &Handler::new(Bridge::new(settings, LocalConnect::to_stderr())),
-            event,
-        )
-        .await
+        let mut bridge = Bridge::new(settings, LocalConnect::to_stderr());
+        if let Some(bus) = bus {
+            bridge = bridge.with_outcomes(Arc::new(PrintedOutcomes::new(
+                bus,
+                Box::new(std::io::stderr()),
+            )));
+        }
+        invoke(&Handler::new(bridge), event).await
     };
     println!(
         "{}",
@@ -149,7 +162,10 @@ pub async fn invoke<C: Connect>(
     let mut context = Context::default();
     // Stable per event, so running the same file twice derives the same ClientToken.
     context.request_id = format!("local-{}", &digest_hex(&[&text])[..32]);
-    match handler.handle(LambdaEvent::new(event, context)).await {
+    let outcome = handler.handle(LambdaEvent::new(event, context)).await;
+    // As the Lambda runtime does after each answer: finish what a flow's caller did not wait for.
+    handler.bridge().finish_background().await;
+    match outcome {
         Ok(response) => (serde_json::to_value(&response).unwrap_or(Value::Null), true),
         Err(error) => {
             let diagnostic = Diagnostic::from(error);

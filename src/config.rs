@@ -11,6 +11,8 @@ use crate::request::{INSTANCE_ID_MAX_CHARS, is_instance_reference_char};
 
 /// The longest `DEFAULT_CONTACT_FLOW_ID` and `DEFAULT_QUEUE_ID` (the model's ContactFlowId bound).
 const RESOURCE_ID_MAX_CHARS: usize = 500;
+/// The longest `OUTCOME_EVENT_BUS` (EventBridge's bound on an `EventBusName`, name or ARN).
+const EVENT_BUS_MAX_CHARS: usize = 1600;
 
 /// Default for `MAX_CONCURRENCY`.
 pub const DEFAULT_MAX_CONCURRENCY: usize = 10;
@@ -73,6 +75,9 @@ pub struct Settings {
     pub default_contact_flow_id: Option<String>,
     /// `DEFAULT_QUEUE_ID`: the queue of callbacks that name neither a queue nor a source number.
     pub default_queue_id: Option<String>,
+    /// `OUTCOME_EVENT_BUS`: the EventBridge bus (name or ARN) that gets an outcome event for
+    /// every request; `None`: no outcome events.
+    pub outcome_event_bus: Option<String>,
 }
 
 impl Default for Settings {
@@ -84,6 +89,7 @@ impl Default for Settings {
             max_calls_per_second: None,
             default_contact_flow_id: None,
             default_queue_id: None,
+            outcome_event_bus: None,
         }
     }
 }
@@ -172,6 +178,10 @@ impl Settings {
             .map(|v| parse_resource_id("DEFAULT_QUEUE_ID", v.trim()))
             .transpose()?;
 
+        let outcome_event_bus = read("OUTCOME_EVENT_BUS")
+            .map(|v| parse_event_bus(v.trim()))
+            .transpose()?;
+
         Ok(Settings {
             default_instance_id,
             allowed_instances,
@@ -179,6 +189,7 @@ impl Settings {
             max_calls_per_second,
             default_contact_flow_id,
             default_queue_id,
+            outcome_event_bus,
         })
     }
 
@@ -218,6 +229,21 @@ fn parse_resource_id(name: &'static str, text: &str) -> Result<String, ConfigErr
             format!(
                 "expected an ID (or ARN): 1 to {RESOURCE_ID_MAX_CHARS} letters, digits, '-', ':' \
                  or '/'"
+            ),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+/// An event bus name (letters, digits, '.', '-', '_', '/') or ARN (also ':').
+fn parse_event_bus(text: &str) -> Result<String, ConfigError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "._-/:".contains(c);
+    if !text.chars().all(allowed) || text.chars().count() > EVENT_BUS_MAX_CHARS {
+        return Err(invalid(
+            "OUTCOME_EVENT_BUS",
+            format!(
+                "expected an EventBridge bus name or ARN: 1 to {EVENT_BUS_MAX_CHARS} letters, \
+                 digits, '.', '-', '_', '/' or ':'"
             ),
         ));
     }

@@ -55,7 +55,12 @@ impl ConnectClient {
     /// A client from the standard AWS configuration chain (environment, profile, role).
     pub async fn from_env() -> Self {
         let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        Self::new(aws_sdk_connect::Client::new(&config))
+        Self::from_config(&config)
+    }
+
+    /// A client of `config` (loaded once at init, shared with the outcome bus's client).
+    pub fn from_config(config: &aws_config::SdkConfig) -> Self {
+        Self::new(aws_sdk_connect::Client::new(config))
     }
 
     /// The SDK call for `request`, ready to send: the whole translation to the SDK.

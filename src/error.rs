@@ -18,6 +18,14 @@ pub enum ContactError {
     /// Connect (or the way to it) failed, after the SDK's own retries.
     #[error(transparent)]
     Connect(#[from] ConnectError),
+    /// The contact was created, but its outcome event could not be put on `OUTCOME_EVENT_BUS`:
+    /// the source's retry asks Connect again with the same ClientToken, gets the same contact,
+    /// and publishes again.
+    #[error(
+        "contact {contact_id} was created, but its outcome event could not be published \
+         (OUTCOME_EVENT_BUS); a retry of the same request publishes it"
+    )]
+    OutcomeNotPublished { contact_id: String },
 }
 
 impl ContactError {
@@ -27,12 +35,29 @@ impl ContactError {
             ContactError::Invalid(_) => "ValidationError",
             ContactError::InstanceNotAllowed { .. } => "InstanceNotAllowed",
             ContactError::Connect(e) => &e.code,
+            ContactError::OutcomeNotPublished { .. } => "OutcomeNotPublished",
         }
     }
 
-    /// Whether the same request may succeed later (throttling, Connect's 5xx, timeouts).
+    /// Whether the same request may succeed later (throttling, Connect's 5xx, timeouts, an
+    /// outcome event not published).
     pub fn is_retryable(&self) -> bool {
-        matches!(self, ContactError::Connect(e) if e.is_retryable())
+        match self {
+            ContactError::Connect(e) => e.is_retryable(),
+            ContactError::OutcomeNotPublished { .. } => true,
+            ContactError::Invalid(_) | ContactError::InstanceNotAllowed { .. } => false,
+        }
+    }
+
+    /// The operation of the request, when it was read far enough to know it.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            ContactError::Invalid(errors) => errors.operation,
+            ContactError::Connect(e) => Some(e.operation),
+            ContactError::InstanceNotAllowed { .. } | ContactError::OutcomeNotPublished { .. } => {
+                None
+            }
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use crate::bridge::{Bridge, Deadline};
 use crate::connect::{Connect, CreatedContact};
 use crate::error::ContactError;
 use crate::json::parse_strict;
+use crate::outcome::OutcomeEvent;
 use crate::request::{MEMBERS, OPERATION_NAMES, suggest_member};
 use crate::sources::http::{HttpResponse, HttpShape};
 use crate::sources::{Source, connect_flow, direct, eventbridge, http, sqs};
@@ -83,6 +84,9 @@ impl From<HandlerError> for Diagnostic {
 pub enum Response {
     /// Direct invocation, EventBridge, and Connect flows (a flat map of strings).
     Contact(CreatedContact),
+    /// EventBridge, for a permanent failure whose outcome event was published: the event's
+    /// detail (the producer has it; the invocation is not retried).
+    Reported(OutcomeEvent),
     Sqs(SqsBatchResponse),
     Http(HttpResponse),
 }
@@ -119,9 +123,7 @@ impl<C: Connect> Handler<C> {
         let bridge = &self.bridge;
         match Source::recognise(&payload) {
             Some(Source::Sqs) => Ok(Response::Sqs(sqs::handle(bridge, &payload, deadline).await)),
-            Some(Source::EventBridge) => Ok(Response::Contact(
-                eventbridge::handle(bridge, &payload, deadline).await?,
-            )),
+            Some(Source::EventBridge) => Ok(eventbridge::handle(bridge, &payload, deadline).await?),
             Some(Source::Http(shape)) => Ok(Response::Http(
                 http::handle(bridge, shape, &payload, deadline).await,
             )),

@@ -1,7 +1,7 @@
 //! contact-bridge: an AWS Lambda function that turns events into Amazon Connect contacts.
 //!
-//! - [`request`]: the canonical CreateContact request and its validation (wire enums, model,
-//!   schema, checker);
+//! - [`request`]: the requests of each operation and their validation (description, wire enums,
+//!   model, checker, rules, schema);
 //! - [`violation`]: violations at JSON Pointer paths, shared by the request rules and [`json`];
 //! - [`config`]: our settings, read once at init;
 //! - [`connect`]: the Connect call through the AWS SDK, and its errors ([`error`]);
@@ -12,18 +12,24 @@
 //! - [`handler`]: recognises the source of an event and dispatches it;
 //! - [`json`]: strict JSON reading (duplicate members are errors);
 //! - [`metrics`]: CloudWatch Embedded Metric Format lines;
-//! - [`cli`]: the local command line (`contact-bridge invoke FILE`).
+//! - [`outcome`]: outcome events, one per request, for asynchronous producers; [`eventbridge`]
+//!   puts them on the bus;
+//! - [`cli`]: the local command line (`contact-bridge invoke FILE`);
+//! - [`after_answer`]: the runtime layer that finishes background work after each answer.
 
+pub mod after_answer;
 pub mod bridge;
 pub mod cli;
 pub mod config;
 pub mod connect;
 pub mod error;
+pub mod eventbridge;
 pub mod handler;
 pub mod idempotency;
 pub mod json;
 pub mod local_connect;
 pub mod metrics;
+pub mod outcome;
 pub mod request;
 pub mod sources;
 pub mod violation;

@@ -1,12 +1,17 @@
 use std::process::ExitCode;
 
+use std::sync::Arc;
+
+use contact_bridge::after_answer::AfterAnswerLayer;
 use contact_bridge::bridge::Bridge;
 use contact_bridge::cli;
 use contact_bridge::config::Settings;
 use contact_bridge::connect::ConnectClient;
+use contact_bridge::eventbridge::EventBridgeOutcomes;
 use contact_bridge::handler::Handler;
 use contact_bridge::metrics::Metrics;
-use lambda_runtime::service_fn;
+use lambda_runtime::layers::TracingLayer;
+use lambda_runtime::{Runtime, service_fn};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -17,7 +22,8 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Init (settings, one Connect client), then the Lambda Runtime API loop.
+/// Init (settings, one Connect client, the outcome bus's client when one is set), then the Lambda
+/// Runtime API loop, which finishes each invocation's background publications after its answer.
 async fn run_in_lambda() -> ExitCode {
     lambda_runtime::tracing::init_default_subscriber();
     let settings = match Settings::from_env() {
@@ -28,10 +34,29 @@ async fn run_in_lambda() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let bridge =
-        Bridge::new(settings, ConnectClient::from_env().await).with_metrics(Metrics::to_stdout());
-    let handler = Handler::new(bridge);
-    match lambda_runtime::run(service_fn(|event| handler.handle_raw(event))).await {
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let outcomes = settings
+        .outcome_event_bus
+        .as_deref()
+        .map(|bus| Arc::new(EventBridgeOutcomes::from_config(&config, bus)));
+    let mut bridge = Bridge::new(settings, ConnectClient::from_config(&config))
+        .with_metrics(Metrics::to_stdout());
+    if let Some(outcomes) = outcomes {
+        bridge = bridge.with_outcomes(outcomes);
+    }
+    let handler = Arc::new(Handler::new(bridge));
+    let serve = handler.clone();
+    let finish = move || {
+        let handler = handler.clone();
+        async move { handler.bridge().finish_background().await }
+    };
+    let runtime = Runtime::new(service_fn(move |event| {
+        let handler = serve.clone();
+        async move { handler.handle_raw(event).await }
+    }))
+    .layer(TracingLayer::new())
+    .layer(AfterAnswerLayer::new(finish));
+    match runtime.run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(%error, "runtime failed");

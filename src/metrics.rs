@@ -5,7 +5,8 @@
 //! request's operation is known): `ContactsCreated`, `ValidationFailures`, `ConnectErrors` (also
 //! by `ErrorName`), `Throttles`, `PermanentErrors` (the Connect errors a retry cannot mend: the
 //! template's alarm watches them), and `CreateContactLatency` in milliseconds (the Connect call of
-//! any operation; the name predates the other operations, and the alarms and dashboard use it).
+//! any operation; the name predates the other operations, and the alarms and dashboard use it);
+//! with `OUTCOME_EVENT_BUS`, `OutcomeEventsPublished` and `OutcomeEventFailures` by `Source`.
 
 use std::io::Write;
 use std::sync::Mutex;
@@ -56,6 +57,34 @@ impl Metrics {
     }
 }
 
+impl Metrics {
+    /// Records how a source's outcome events fared: `published` put on the bus, `failed` not.
+    pub fn record_outcome_events(&self, source: &str, published: usize, failed: usize) {
+        let Some(sink) = &self.sink else { return };
+        let timestamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis() as u64;
+        let line = json!({
+            "Source": source,
+            "OutcomeEventsPublished": published,
+            "OutcomeEventFailures": failed,
+            "_aws": { "Timestamp": timestamp, "CloudWatchMetrics": [{
+                "Namespace": NAMESPACE,
+                "Dimensions": [["Source"]],
+                "Metrics": [
+                    {"Name": "OutcomeEventsPublished", "Unit": "Count"},
+                    {"Name": "OutcomeEventFailures", "Unit": "Count"},
+                ],
+            }]},
+        });
+        if let Ok(mut sink) = sink.lock() {
+            // Metrics are best effort: a failed write must not fail the request.
+            let _ = writeln!(sink, "{line}");
+        }
+    }
+}
+
 /// The EMF document for one outcome.
 pub fn emf_line(
     source: &str,
@@ -90,6 +119,8 @@ pub fn emf_line(
                 by_source.push(("PermanentErrors", "Count", json!(1)));
             }
         }
+        // Counted where outcome events are published (`OutcomeEventFailures`), not per request.
+        Err(ContactError::OutcomeNotPublished { .. }) => {}
     }
     if let Some(latency) = latency {
         let millis = latency.as_secs_f64() * 1000.0;

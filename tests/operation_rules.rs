@@ -131,9 +131,39 @@ fn a_member_beside_the_operation_is_unknown() {
         one(
             "/Name",
             "unknown member of the payload; accepted: CreateContact, StartTaskContact, \
-             StartOutboundVoiceContact"
+             StartOutboundVoiceContact, CorrelationId"
         )
     );
+}
+
+#[test]
+fn a_correlation_id_may_stand_beside_the_operation() {
+    let mut payload = task(json!({}));
+    payload["CorrelationId"] = json!("order-1042");
+    accepted_task(payload.clone());
+    assert_eq!(
+        contact_bridge::request::payload_correlation_id(&payload),
+        Some("order-1042")
+    );
+    for (bad, message) in [
+        (json!(""), "must not be empty".to_owned()),
+        (
+            json!("c".repeat(257)),
+            "must be at most 256 characters (it has 257)".to_owned(),
+        ),
+        (json!(1042), "must be a string, not a number".to_owned()),
+    ] {
+        payload["CorrelationId"] = bad;
+        assert_eq!(refused(payload.clone()), one("/CorrelationId", &message));
+        assert_eq!(
+            contact_bridge::request::payload_correlation_id(&payload),
+            None
+        );
+    }
+    // A bare CreateContact request has no place for one: name the operation.
+    let bare = json!({"InstanceId": "i", "Channel": "TASK", "InitiationMethod": "API", "CorrelationId": "c"});
+    assert_eq!(refused(bare.clone())[0].0, "/CorrelationId");
+    assert_eq!(contact_bridge::request::payload_correlation_id(&bare), None);
 }
 
 #[test]

@@ -129,7 +129,12 @@ pub fn parse_payload(
         },
         [(key, operation)] => {
             let mut check = Checker::new(*operation, defaults);
-            check.unknown_members(object, &ROOT, OPERATION_NAMES, "the payload");
+            check.unknown_members(object, &ROOT, PAYLOAD_MEMBERS, "the payload");
+            if let Some(value) = object.get(CORRELATION_ID)
+                && let Err(kind) = correlation_id(value)
+            {
+                check.add(&ROOT.member(CORRELATION_ID), kind);
+            }
             let at = ROOT.member(key);
             let result = check.operation(*operation, &object[key.as_str()], &at);
             check.finish(result)
@@ -160,6 +165,46 @@ pub fn names_an_operation(value: &Value) -> bool {
     value
         .as_object()
         .is_some_and(|o| o.keys().any(|k| OperationName::parse(k).is_some()))
+}
+
+/// The member beside the operation that carries a producer's correlation value, passed through
+/// to the request's outcome event.
+pub const CORRELATION_ID: &str = "CorrelationId";
+/// The longest correlation value.
+pub const CORRELATION_ID_MAX_CHARS: usize = 256;
+
+/// The members of a payload that names its operation.
+const PAYLOAD_MEMBERS: &[&str] = &[
+    "CreateContact",
+    "StartTaskContact",
+    "StartOutboundVoiceContact",
+    CORRELATION_ID,
+];
+
+/// A correlation value: a string of 1 to [`CORRELATION_ID_MAX_CHARS`] characters.
+pub fn correlation_id(value: &Value) -> Result<&str, Kind> {
+    match value.as_str() {
+        Some("") => Err(Kind::Empty),
+        Some(text) if char_count(text) > CORRELATION_ID_MAX_CHARS => Err(Kind::TooLong {
+            max: CORRELATION_ID_MAX_CHARS,
+            length: char_count(text),
+        }),
+        Some(text) => Ok(text),
+        None => Err(Kind::WrongType {
+            expected: "a string",
+            found: json_type(value),
+        }),
+    }
+}
+
+/// The correlation value beside a payload's operation, if it names one (and the value is valid).
+pub fn payload_correlation_id(payload: &Value) -> Option<&str> {
+    if !names_an_operation(payload) {
+        return None;
+    }
+    payload
+        .get(CORRELATION_ID)
+        .and_then(|v| correlation_id(v).ok())
 }
 
 /// The names of the supported operations, as messages list them.

@@ -16,7 +16,8 @@ use crate::error::ContactError;
 use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::request::{
-    OperationName, Shape, ValidationErrors, Violation, ViolationKind as Kind, json_type, pointer,
+    CORRELATION_ID, OperationName, Shape, ValidationErrors, Violation, ViolationKind as Kind,
+    correlation_id, json_type, pointer,
 };
 use crate::sources::Source;
 
@@ -48,7 +49,20 @@ pub async fn handle<C: Connect>(
     let source = Source::ConnectFlow;
     let empty = Map::new();
     let parameters = details["Parameters"].as_object().unwrap_or(&empty);
-    let (operation, request, conversion_errors) = request_from_parameters(parameters);
+    let (operation, request, mut conversion_errors) = request_from_parameters(parameters);
+    let correlation_id = match parameters.get(CORRELATION_ID) {
+        None | Some(Value::Null) => None,
+        Some(value) => match correlation_id(value) {
+            Ok(id) => Some(id.to_owned()),
+            Err(kind) => {
+                conversion_errors.push(Violation {
+                    path: pointer("", CORRELATION_ID),
+                    kind,
+                });
+                None
+            }
+        },
+    };
     let defaults = SourceDefaults {
         // An empty ARN (as in some test events) is no instance, not the instance "".
         instance_id: details["ContactData"]["InstanceARN"]
@@ -86,8 +100,12 @@ pub async fn handle<C: Connect>(
         source,
         id: contact_id,
         defaults,
+        correlation_id,
     };
-    bridge.handle(origin, request, deadline).await
+    let handled = bridge.handle(origin, request, deadline).await;
+    // The caller is on the line: answered now, the event published after the answer.
+    bridge.publish_in_background(handled.event, deadline);
+    handled.result
 }
 
 /// The operation the block's parameters name (`None`: not one we call), its request, and the
@@ -121,7 +139,7 @@ pub fn request_from_parameters(
     };
     let members = operation.spec().members;
     for (key, value) in parameters {
-        if key == OPERATION_PARAMETER {
+        if key == OPERATION_PARAMETER || key == CORRELATION_ID {
             continue;
         }
         if let Some(attribute) = key.strip_prefix(ATTRIBUTE_PREFIX) {

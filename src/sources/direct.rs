@@ -1,5 +1,5 @@
-//! Direct invocation: the payload names its operation (or is a bare CreateContact request); the answer is `{ContactId, ContactArn}`
-//! or a function error whose `errorType` names the failure.
+//! Direct invocation: the payload names its operation (or is a bare CreateContact request); the
+//! answer is `{ContactId, ContactArn}` or a function error whose `errorType` names the failure.
 
 use serde_json::Value;
 
@@ -25,8 +25,13 @@ pub async fn handle<C: Connect>(
             instance_id: None,
             client_token: Some(derive_client_token(source.name(), &[request_id])),
         },
+        correlation_id: None,
     };
-    bridge
+    let handled = bridge
         .handle(origin, Ok(Payload::Any(payload)), deadline)
-        .await
+        .await;
+    // The caller may be waiting for the answer: a failure is its function error, whether or not
+    // the failure's event was published.
+    let delivery = bridge.publish_one(&handled.event, deadline).await;
+    handled.answer(delivery)
 }

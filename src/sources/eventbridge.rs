@@ -1,13 +1,15 @@
 //! EventBridge: `detail` is a payload (one member naming the operation, or a bare CreateContact
 //! request); a `detail-type` that names an operation makes a bare `detail` that operation's body.
 //! The answer is `{ContactId, ContactArn}`, and a failure is a function error, so Lambda's
-//! asynchronous retries and on-failure destination apply.
+//! asynchronous retries and on-failure destination apply; with `OUTCOME_EVENT_BUS`, a permanent
+//! failure whose outcome event was published is answered with that event instead, not retried.
 
 use serde_json::Value;
 
 use crate::bridge::{Bridge, Deadline, Origin, Payload, SourceDefaults};
-use crate::connect::{Connect, CreatedContact};
+use crate::connect::Connect;
 use crate::error::ContactError;
+use crate::handler::Response;
 use crate::idempotency::derive_client_token;
 use crate::request::{OperationName, names_an_operation};
 use crate::sources::Source;
@@ -25,7 +27,7 @@ pub async fn handle<C: Connect>(
     bridge: &Bridge<C>,
     event: &Value,
     deadline: Deadline,
-) -> Result<CreatedContact, ContactError> {
+) -> Result<Response, ContactError> {
     let source = Source::EventBridge;
     let id = event["id"].as_str().unwrap_or_default();
     let defaults = SourceDefaults {
@@ -37,6 +39,7 @@ pub async fn handle<C: Connect>(
         source,
         id,
         defaults,
+        correlation_id: None,
     };
     let detail = &event["detail"];
     let operation = event["detail-type"].as_str().and_then(OperationName::parse);
@@ -44,5 +47,12 @@ pub async fn handle<C: Connect>(
         Some(operation) if !names_an_operation(detail) => Payload::Of(operation, detail),
         _ => Payload::Any(detail),
     };
-    bridge.handle(origin, Ok(payload), deadline).await
+    let handled = bridge.handle(origin, Ok(payload), deadline).await;
+    let delivery = bridge.publish_one(&handled.event, deadline).await;
+    if !handled.needs_retry(delivery) && handled.result.is_err() {
+        // A permanent error whose event the producer has: answered, not retried (a function
+        // error would have Lambda retry it twice and publish it each time).
+        return Ok(Response::Reported(handled.event));
+    }
+    handled.answer(delivery).map(Response::Contact)
 }

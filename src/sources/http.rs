@@ -186,15 +186,20 @@ pub async fn handle<C: Connect>(
         source,
         id: call.request_id,
         defaults,
+        correlation_id: None,
     };
-    match bridge
+    let handled = bridge
         .handle(
             origin,
             body.as_ref().map(Payload::Any).map_err(Clone::clone),
             deadline,
         )
-        .await
-    {
+        .await;
+    // A contact whose event was not published is a 503: the caller's retry (same
+    // Idempotency-Key) gets the same contact and publishes it. A failure is answered as it is:
+    // the caller has it.
+    let delivery = bridge.publish_one(&handled.event, deadline).await;
+    match handled.answer(delivery) {
         Ok(contact) => HttpResponse::json(201, &json!(contact)),
         Err(error) => error_response(&error),
     }
@@ -243,6 +248,11 @@ pub fn error_response(error: &ContactError) -> HttpResponse {
             403,
             &json!({"message": error.to_string(), "error": error.kind()}),
         ),
+        ContactError::OutcomeNotPublished { .. } => HttpResponse::json(
+            503,
+            &json!({"message": error.to_string(), "error": error.kind()}),
+        )
+        .with_header("retry-after", RETRY_AFTER_SECONDS),
         ContactError::Connect(e) => {
             let (status, message) = match e.kind {
                 Kind::Throttling | Kind::LimitExceeded => (429, e.to_string()),

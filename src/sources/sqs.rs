@@ -10,12 +10,13 @@ use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
 use futures_util::stream::{self, StreamExt};
 use serde_json::Value;
 
-use crate::bridge::{Bridge, Deadline, Origin, Payload, SourceDefaults};
-use crate::connect::{Connect, CreatedContact};
+use crate::bridge::{Bridge, Deadline, Handled, Origin, Payload, SourceDefaults};
+use crate::connect::Connect;
 use crate::error::ContactError;
 use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
-use crate::request::ValidationErrors;
+use crate::outcome::{Delivery, OutcomeEvent};
+use crate::request::{CORRELATION_ID, ValidationErrors, correlation_id};
 use crate::sources::Source;
 use crate::violation::ViolationKind;
 
@@ -38,6 +39,8 @@ struct SqsRecord<'a> {
     body: &'a Value,
     /// `None` for a standard queue's records; a FIFO queue's without one share one group.
     group_id: Option<&'a str>,
+    /// The `CorrelationId` message attribute, when it is a valid one (else it is not used).
+    correlation_id: Option<&'a str>,
 }
 
 impl<'a> SqsRecord<'a> {
@@ -46,6 +49,10 @@ impl<'a> SqsRecord<'a> {
             message_id: record["messageId"].as_str().unwrap_or_default(),
             body: &record["body"],
             group_id: record["attributes"]["MessageGroupId"].as_str(),
+            correlation_id: correlation_id(
+                &record["messageAttributes"][CORRELATION_ID]["stringValue"],
+            )
+            .ok(),
         }
     }
 }
@@ -65,7 +72,9 @@ pub async fn handle<C: Connect>(
     let fifo = event["Records"][0]["eventSourceARN"]
         .as_str()
         .is_some_and(|arn| arn.ends_with(".fifo"));
-    let mut failed: Vec<usize> = if fifo {
+    // Each record's index, and how it was handled (`None`: not tried, behind a failure in its
+    // FIFO message group).
+    let mut outcomes: Vec<(usize, Option<Handled>)> = if fifo {
         stream::iter(message_groups(&records))
             .map(|group| process_group(bridge, &records, group, deadline))
             .buffer_unordered(bridge.settings.max_concurrency)
@@ -74,14 +83,30 @@ pub async fn handle<C: Connect>(
             .await
     } else {
         stream::iter(records.iter().enumerate())
-            .map(|(i, record)| async move { (i, process(bridge, record, deadline).await.is_err()) })
+            .map(|(i, record)| async move { (i, Some(process(bridge, record, deadline).await)) })
             .buffer_unordered(bridge.settings.max_concurrency)
-            .filter_map(|(i, failed)| async move { failed.then_some(i) })
             .collect()
             .await
     };
-    // Report in the batch's order, whatever order the calls finished in.
-    failed.sort_unstable();
+    // In the batch's order, whatever order the calls finished in.
+    outcomes.sort_unstable_by_key(|(i, _)| *i);
+    // Every handled record's outcome event at once: PutEvents takes 10 entries a call, so a
+    // batch of 10 is one call.
+    let events: Vec<OutcomeEvent> = outcomes
+        .iter()
+        .filter_map(|(_, handled)| handled.as_ref().map(|h| h.event.clone()))
+        .collect();
+    let mut deliveries = bridge.publish(&events, deadline).await.into_iter();
+    let failed: Vec<usize> = outcomes
+        .iter()
+        .filter_map(|(i, handled)| {
+            let retry = match handled {
+                None => true,
+                Some(h) => h.needs_retry(deliveries.next().unwrap_or(Delivery::Failed)),
+            };
+            retry.then_some(*i)
+        })
+        .collect();
     let mut response = SqsBatchResponse::default();
     response.batch_item_failures = failed
         .into_iter()
@@ -107,19 +132,26 @@ fn message_groups(records: &[SqsRecord]) -> Vec<Vec<usize>> {
     groups.into_iter().map(|(_, members)| members).collect()
 }
 
-/// One FIFO message group, in order; the indices of the records that failed or were not tried.
+/// One FIFO message group, in order, up to its first failure: each record's index and how it was
+/// handled, `None` for the records after a failure (not tried, so reported for redelivery).
 async fn process_group<C: Connect>(
     bridge: &Bridge<C>,
     records: &[SqsRecord<'_>],
     group: Vec<usize>,
     deadline: Deadline,
-) -> Vec<usize> {
-    for (position, &i) in group.iter().enumerate() {
-        if process(bridge, &records[i], deadline).await.is_err() {
-            return group[position..].to_vec();
+) -> Vec<(usize, Option<Handled>)> {
+    let mut outcomes = Vec::with_capacity(group.len());
+    let mut failed = false;
+    for i in group {
+        if failed {
+            outcomes.push((i, None));
+            continue;
         }
+        let handled = process(bridge, &records[i], deadline).await;
+        failed = handled.result.is_err();
+        outcomes.push((i, Some(handled)));
     }
-    Vec::new()
+    outcomes
 }
 
 /// One record: its body to a contact, the token derived from its `messageId`.
@@ -127,7 +159,7 @@ async fn process<C: Connect>(
     bridge: &Bridge<C>,
     record: &SqsRecord<'_>,
     deadline: Deadline,
-) -> Result<CreatedContact, ContactError> {
+) -> Handled {
     let source = Source::Sqs;
     let id = record.message_id;
     let origin = Origin {
@@ -139,6 +171,7 @@ async fn process<C: Connect>(
             // with an empty identifier, so Lambda retries the whole batch.
             client_token: (!id.is_empty()).then(|| derive_client_token(source.name(), &[id])),
         },
+        correlation_id: record.correlation_id.map(str::to_owned),
     };
     let body = parse_body(record.body);
     bridge

@@ -19,6 +19,7 @@ use contact_bridge::config::Settings;
 use contact_bridge::connect::{Connect, CreatedContact};
 use contact_bridge::error::{ConnectError, ConnectErrorKind};
 use contact_bridge::handler::Handler;
+use contact_bridge::outcome::{BoxFuture, OutcomeEvent, OutcomeSink};
 use contact_bridge::request::{CreateContactRequest, OperationName, Request};
 use serde_json::{Value, json};
 
@@ -107,6 +108,71 @@ impl Connect for FakeConnect {
     }
 }
 
+/// An outcome bus stand-in: keeps every event it accepts, refuses the entries a script names,
+/// and may take its time (to show who waits for it).
+#[derive(Default)]
+pub struct FakeOutcomes {
+    published: Mutex<Vec<OutcomeEvent>>,
+    /// Per publication call, in order: which entries to refuse (`None`: the whole call fails).
+    script: Mutex<VecDeque<Option<Vec<usize>>>>,
+    delay: Option<Duration>,
+    calls: AtomicUsize,
+}
+
+impl FakeOutcomes {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_delay(delay: Duration) -> Self {
+        FakeOutcomes {
+            delay: Some(delay),
+            ..Self::default()
+        }
+    }
+
+    /// The next calls fail as scripted: `None` refuses the whole call, `Some(indices)` those
+    /// entries of it; calls after the script succeed.
+    pub fn script(self, calls: impl IntoIterator<Item = Option<Vec<usize>>>) -> Self {
+        self.script.lock().unwrap().extend(calls);
+        self
+    }
+
+    /// The events accepted so far, in the order they were published.
+    pub fn published(&self) -> Vec<OutcomeEvent> {
+        self.published.lock().unwrap().clone()
+    }
+
+    /// How many publication calls were made.
+    pub fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+}
+
+impl OutcomeSink for FakeOutcomes {
+    fn publish<'a>(&'a self, events: &'a [OutcomeEvent]) -> BoxFuture<'a, Vec<bool>> {
+        Box::pin(async move {
+            if let Some(delay) = self.delay {
+                tokio::time::sleep(delay).await;
+            }
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let refused = match self.script.lock().unwrap().pop_front() {
+                Some(None) => (0..events.len()).collect(),
+                Some(Some(indices)) => indices,
+                None => Vec::new(),
+            };
+            let accepted: Vec<bool> = (0..events.len()).map(|i| !refused.contains(&i)).collect();
+            let mut published = self.published.lock().unwrap();
+            for (event, ok) in events.iter().zip(&accepted) {
+                if *ok {
+                    published.push(event.clone());
+                }
+            }
+            accepted
+        })
+    }
+}
+
 /// The instance of the tests' deployment (`CONNECT_INSTANCE_ID`).
 pub const INSTANCE: &str = "aaaaaaaa-bbbb-cccc-dddd-111111111111";
 
@@ -183,6 +249,15 @@ pub fn settings() -> Settings {
 
 pub fn handler(settings: Settings, connect: FakeConnect) -> Handler<FakeConnect> {
     Handler::new(Bridge::new(settings, connect))
+}
+
+/// A handler whose outcome events go to `outcomes`.
+pub fn handler_with_outcomes(
+    settings: Settings,
+    connect: FakeConnect,
+    outcomes: Arc<FakeOutcomes>,
+) -> Handler<FakeConnect> {
+    Handler::new(Bridge::new(settings, connect).with_outcomes(outcomes))
 }
 
 /// `base` with top-level members replaced by `patch`'s (a `null` removes the member).
