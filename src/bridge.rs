@@ -141,7 +141,8 @@ impl Handled {
 pub struct Bridge<C> {
     pub settings: Settings,
     pub connect: C,
-    metrics: Metrics,
+    /// Shared with background publications.
+    metrics: Arc<Metrics>,
     /// `MAX_CALLS_PER_SECOND`, evenly spaced (no burst), shared by all calls of this environment.
     limiter: Option<DefaultDirectRateLimiter>,
     /// Where outcome events go (`OUTCOME_EVENT_BUS`); `None`: none are published.
@@ -159,7 +160,7 @@ impl<C: Connect> Bridge<C> {
         Bridge {
             settings,
             connect,
-            metrics: Metrics::disabled(),
+            metrics: Arc::new(Metrics::disabled()),
             limiter,
             outcomes: None,
             background: Background::default(),
@@ -167,7 +168,7 @@ impl<C: Connect> Bridge<C> {
     }
 
     pub fn with_metrics(mut self, metrics: Metrics) -> Self {
-        self.metrics = metrics;
+        self.metrics = Arc::new(metrics);
         self
     }
 
@@ -218,11 +219,15 @@ impl<C: Connect> Bridge<C> {
         let Some(sink) = self.outcomes.clone() else {
             return;
         };
+        let metrics = self.metrics.clone();
         self.background.spawn(deadline.call_budget(), async move {
             let events = [event];
-            if sink.publish(&events).await != [true] {
+            let published = sink.publish(&events).await == [true];
+            if !published {
                 warn!(source_id = %events[0].source_id, "outcome event not published");
             }
+            let failed = usize::from(!published);
+            metrics.record_outcome_events(events[0].source, 1 - failed, failed);
         });
     }
 

@@ -16,6 +16,9 @@ fn run(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
         .env_remove("AWS_LAMBDA_RUNTIME_API")
         .env_remove("CONNECT_INSTANCE_ID")
         .env_remove("ALLOWED_INSTANCE_IDS")
+        .env_remove("OUTCOME_EVENT_BUS")
+        .env_remove("DEFAULT_CONTACT_FLOW_ID")
+        .env_remove("DEFAULT_QUEUE_ID")
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -104,6 +107,41 @@ fn the_default_instance_comes_from_the_environment() {
             .unwrap()
             .contains("instance/inst-9/")
     );
+}
+
+#[test]
+fn the_dry_run_prints_the_outcome_events_it_would_publish() {
+    let output = run(
+        &["invoke", "events/connect-flow-callback.json"],
+        None,
+        &[("OUTCOME_EVENT_BUS", "contact-outcomes")],
+    );
+    assert!(output.status.success());
+    let contact_id = stdout_json(&output)["ContactId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let printed: Value = stderr
+        .lines()
+        .find_map(|line| {
+            serde_json::from_str::<Value>(line)
+                .ok()
+                .filter(|v| v["dryRun"] == "PutEvents")
+        })
+        .unwrap_or_else(|| panic!("no PutEvents line on stderr: {stderr}"));
+    let entry = &printed["Entries"][0];
+    assert_eq!(entry["Source"], "contact-bridge");
+    assert_eq!(entry["DetailType"], "ContactCreated");
+    assert_eq!(entry["EventBusName"], "contact-outcomes");
+    let detail: Value = serde_json::from_str(entry["Detail"].as_str().unwrap()).unwrap();
+    assert_eq!(detail["ContactId"], contact_id.as_str());
+    assert_eq!(detail["Operation"], "StartOutboundVoiceContact");
+    assert_eq!(detail["Source"], "connect-flow");
+
+    // Without the setting, nothing is printed for the bus.
+    let output = run(&["invoke", "events/connect-flow-callback.json"], None, &[]);
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("PutEvents"));
 }
 
 #[test]

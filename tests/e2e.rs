@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::connect_stub::{Arrivals, ConnectStub, ContactResponder};
+use common::eventbridge_stub;
 use common::runtime_api::{Outcome, RuntimeApi};
 use common::{Captured, INSTANCE, QUEUE_ARN, event, failed_ids, http_body};
 use serde_json::{Value, json};
@@ -463,6 +464,201 @@ async fn connect_refusals_of_a_callback_are_classified() {
         let batch = f.invoke(&sqs).await.response();
         assert_eq!(failed_ids(&batch), ["callback-0"], "{name}");
     }
+}
+
+// ------------------------------------------------------------------------- outcome events
+
+const OUTCOME_BUS: &str = "contact-outcomes";
+
+/// The function with `OUTCOME_EVENT_BUS` set and EventBridge at `eventbridge`.
+async fn with_outcome_bus(eventbridge: &MockServer) -> Function {
+    let uri = eventbridge.uri();
+    Function::start(
+        Duration::ZERO,
+        &[
+            ("OUTCOME_EVENT_BUS", OUTCOME_BUS),
+            ("AWS_ENDPOINT_URL_EVENTBRIDGE", uri.as_str()),
+        ],
+    )
+    .await
+}
+
+/// Each PutEvents entry's detail, parsed.
+fn details(entries: &[Value]) -> Vec<Value> {
+    entries
+        .iter()
+        .map(|e| serde_json::from_str(e["Detail"].as_str().unwrap()).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_mixed_sqs_batch_publishes_one_event_per_record_in_one_put_events_call() {
+    let eventbridge = eventbridge_stub::start().await;
+    let f = with_outcome_bus(&eventbridge).await;
+    let batch = common::sqs_batch(
+        QUEUE_ARN,
+        [
+            (
+                "task-1".to_owned(),
+                event("direct-routed-task.json").to_string(),
+            ),
+            (
+                "invalid-1".to_owned(),
+                json!({"StartOutboundVoiceContact": {"DestinationPhoneNumber": SECRETS[1], "Name": SECRETS[0]}})
+                    .to_string(),
+            ),
+            ("personal-1".to_owned(), personal_request().to_string()),
+        ],
+    );
+    let response = f.invoke(&batch).await.response();
+    // The invalid record's failure is on the bus: it is not retried.
+    assert_eq!(failed_ids(&response), Vec::<String>::new());
+    let calls = eventbridge_stub::put_events_calls(&eventbridge).await;
+    assert_eq!(calls.len(), 1, "one PutEvents call for the batch");
+    let entries = &calls[0];
+    for entry in entries {
+        assert_eq!(entry["Source"], "contact-bridge");
+        assert_eq!(entry["EventBusName"], OUTCOME_BUS);
+    }
+    let types: Vec<&str> = entries
+        .iter()
+        .map(|e| e["DetailType"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        ["ContactCreated", "ContactRequestFailed", "ContactCreated"]
+    );
+    let details = details(entries);
+    let tokens: Vec<Value> = f
+        .connect
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap()["ClientToken"].clone())
+        .collect();
+    assert_eq!(tokens.len(), 2, "the two valid records reached Connect");
+    assert_eq!(details[0]["SourceId"], "task-1");
+    assert_eq!(details[0]["Operation"], "StartTaskContact");
+    assert_eq!(details[0]["InstanceId"], INSTANCE);
+    assert!(
+        details[0]["ContactId"]
+            .as_str()
+            .unwrap()
+            .starts_with("contact-")
+    );
+    assert_eq!(
+        details[1]["Error"],
+        json!({"Kind": "ValidationError", "Retryable": false})
+    );
+    assert_eq!(details[2]["Operation"], "CreateContact");
+    assert!(details[2]["ContactArn"].is_string());
+    // No personal data, in the events or the logs.
+    let body = serde_json::to_string(entries).unwrap();
+    for secret in SECRETS {
+        assert!(!body.contains(secret), "{secret} was published: {body}");
+    }
+    f.assert_no_personal_data();
+}
+
+#[tokio::test]
+async fn an_unpublished_outcome_is_published_by_the_redelivery_with_one_contact() {
+    let eventbridge = MockServer::start().await;
+    // EventBridge fails both of the SDK's attempts (AWS_MAX_ATTEMPTS=2), then recovers.
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .insert_header("x-amzn-ErrorType", "InternalException")
+                .set_body_json(json!({"message": "down"})),
+        )
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&eventbridge)
+        .await;
+    eventbridge_stub::accept_all().mount(&eventbridge).await;
+    let f = with_outcome_bus(&eventbridge).await;
+    let record = common::sqs_batch(
+        QUEUE_ARN,
+        [(
+            "callback-1".to_owned(),
+            event("direct-callback.json").to_string(),
+        )],
+    );
+    let response = f.invoke(&record).await.response();
+    assert_eq!(
+        failed_ids(&response),
+        ["callback-1"],
+        "handed back: not published"
+    );
+    let response = f.invoke(&record).await.response();
+    assert_eq!(failed_ids(&response), Vec::<String>::new());
+
+    let calls = f.calls_by_path().await;
+    assert_eq!(calls.len(), 2, "Connect was asked twice");
+    assert_eq!(
+        calls[0].1["ClientToken"], calls[1].1["ClientToken"],
+        "for one contact"
+    );
+    let published: Vec<Value> = eventbridge_stub::put_events_calls(&eventbridge)
+        .await
+        .last()
+        .map(|entries| details(entries))
+        .unwrap();
+    assert_eq!(published.len(), 1, "one event");
+    assert_eq!(published[0]["SourceId"], "callback-1");
+    assert_eq!(published[0]["Operation"], "StartOutboundVoiceContact");
+    let token = calls[0].1["ClientToken"].as_str().unwrap();
+    assert_eq!(
+        published[0]["ContactId"],
+        format!("contact-{}", &token[token.len() - 12..]),
+        "the contact Connect answered for that token"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_entry_hands_back_only_its_own_record() {
+    let eventbridge = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(eventbridge_stub::PutEventsResponder { refused: vec![1] })
+        .mount(&eventbridge)
+        .await;
+    let f = with_outcome_bus(&eventbridge).await;
+    let response = f
+        .invoke(&event("sqs-tasks-and-callback.json"))
+        .await
+        .response();
+    assert_eq!(
+        failed_ids(&response),
+        ["33333333-0000-4000-8000-000000000002"]
+    );
+}
+
+#[tokio::test]
+async fn a_flow_is_answered_first_and_its_event_follows() {
+    let eventbridge = eventbridge_stub::start().await;
+    let f = with_outcome_bus(&eventbridge).await;
+    let answer = f
+        .invoke(&event("connect-flow-callback.json"))
+        .await
+        .response();
+    let contact_id = answer["ContactId"].as_str().unwrap().to_owned();
+    // Published after the answer, before the function asks for its next invocation.
+    let mut calls = Vec::new();
+    for _ in 0..100 {
+        calls = eventbridge_stub::put_events_calls(&eventbridge).await;
+        if !calls.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(calls.len(), 1, "the flow's event was published");
+    let detail = &details(&calls[0])[0];
+    assert_eq!(detail["Source"], "connect-flow");
+    assert_eq!(detail["ContactId"], contact_id);
+    assert_eq!(detail["SourceId"], "dddddddd-eeee-ffff-0000-555555555555");
+    // The function keeps serving.
+    let again = f.invoke(&event("direct-routed-task.json")).await.response();
+    assert!(again["ContactId"].is_string());
 }
 
 // ------------------------------------------------------------------------- faults

@@ -184,3 +184,44 @@ async fn metrics_carry_the_operation_when_it_is_known() {
     let unread = &docs[3]["_aws"]["CloudWatchMetrics"][0]["Dimensions"];
     assert_eq!(unread, &serde_json::json!([["Source"]]));
 }
+
+#[tokio::test]
+async fn outcome_events_are_counted_published_or_not() {
+    use std::sync::Arc;
+    let out = Captured::default();
+    let outcomes = Arc::new(common::FakeOutcomes::new().script([Some(vec![0])]));
+    let bridge = Bridge::new(settings(), FakeConnect::new())
+        .with_metrics(Metrics::to_writer(Box::new(out.clone())))
+        .with_outcomes(outcomes);
+    let h = Handler::new(bridge);
+    // Three records, one event refused; then a flow, published after its answer.
+    h.handle(lambda_event(event("sqs-fifo.json"), "r"))
+        .await
+        .unwrap();
+    h.handle(lambda_event(event("connect-flow-callback.json"), "r"))
+        .await
+        .unwrap();
+    h.bridge().finish_background().await;
+    let text = out.text();
+    let counts: Vec<(String, f64, f64)> = text
+        .lines()
+        .filter(|line| line.contains("OutcomeEventFailures"))
+        .map(|line| {
+            let (source, _) = assert_emf(line);
+            let doc: Value = serde_json::from_str(line).unwrap();
+            (
+                source,
+                doc["OutcomeEventsPublished"].as_f64().unwrap(),
+                doc["OutcomeEventFailures"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("sqs".to_owned(), 2.0, 1.0),
+            ("connect-flow".to_owned(), 1.0, 0.0)
+        ],
+        "{text}"
+    );
+}

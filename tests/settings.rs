@@ -205,3 +205,30 @@ fn the_template_takes_the_default_flow_and_queue_as_the_function_does() {
         );
     }
 }
+
+#[test]
+fn the_outcome_bus_is_a_name_or_an_arn() {
+    for bus in [
+        "contact-outcomes",
+        "arn:aws:events:eu-west-2:123456789012:event-bus/contact-outcomes",
+        "aws.partner/example.com/123/bus",
+    ] {
+        let s = settings(&[("OUTCOME_EVENT_BUS", bus)]).unwrap();
+        assert_eq!(s.outcome_event_bus.as_deref(), Some(bus));
+    }
+    assert_eq!(
+        settings(&[("OUTCOME_EVENT_BUS", " ")])
+            .unwrap()
+            .outcome_event_bus,
+        None
+    );
+    for bad in ["contact outcomes", "bus;drop", &"b".repeat(1601)] {
+        assert_eq!(
+            settings(&[("OUTCOME_EVENT_BUS", bad)])
+                .unwrap_err()
+                .to_string(),
+            "invalid setting OUTCOME_EVENT_BUS: expected an EventBridge bus name or ARN: 1 to \
+             1600 letters, digits, '.', '-', '_', '/' or ':'"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 //! a dev-dependency of contact-bridge and a dependency of the benchmark.
 
 pub mod connect_stub;
+pub mod eventbridge_stub;
 pub mod process;
 pub mod runtime_api;
 pub mod samples;
