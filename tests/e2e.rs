@@ -616,6 +616,23 @@ async fn an_unpublished_outcome_is_published_by_the_redelivery_with_one_contact(
 }
 
 #[tokio::test]
+async fn put_events_takes_at_most_ten_entries_a_call() {
+    let eventbridge = eventbridge_stub::start().await;
+    let f = with_outcome_bus(&eventbridge).await;
+    // A batch larger than 10 (an event source mapping with a batching window sends up to 10,000).
+    let task = json!({"Channel": "TASK", "InitiationMethod": "API"});
+    let response = f.invoke(&sqs_batch("many", 25, &task)).await.response();
+    assert_eq!(failed_ids(&response), Vec::<String>::new());
+    assert_eq!(f.calls().await.len(), 25, "every record became a contact");
+    let sizes: Vec<usize> = eventbridge_stub::put_events_calls(&eventbridge)
+        .await
+        .iter()
+        .map(Vec::len)
+        .collect();
+    assert_eq!(sizes, [10, 10, 5]);
+}
+
+#[tokio::test]
 async fn a_refused_entry_hands_back_only_its_own_record() {
     let eventbridge = MockServer::start().await;
     Mock::given(method("POST"))
