@@ -130,7 +130,7 @@ pub fn parse_payload(
         [(key, operation)] => {
             let mut check = Checker::new(*operation, defaults);
             check.unknown_members(object, &ROOT, PAYLOAD_MEMBERS, "the payload");
-            if let Some(value) = object.get(CORRELATION_ID)
+            if let Some(value) = Checker::member(object, CORRELATION_ID)
                 && let Err(kind) = correlation_id(value)
             {
                 check.add(&ROOT.member(CORRELATION_ID), kind);

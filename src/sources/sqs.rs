@@ -1,8 +1,9 @@
-//! SQS: each record's body is a canonical request. The answer lists exactly the records that did
-//! not become contacts (`batchItemFailures`), so SQS redelivers only those.
+//! SQS: each record's body is a payload. The answer lists exactly the records to deliver again
+//! (`batchItemFailures`): those that did not become contacts, and those whose outcome event was
+//! not published; with `OUTCOME_EVENT_BUS`, not a permanent failure whose event was published.
 //!
 //! Records are read tolerantly, one by one: only the members used here (`messageId`, `body`,
-//! `eventSourceARN`, `attributes.MessageGroupId`) are looked at, so a member we never use (a
+//! `eventSourceARN`, `attributes.MessageGroupId`, `messageAttributes.CorrelationId`) are looked at, so a member we never use (a
 //! message attribute whose `binaryValue` is not base64, say) cannot fail the batch, and a record
 //! that cannot be read fails alone.
 
