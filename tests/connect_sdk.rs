@@ -16,6 +16,16 @@ use contact_bridge::error::{ConnectError, ConnectErrorKind};
 use contact_bridge::request::{Request, RequestDefaults, parse_payload};
 use serde_json::json;
 
+/// An operation's modeled error `$name` (with the message "m"), and the name it goes by.
+macro_rules! modeled {
+    ($operation:ident, $name:ident) => {
+        (
+            (|| $operation::$name(sdk_errors::$name::builder().message("m").build())) as fn() -> _,
+            stringify!($name),
+        )
+    };
+}
+
 fn request(value: serde_json::Value) -> Request {
     parse_payload(&value, &RequestDefaults::default()).unwrap()
 }
@@ -133,117 +143,54 @@ async fn absent_members_stay_absent() {
 async fn modeled_errors_are_classified() {
     use ConnectErrorKind as Kind;
     type Make = fn() -> CreateContactError;
-    let cases: Vec<(Make, Kind, &str, bool)> = vec![
+    let cases: Vec<((Make, &str), Kind, bool)> = vec![
         (
-            || {
-                CreateContactError::ThrottlingException(
-                    sdk_errors::ThrottlingException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(CreateContactError, ThrottlingException),
             Kind::Throttling,
-            "ThrottlingException",
             true,
         ),
         (
-            || {
-                CreateContactError::InternalServiceException(
-                    sdk_errors::InternalServiceException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(CreateContactError, InternalServiceException),
             Kind::Unavailable,
-            "InternalServiceException",
             true,
         ),
         (
-            || {
-                CreateContactError::InvalidParameterException(
-                    sdk_errors::InvalidParameterException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(CreateContactError, InvalidParameterException),
             Kind::InvalidRequest,
-            "InvalidParameterException",
             false,
         ),
         (
-            || {
-                CreateContactError::InvalidRequestException(
-                    sdk_errors::InvalidRequestException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(CreateContactError, InvalidRequestException),
             Kind::InvalidRequest,
-            "InvalidRequestException",
             false,
         ),
         (
-            || {
-                CreateContactError::ResourceNotFoundException(
-                    sdk_errors::ResourceNotFoundException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(CreateContactError, ResourceNotFoundException),
             Kind::NotFound,
-            "ResourceNotFoundException",
             false,
         ),
         (
-            || {
-                CreateContactError::AccessDeniedException(
-                    sdk_errors::AccessDeniedException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(CreateContactError, AccessDeniedException),
             Kind::AccessDenied,
-            "AccessDeniedException",
             false,
         ),
         (
-            || {
-                CreateContactError::IdempotencyException(
-                    sdk_errors::IdempotencyException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(CreateContactError, IdempotencyException),
             Kind::Conflict,
-            "IdempotencyException",
             false,
         ),
         (
-            || {
-                CreateContactError::ConflictException(
-                    sdk_errors::ConflictException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(CreateContactError, ConflictException),
             Kind::Conflict,
-            "ConflictException",
             false,
         ),
         (
-            || {
-                CreateContactError::ServiceQuotaExceededException(
-                    sdk_errors::ServiceQuotaExceededException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(CreateContactError, ServiceQuotaExceededException),
             Kind::QuotaExceeded,
-            "ServiceQuotaExceededException",
             false,
         ),
     ];
-    for (make, kind, code, retryable) in cases {
+    for ((make, code), kind, retryable) in cases {
         let rule = mock!(Client::create_contact).then_error(make);
         let error = send_one(rule, RetryConfig::disabled()).await.unwrap_err();
         assert_eq!(
@@ -522,84 +469,42 @@ async fn every_callback_member_reaches_the_sdk() {
 async fn the_new_operations_modeled_errors_are_classified() {
     use ConnectErrorKind as Kind;
     type Task = fn() -> StartTaskContactError;
-    let task_cases: Vec<(Task, Kind, &str, bool)> = vec![
+    let task_cases: Vec<((Task, &str), Kind, bool)> = vec![
         (
-            || {
-                StartTaskContactError::ThrottlingException(
-                    sdk_errors::ThrottlingException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(StartTaskContactError, ThrottlingException),
             Kind::Throttling,
-            "ThrottlingException",
             true,
         ),
         (
-            || {
-                StartTaskContactError::InternalServiceException(
-                    sdk_errors::InternalServiceException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(StartTaskContactError, InternalServiceException),
             Kind::Unavailable,
-            "InternalServiceException",
             true,
         ),
         (
-            || {
-                StartTaskContactError::InvalidParameterException(
-                    sdk_errors::InvalidParameterException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(StartTaskContactError, InvalidParameterException),
             Kind::InvalidRequest,
-            "InvalidParameterException",
             false,
         ),
         (
-            || {
-                StartTaskContactError::InvalidRequestException(
-                    sdk_errors::InvalidRequestException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(StartTaskContactError, InvalidRequestException),
             Kind::InvalidRequest,
-            "InvalidRequestException",
             false,
         ),
         (
-            || {
-                StartTaskContactError::ResourceNotFoundException(
-                    sdk_errors::ResourceNotFoundException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(StartTaskContactError, ResourceNotFoundException),
             Kind::NotFound,
-            "ResourceNotFoundException",
             false,
         ),
         (
-            || {
-                StartTaskContactError::ServiceQuotaExceededException(
-                    sdk_errors::ServiceQuotaExceededException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(StartTaskContactError, ServiceQuotaExceededException),
             Kind::QuotaExceeded,
-            "ServiceQuotaExceededException",
             false,
         ),
     ];
     let task = request(
         json!({"StartTaskContact": {"InstanceId": "i", "Name": "n", "ContactFlowId": "f", "ClientToken": "t"}}),
     );
-    for (make, kind, code, retryable) in task_cases {
+    for ((make, code), kind, retryable) in task_cases {
         let rule = mock!(Client::start_task_contact).then_error(make);
         let error = client(&[&rule], RetryConfig::disabled())
             .start_contact(&task)
@@ -618,96 +523,53 @@ async fn the_new_operations_modeled_errors_are_classified() {
     }
 
     type Callback = fn() -> StartOutboundVoiceContactError;
-    let callback_cases: Vec<(Callback, Kind, &str, bool)> = vec![
+    let callback_cases: Vec<((Callback, &str), Kind, bool)> = vec![
         (
-            || {
-                StartOutboundVoiceContactError::LimitExceededException(
-                    sdk_errors::LimitExceededException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(StartOutboundVoiceContactError, LimitExceededException),
             Kind::LimitExceeded,
-            "LimitExceededException",
             true,
         ),
         (
-            || {
-                StartOutboundVoiceContactError::DestinationNotAllowedException(
-                    sdk_errors::DestinationNotAllowedException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(
+                StartOutboundVoiceContactError,
+                DestinationNotAllowedException
+            ),
             Kind::NotPermitted,
-            "DestinationNotAllowedException",
             false,
         ),
         (
-            || {
-                StartOutboundVoiceContactError::OutboundContactNotPermittedException(
-                    sdk_errors::OutboundContactNotPermittedException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(
+                StartOutboundVoiceContactError,
+                OutboundContactNotPermittedException
+            ),
             Kind::NotPermitted,
-            "OutboundContactNotPermittedException",
             false,
         ),
         (
-            || {
-                StartOutboundVoiceContactError::InternalServiceException(
-                    sdk_errors::InternalServiceException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(StartOutboundVoiceContactError, InternalServiceException),
             Kind::Unavailable,
-            "InternalServiceException",
             true,
         ),
         (
-            || {
-                StartOutboundVoiceContactError::InvalidParameterException(
-                    sdk_errors::InvalidParameterException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(StartOutboundVoiceContactError, InvalidParameterException),
             Kind::InvalidRequest,
-            "InvalidParameterException",
             false,
         ),
         (
-            || {
-                StartOutboundVoiceContactError::InvalidRequestException(
-                    sdk_errors::InvalidRequestException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(StartOutboundVoiceContactError, InvalidRequestException),
             Kind::InvalidRequest,
-            "InvalidRequestException",
             false,
         ),
         (
-            || {
-                StartOutboundVoiceContactError::ResourceNotFoundException(
-                    sdk_errors::ResourceNotFoundException::builder()
-                        .message("m")
-                        .build(),
-                )
-            },
+            modeled!(StartOutboundVoiceContactError, ResourceNotFoundException),
             Kind::NotFound,
-            "ResourceNotFoundException",
             false,
         ),
     ];
     let callback = request(json!({"StartOutboundVoiceContact": {
         "InstanceId": "i", "DestinationPhoneNumber": "+14155550100", "ContactFlowId": "f", "QueueId": "q", "ClientToken": "t",
     }}));
-    for (make, kind, code, retryable) in callback_cases {
+    for ((make, code), kind, retryable) in callback_cases {
         let rule = mock!(Client::start_outbound_voice_contact).then_error(make);
         let error = client(&[&rule], RetryConfig::disabled())
             .start_contact(&callback)
