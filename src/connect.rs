@@ -18,8 +18,8 @@ use serde::Serialize;
 
 use crate::error::{ConnectError, ConnectErrorKind};
 use crate::request::{
-    CreateContactRequest, OperationName, OutboundStrategy, Reference, Request,
-    SegmentAttributeValue, StartOutboundVoiceContactRequest, StartTaskContactRequest,
+    CreateContactRequest, OutboundStrategy, Reference, Request, SegmentAttributeValue,
+    StartOutboundVoiceContactRequest, StartTaskContactRequest,
 };
 
 /// What Connect answers for a new contact; also the response of direct and EventBridge
@@ -211,13 +211,13 @@ impl Connect for ConnectClient {
                 .map_err(|e| classify(e, start_outbound_voice_contact_error)),
         };
         let (contact_id, contact_arn) = answer.map_err(|e| e.during(operation))?;
-        // Only CreateContact answers an ARN; every operation answers the ID.
-        let arn_expected = operation == OperationName::CreateContact;
         match contact_id {
-            Some(contact_id) if !arn_expected || contact_arn.is_some() => Ok(CreatedContact {
-                contact_id,
-                contact_arn,
-            }),
+            Some(contact_id) if !operation.answers_contact_arn() || contact_arn.is_some() => {
+                Ok(CreatedContact {
+                    contact_id,
+                    contact_arn,
+                })
+            }
             _ => Err(ConnectError::new(
                 ConnectErrorKind::Unavailable,
                 "MalformedResponse",

@@ -8,7 +8,7 @@ use crate::config::instance_id_of;
 use crate::connect::{Connect, CreatedContact};
 use crate::error::ConnectError;
 use crate::idempotency::digest;
-use crate::request::{OperationName, Request};
+use crate::request::Request;
 
 /// Writes every request as one JSON line to its sink (stderr in the CLI) instead of sending it.
 pub struct LocalConnect {
@@ -41,8 +41,7 @@ impl Connect for LocalConnect {
         }
         let instance = instance_id_of(request.instance_id());
         let contact_id = uuid_from(&[instance, request.client_token().unwrap_or_default()]);
-        // Only CreateContact answers an ARN.
-        let contact_arn = (operation == OperationName::CreateContact).then(|| {
+        let contact_arn = operation.answers_contact_arn().then(|| {
             format!(
                 "arn:aws:connect:{}:000000000000:instance/{instance}/contact/{contact_id}",
                 self.region

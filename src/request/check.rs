@@ -136,7 +136,7 @@ pub fn parse_payload(
                 check.add(&ROOT.member(CORRELATION_ID), kind);
             }
             let at = ROOT.member(key);
-            let result = check.operation(*operation, &object[key.as_str()], &at);
+            let result = check.operation(&object[key.as_str()], &at);
             check.finish(result)
         }
         several => Err(ValidationErrors::one(
@@ -156,7 +156,7 @@ pub fn parse_operation(
     defaults: &RequestDefaults,
 ) -> Result<Request, ValidationErrors> {
     let mut check = Checker::new(operation, defaults);
-    let result = check.operation(operation, value, &ROOT);
+    let result = check.operation(value, &ROOT);
     check.finish(result)
 }
 
@@ -323,9 +323,10 @@ impl<'d> Checker<'d> {
         })
     }
 
-    /// The members of `operation` at `at`, then its rules between members; the typed request.
-    fn operation(&mut self, operation: OperationName, value: &Value, at: &At) -> Option<Request> {
-        self.operation = operation;
+    /// The members of the checker's operation at `at`, then its rules between members; the typed
+    /// request.
+    fn operation(&mut self, value: &Value, at: &At) -> Option<Request> {
+        let operation = self.operation;
         let Some(object) = value.as_object() else {
             let kind = match operation {
                 OperationName::CreateContact => not_an_object(value),

@@ -40,6 +40,11 @@ impl OperationName {
             .join(", ")
     }
 
+    /// Whether Connect answers the new contact's ARN besides its ID (CreateContact alone does).
+    pub fn answers_contact_arn(self) -> bool {
+        self == OperationName::CreateContact
+    }
+
     pub fn spec(self) -> &'static Operation {
         match self {
             OperationName::CreateContact => &CREATE_CONTACT,

@@ -21,7 +21,7 @@ use contact_bridge::connect::{Connect, CreatedContact};
 use contact_bridge::error::{ConnectError, ConnectErrorKind};
 use contact_bridge::handler::Handler;
 use contact_bridge::outcome::{BoxFuture, OutcomeEvent, OutcomeSink};
-use contact_bridge::request::{CreateContactRequest, OperationName, Request};
+use contact_bridge::request::{CreateContactRequest, Request};
 use serde_json::{Value, json};
 
 /// A Connect stand-in: records every request, answers from a script (then success), and tracks
@@ -95,8 +95,7 @@ impl Connect for FakeConnect {
         self.in_flight.fetch_sub(1, Ordering::SeqCst);
         outcome?;
         let id = format!("contact-{}", request.client_token().unwrap_or("none"));
-        // Only CreateContact answers an ARN.
-        let contact_arn = (request.operation() == OperationName::CreateContact).then(|| {
+        let contact_arn = request.operation().answers_contact_arn().then(|| {
             format!(
                 "arn:aws:connect:us-east-1:123456789012:instance/{}/contact/{id}",
                 request.instance_id()
