@@ -207,29 +207,26 @@ impl Settings {
 
 /// An instance ID or ARN (see [`INSTANCE_ID_MAX_CHARS`]).
 fn parse_instance(name: &'static str, text: &str) -> Result<String, ConfigError> {
-    if !text.chars().all(is_instance_reference_char) || text.chars().count() > INSTANCE_ID_MAX_CHARS
-    {
-        return Err(invalid(
-            name,
-            format!(
-                "expected Amazon Connect instance IDs (or instance ARNs): 1 to \
-                 {INSTANCE_ID_MAX_CHARS} letters, digits, '-', ':' or '/'"
-            ),
-        ));
-    }
-    Ok(text.to_owned())
+    parse_id(
+        name,
+        text,
+        INSTANCE_ID_MAX_CHARS,
+        "Amazon Connect instance IDs (or instance ARNs)",
+    )
 }
 
 /// A flow or queue ID (or ARN): 1 to 500 letters, digits, '-', ':' or '/'.
 fn parse_resource_id(name: &'static str, text: &str) -> Result<String, ConfigError> {
-    if !text.chars().all(is_instance_reference_char) || text.chars().count() > RESOURCE_ID_MAX_CHARS
-    {
+    parse_id(name, text, RESOURCE_ID_MAX_CHARS, "an ID (or ARN)")
+}
+
+/// An ID or ARN of at most `max` characters of an instance reference; `what` names it in the
+/// error.
+fn parse_id(name: &'static str, text: &str, max: usize, what: &str) -> Result<String, ConfigError> {
+    if !text.chars().all(is_instance_reference_char) || text.chars().count() > max {
         return Err(invalid(
             name,
-            format!(
-                "expected an ID (or ARN): 1 to {RESOURCE_ID_MAX_CHARS} letters, digits, '-', ':' \
-                 or '/'"
-            ),
+            format!("expected {what}: 1 to {max} letters, digits, '-', ':' or '/'"),
         ));
     }
     Ok(text.to_owned())

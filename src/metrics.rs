@@ -48,28 +48,27 @@ impl Metrics {
         outcome: &Result<(), &ContactError>,
         latency: Option<Duration>,
     ) {
-        let Some(sink) = &self.sink else { return };
-        let line = emf_line(source, operation, outcome, latency, SystemTime::now());
-        if let Ok(mut sink) = sink.lock() {
-            // Metrics are best effort: a failed write must not fail the request.
-            let _ = writeln!(sink, "{line}");
+        if self.sink.is_some() {
+            self.write(emf_line(
+                source,
+                operation,
+                outcome,
+                latency,
+                SystemTime::now(),
+            ));
         }
     }
-}
 
-impl Metrics {
     /// Records how a source's outcome events fared: `published` put on the bus, `failed` not.
     pub fn record_outcome_events(&self, source: &str, published: usize, failed: usize) {
-        let Some(sink) = &self.sink else { return };
-        let timestamp = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis() as u64;
-        let line = json!({
+        if self.sink.is_none() {
+            return;
+        }
+        self.write(json!({
             "Source": source,
             "OutcomeEventsPublished": published,
             "OutcomeEventFailures": failed,
-            "_aws": { "Timestamp": timestamp, "CloudWatchMetrics": [{
+            "_aws": { "Timestamp": epoch_millis(SystemTime::now()), "CloudWatchMetrics": [{
                 "Namespace": NAMESPACE,
                 "Dimensions": [["Source"]],
                 "Metrics": [
@@ -77,12 +76,22 @@ impl Metrics {
                     {"Name": "OutcomeEventFailures", "Unit": "Count"},
                 ],
             }]},
-        });
-        if let Ok(mut sink) = sink.lock() {
+        }));
+    }
+
+    fn write(&self, line: Value) {
+        if let Some(Ok(mut sink)) = self.sink.as_ref().map(Mutex::lock) {
             // Metrics are best effort: a failed write must not fail the request.
             let _ = writeln!(sink, "{line}");
         }
     }
+}
+
+/// EMF's timestamp: milliseconds since the epoch.
+fn epoch_millis(now: SystemTime) -> u64 {
+    now.duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64
 }
 
 /// The EMF document for one outcome.
@@ -93,10 +102,7 @@ pub fn emf_line(
     latency: Option<Duration>,
     now: SystemTime,
 ) -> Value {
-    let timestamp = now
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_millis() as u64;
+    let timestamp = epoch_millis(now);
     // (name, unit, value) of the metrics by Source alone, and of those also by ErrorName.
     let mut by_source: Vec<(&str, &str, Value)> = Vec::new();
     let mut by_error: Vec<(&str, &str, Value)> = Vec::new();
