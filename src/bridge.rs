@@ -180,31 +180,10 @@ impl<C: Connect> Bridge<C> {
 
     /// Publishes the events, giving up in time to answer before the deadline; how each fared.
     pub async fn publish(&self, events: &[OutcomeEvent], deadline: Deadline) -> Vec<Delivery> {
-        let Some(sink) = &self.outcomes else {
-            return vec![Delivery::Off; events.len()];
-        };
-        if events.is_empty() {
-            return Vec::new();
+        match &self.outcomes {
+            None => vec![Delivery::Off; events.len()],
+            Some(sink) => publish_to(&**sink, &self.metrics, events, deadline.call_budget()).await,
         }
-        let accepted = match deadline.call_budget() {
-            None => sink.publish(events).await,
-            Some(budget) => tokio::time::timeout(budget, sink.publish(events))
-                .await
-                .unwrap_or_else(|_| vec![false; events.len()]),
-        };
-        let deliveries: Vec<Delivery> = (0..events.len())
-            .map(|i| match accepted.get(i) {
-                Some(true) => Delivery::Published,
-                _ => Delivery::Failed,
-            })
-            .collect();
-        let failed = deliveries
-            .iter()
-            .filter(|d| **d == Delivery::Failed)
-            .count();
-        self.metrics
-            .record_outcome_events(events[0].source, events.len() - failed, failed);
-        deliveries
     }
 
     /// Publishes one request's event (see [`Bridge::publish`]).
@@ -220,14 +199,9 @@ impl<C: Connect> Bridge<C> {
             return;
         };
         let metrics = self.metrics.clone();
-        self.background.spawn(deadline.call_budget(), async move {
-            let events = [event];
-            let published = sink.publish(&events).await == [true];
-            if !published {
-                warn!(source_id = %events[0].source_id, "outcome event not published");
-            }
-            let failed = usize::from(!published);
-            metrics.record_outcome_events(events[0].source, 1 - failed, failed);
+        let budget = deadline.call_budget();
+        self.background.spawn(async move {
+            publish_to(&*sink, &metrics, &[event], budget).await;
         });
     }
 
@@ -416,6 +390,42 @@ impl<C: Connect> Bridge<C> {
             .record(source.name(), error.operation(), &Err(&error), None);
         error
     }
+}
+
+/// Publishes `events` to `sink`, for at most `budget`; how each fared, counted in `metrics`.
+async fn publish_to(
+    sink: &dyn OutcomeSink,
+    metrics: &Metrics,
+    events: &[OutcomeEvent],
+    budget: Option<Duration>,
+) -> Vec<Delivery> {
+    let Some(first) = events.first() else {
+        return Vec::new();
+    };
+    let accepted = match budget {
+        None => sink.publish(events).await,
+        Some(budget) => tokio::time::timeout(budget, sink.publish(events))
+            .await
+            .unwrap_or_else(|_| {
+                warn!(
+                    entries = events.len(),
+                    "outcome events not published before the deadline"
+                );
+                vec![false; events.len()]
+            }),
+    };
+    let deliveries: Vec<Delivery> = (0..events.len())
+        .map(|i| match accepted.get(i) {
+            Some(true) => Delivery::Published,
+            _ => Delivery::Failed,
+        })
+        .collect();
+    let failed = deliveries
+        .iter()
+        .filter(|d| **d == Delivery::Failed)
+        .count();
+    metrics.record_outcome_events(first.source, events.len() - failed, failed);
+    deliveries
 }
 
 fn deadline_error() -> ConnectError {

@@ -13,7 +13,6 @@ use std::future::Future;
 use std::io::Write;
 use std::pin::Pin;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -38,8 +37,8 @@ pub struct OutcomeEvent {
     pub operation: Option<&'static str>,
     /// `sqs`, `eventbridge`, `http`, `connect-flow` or `direct`.
     pub source: &'static str,
-    /// The source's id for the event: SQS messageId, EventBridge event id, API request id (or
-    /// the Idempotency-Key), flow ContactId, Lambda request id.
+    /// The source's id for the event: SQS messageId, EventBridge event id, API request id, flow
+    /// ContactId, Lambda request id.
     pub source_id: String,
     /// The producer's own value, passed through (see README "Outcome events").
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -187,20 +186,10 @@ pub struct Background {
 }
 
 impl Background {
-    /// Runs `work` in the background, for at most `budget`.
-    pub fn spawn(&self, budget: Option<Duration>, work: impl Future<Output = ()> + Send + 'static) {
-        let bounded = async move {
-            match budget {
-                Some(budget) => {
-                    if tokio::time::timeout(budget, work).await.is_err() {
-                        tracing::warn!("outcome event not published before the deadline");
-                    }
-                }
-                None => work.await,
-            }
-        };
+    /// Runs `work` in the background (it bounds itself by the invocation's deadline).
+    pub fn spawn(&self, work: impl Future<Output = ()> + Send + 'static) {
         if let Ok(mut tasks) = self.tasks.lock() {
-            tasks.spawn(bounded);
+            tasks.spawn(work);
         }
     }
 

@@ -4,8 +4,9 @@
 //! (CreateContact when absent), each value as the block sends it: strings, read by the type the
 //! operation's description gives the member (JSON text for objects and lists, decimal text for
 //! integers, `true`/`false` for booleans), and `Attributes.<key>` for one attribute; the block's
-//! JSON mode sends objects and numbers, which are taken as they are. The event is read as plain JSON: real events carry null or missing
-//! `CustomerEndpoint`, `SystemEndpoint` and `Queue`, which stricter types reject.
+//! JSON mode sends objects and numbers, which are taken as they are. `CorrelationId` is the
+//! producer's value for the outcome event. The event is read as plain JSON: real events carry
+//! null or missing `CustomerEndpoint`, `SystemEndpoint` and `Queue`, which stricter types reject.
 
 use serde_json::{Map, Value};
 

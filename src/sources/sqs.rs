@@ -3,9 +3,9 @@
 //! not published; with `OUTCOME_EVENT_BUS`, not a permanent failure whose event was published.
 //!
 //! Records are read tolerantly, one by one: only the members used here (`messageId`, `body`,
-//! `eventSourceARN`, `attributes.MessageGroupId`, `messageAttributes.CorrelationId`) are looked at, so a member we never use (a
-//! message attribute whose `binaryValue` is not base64, say) cannot fail the batch, and a record
-//! that cannot be read fails alone.
+//! `eventSourceARN`, `attributes.MessageGroupId`, `messageAttributes.CorrelationId`) are looked
+//! at, so a member we never use (a message attribute whose `binaryValue` is not base64, say)
+//! cannot fail the batch, and a record that cannot be read fails alone.
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
 use futures_util::stream::{self, StreamExt};
