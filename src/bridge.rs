@@ -260,11 +260,16 @@ impl<C: Connect> Bridge<C> {
         };
         match outcome {
             Ok(contact) => {
+                let message = if self.connect.is_dry_run() {
+                    "dry run: contact not created, Amazon Connect not called"
+                } else {
+                    "contact created"
+                };
                 info!(
                     operation = %request.operation(),
                     instance_id = %request.instance_id(),
                     contact_id = %contact.contact_id,
-                    "contact created"
+                    "{message}"
                 );
                 let operation = Some(request.operation().as_str());
                 self.metrics
@@ -386,6 +391,7 @@ impl<C: Connect> Bridge<C> {
             error = error.kind(),
             "request rejected before calling Connect"
         );
+        self.connect.show_refusal(&error);
         self.metrics
             .record(source.name(), error.operation(), &Err(&error), None);
         error

@@ -24,7 +24,8 @@ usage: contact-bridge invoke [--live] FILE
 
 Runs the function's handler on the event in FILE (- for standard input) and prints its response.
 By default Amazon Connect is not called: each request (CreateContact, StartTaskContact or
-StartOutboundVoiceContact) is validated and printed on stderr, and the contact IDs are made up; a
+StartOutboundVoiceContact) is validated and printed on stderr, as is every request refused with
+its violations, and the contact IDs are made up (they start with dry-run-); a
 request that names no instance gets CONNECT_INSTANCE_ID, else the placeholder
 00000000-0000-4000-8000-000000000000. --live sends the requests to Amazon Connect with the
 standard AWS credential chain (AWS_PROFILE, AWS_REGION, ...). With OUTCOME_EVENT_BUS set, each
@@ -46,12 +47,16 @@ pub enum Command {
     Help,
 }
 
+/// No command: a usage error (exit 2), as a missing argument is.
+const NO_COMMAND: &str = "no command given";
+
 pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let args: Vec<String> = args.into_iter().collect();
     let mut live = false;
     let mut file = None;
     match args.first().map(String::as_str) {
-        None | Some("-h" | "--help" | "help") => return Ok(Command::Help),
+        None => return Err(NO_COMMAND.to_owned()),
+        Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some("schema") if args.len() == 1 => return Ok(Command::Schema),
         Some("invoke") => {}
         Some(other) => return Err(format!("unknown command {other:?}")),

@@ -16,7 +16,7 @@ use aws_sdk_connect::primitives::DateTime;
 use aws_sdk_connect::types as sdk;
 use serde::Serialize;
 
-use crate::error::{ConnectError, ConnectErrorKind};
+use crate::error::{ConnectError, ConnectErrorKind, ContactError};
 use crate::request::{
     CreateContactRequest, OutboundStrategy, Reference, Request, SegmentAttributeValue,
     StartOutboundVoiceContactRequest, StartTaskContactRequest,
@@ -38,6 +38,15 @@ pub trait Connect: Send + Sync {
         &self,
         request: &Request,
     ) -> impl Future<Output = Result<CreatedContact, ConnectError>> + Send;
+
+    /// Whether no contact is really created (the local dry run): the outcome log line says so.
+    fn is_dry_run(&self) -> bool {
+        false
+    }
+
+    /// Shows a request refused before Connect, with its violations, where the dry run prints
+    /// what it would send; Amazon Connect itself shows nothing (the logs carry no content).
+    fn show_refusal(&self, _error: &ContactError) {}
 }
 
 /// Amazon Connect through the AWS SDK. Retries (throttling, 5xx) are the SDK's, configured by

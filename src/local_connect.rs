@@ -1,12 +1,13 @@
-//! The local run's default Connect: prints each request it would send and answers with a contact
-//! ID derived from the request's ClientToken, like Connect's idempotency.
+//! The local run's default Connect: prints each request it would send (and each request refused
+//! before Connect, with its violations) and answers with a contact ID that is visibly not real,
+//! derived from the request's ClientToken, like Connect's idempotency.
 
 use std::io::Write;
 use std::sync::Mutex;
 
 use crate::config::instance_id_of;
 use crate::connect::{Connect, CreatedContact};
-use crate::error::ConnectError;
+use crate::error::{ConnectError, ContactError};
 use crate::idempotency::digest;
 use crate::request::Request;
 
@@ -34,13 +35,12 @@ impl LocalConnect {
 impl Connect for LocalConnect {
     async fn start_contact(&self, request: &Request) -> Result<CreatedContact, ConnectError> {
         let operation = request.operation();
-        let line = serde_json::json!({ "dryRun": operation.as_str(), "request": request.body() });
-        if let Ok(mut sink) = self.sink.lock() {
-            // A lost preview line must not fail the run.
-            let _ = writeln!(sink, "{line}");
-        }
+        self.print(&serde_json::json!({ "dryRun": operation.as_str(), "request": request.body() }));
         let instance = instance_id_of(request.instance_id());
-        let contact_id = uuid_from(&[instance, request.client_token().unwrap_or_default()]);
+        let contact_id = format!(
+            "{DRY_RUN_CONTACT_PREFIX}{}",
+            uuid_from(&[instance, request.client_token().unwrap_or_default()])
+        );
         let contact_arn = operation.answers_contact_arn().then(|| {
             format!(
                 "arn:aws:connect:{}:000000000000:instance/{instance}/contact/{contact_id}",
@@ -51,6 +51,31 @@ impl Connect for LocalConnect {
             contact_id,
             contact_arn,
         })
+    }
+
+    fn is_dry_run(&self) -> bool {
+        true
+    }
+
+    fn show_refusal(&self, error: &ContactError) {
+        let mut line =
+            serde_json::json!({ "dryRunRefused": error.kind(), "message": error.to_string() });
+        if let ContactError::Invalid(errors) = error {
+            line["errors"] = serde_json::json!(errors.violations());
+        }
+        self.print(&line);
+    }
+}
+
+/// What every made-up ContactId starts with, so that none passes for a real one.
+pub const DRY_RUN_CONTACT_PREFIX: &str = "dry-run-";
+
+impl LocalConnect {
+    fn print(&self, line: &serde_json::Value) {
+        if let Ok(mut sink) = self.sink.lock() {
+            // A lost preview line must not fail the run.
+            let _ = writeln!(sink, "{line}");
+        }
     }
 }
 

@@ -40,7 +40,7 @@ pub struct OutcomeEvent {
     /// The source's id for the event: SQS messageId, EventBridge event id, API request id, flow
     /// ContactId, Lambda request id.
     pub source_id: String,
-    /// The producer's own value, passed through (see README "Outcome events").
+    /// The producer's own value, passed through (see docs/outcome-events.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@ use contact_bridge_test_support as common;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use common::samples::{assert_sample_answer, runnable_sample_files};
+use common::samples::{assert_sample_answer, sample_files};
 use serde_json::Value;
 
 fn run(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
@@ -50,7 +50,14 @@ fn invoke_prints_a_contact_and_the_request_it_would_send() {
         String::from_utf8_lossy(&output.stderr)
     );
     let response = stdout_json(&output);
-    assert!(response["ContactId"].is_string());
+    // Visibly made up, and the log says no contact was created.
+    assert!(
+        response["ContactId"]
+            .as_str()
+            .unwrap()
+            .starts_with("dry-run-"),
+        "{response}"
+    );
     assert!(
         response["ContactArn"]
             .as_str()
@@ -67,6 +74,8 @@ fn invoke_prints_a_contact_and_the_request_it_would_send() {
         })
         .unwrap_or_else(|| panic!("no dry-run line on stderr: {stderr}"));
     assert_eq!(preview["request"]["Channel"], "TASK");
+    assert!(stderr.contains("dry run: contact not created"), "{stderr}");
+    assert!(!stderr.contains("\"contact created\""), "{stderr}");
     assert!(
         preview["request"]["ClientToken"]
             .as_str()
@@ -145,7 +154,50 @@ fn the_dry_run_prints_the_outcome_events_it_would_publish() {
 }
 
 #[test]
+fn the_dry_run_prints_why_each_refused_record_is_refused() {
+    // sqs-standard.json: one record is not JSON; its violation is shown, not only its kind.
+    let output = run(&["invoke", "events/sqs-standard.json"], None, &[]);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let refused: Vec<Value> = stderr
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|v| v["dryRunRefused"].is_string())
+        .collect();
+    assert_eq!(refused.len(), 1, "{stderr}");
+    assert_eq!(refused[0]["dryRunRefused"], "ValidationError");
+    assert!(
+        refused[0]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the message body is not JSON"),
+        "{stderr}"
+    );
+
+    // From every source: a direct payload, and an EventBridge detail.
+    for (file, patch) in [
+        ("events/direct-task.json", "/Channel"),
+        ("events/eventbridge.json", "/detail/Channel"),
+    ] {
+        let mut event: Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        *event.pointer_mut(patch).unwrap() = Value::from("FAX");
+        let output = run(&["invoke", "-"], Some(&event.to_string()), &[]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("\"dryRunRefused\":\"ValidationError\"")
+                && stderr.contains("\"path\":\"/Channel\""),
+            "{file}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn usage_and_setting_errors_exit_2_with_a_message() {
+    let output = run(&[], None, &[]);
+    assert_eq!(output.status.code(), Some(2), "no command is a usage error");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("usage: contact-bridge invoke"));
+
     let output = run(&["frobnicate"], None, &[]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("usage: contact-bridge invoke"));
@@ -171,7 +223,7 @@ fn usage_and_setting_errors_exit_2_with_a_message() {
 
 #[test]
 fn every_sample_event_runs_through_the_binary() {
-    for path in runnable_sample_files() {
+    for path in sample_files() {
         let output = run(&["invoke", path.to_str().unwrap()], None, &[]);
         assert!(
             output.status.success(),

@@ -37,7 +37,7 @@ fn every_setting_cargo_lambda_would_add_is_ours() {
 #[test]
 fn aws_lc_is_built_without_jitter_entropy() {
     // `.cargo/config.toml` sets AWS_LC_SYS_NO_JITTER_ENTROPY=1 for every cargo build in this
-    // repository (README "Performance"). The test build's binary is not stripped, so aws-lc's
+    // repository (docs/performance.md). The test build's binary is not stripped, so aws-lc's
     // jitter entropy functions would show by name if the setting did not reach its build.
     let binary = std::fs::read(env!("CARGO_BIN_EXE_contact-bridge")).unwrap();
     let needle = b"jent_entropy_init";

@@ -1,6 +1,6 @@
-//! README's "Test locally" step 2, as a new user runs it: `cargo lambda watch` (the cargo-lambda
+//! docs/local.md "Test locally", step 2, as a new user runs it: `cargo lambda watch` (the cargo-lambda
 //! emulator, which builds and runs the function) with `AWS_ENDPOINT_URL_CONNECT` at a local
-//! Connect stub, and `cargo lambda invoke` of every sample event. Each is answered as README
+//! Connect stub, and `cargo lambda invoke` of every sample event. Each is answered as the docs
 //! says, and every valid request reaches the stub.
 //!
 //! It needs cargo-lambda on PATH (`pip install cargo-lambda`), so it is ignored by a plain
@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use common::INSTANCE;
 use common::connect_stub::ConnectStub;
-use common::samples::{assert_sample_answer, runnable_sample_files};
+use common::samples::{assert_sample_answer, sample_files};
 use serde_json::Value;
 
 /// The first invocation waits for `cargo lambda watch` to build the function.
@@ -113,7 +113,7 @@ async fn every_sample_event_through_cargo_lambda_watch() {
     let watch = Watch::start(port, &connect.uri());
 
     // The first call also waits for the build; retry while the emulator is not listening yet.
-    let files = runnable_sample_files();
+    let files = sample_files();
     let started = Instant::now();
     let mut first = invoke(port, &files[0]);
     while first.is_err() && started.elapsed() < FIRST_BUILD {

@@ -406,7 +406,14 @@ fn scheduled_time_is_epoch_seconds_or_iso_8601_within_six_days() {
         Some(NOW + DAY - 9000)
     );
     assert_eq!(at(json!(NOW as f64 + 10.5)), Some(NOW + 10));
+    // A duration from the time of the check: a time that is always ahead.
+    assert_eq!(at(json!("PT1H")), Some(NOW + 3600));
+    assert_eq!(at(json!("P6D")), Some(NOW + 6 * DAY));
     let path = "/StartTaskContact/ScheduledTime";
+    assert_eq!(
+        refused(task(json!({"ScheduledTime": "P6DT1S"}))),
+        one(path, "must be at most 6 days ahead")
+    );
     assert_eq!(
         refused(task(json!({"ScheduledTime": NOW - 1}))),
         one(path, "must not be in the past")
@@ -421,7 +428,7 @@ fn scheduled_time_is_epoch_seconds_or_iso_8601_within_six_days() {
             one(
                 path,
                 "must be epoch seconds (a JSON number) or an ISO 8601 timestamp such as \
-                 2026-12-01T09:30:00Z"
+                 2026-12-01T09:30:00Z, or an ISO 8601 duration from now such as PT1H"
             ),
             "{bad}"
         );

@@ -1,24 +1,25 @@
-//! README's member tables are the operations' description (`request::rules_table`), not a copy
-//! kept by hand. `UPDATE_README=1 cargo test --test readme` rewrites them.
+//! The member tables of docs/requests.md are the operations' description
+//! (`request::rules_table`), not a copy kept by hand. `UPDATE_README=1 cargo test --test readme`
+//! rewrites them.
 
 use contact_bridge::request::{OperationName, rules_table};
 
-const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/requests.md");
 const END: &str = "<!-- /rules -->";
 
-/// README with each operation's table put between its markers.
+/// docs/requests.md with each operation's table put between its markers.
 fn with_tables(readme: &str) -> String {
     let mut out = readme.to_owned();
     for &operation in OperationName::ALL {
         let start_marker = format!("<!-- rules: {operation} -->\n");
         let start = out
             .find(&start_marker)
-            .unwrap_or_else(|| panic!("README has no {start_marker:?}"))
+            .unwrap_or_else(|| panic!("docs/requests.md has no {start_marker:?}"))
             + start_marker.len();
         let end = start
             + out[start..]
                 .find(END)
-                .unwrap_or_else(|| panic!("README's {operation} table has no {END:?}"));
+                .unwrap_or_else(|| panic!("docs/requests.md's {operation} table has no {END:?}"));
         out.replace_range(start..end, &rules_table(operation));
     }
     out
@@ -34,7 +35,7 @@ fn the_rules_tables_are_the_description() {
     }
     assert!(
         readme == expected,
-        "README's rules tables are out of date: run `UPDATE_README=1 cargo test --test readme`"
+        "docs/requests.md's rules tables are out of date: run `UPDATE_README=1 cargo test --test readme`"
     );
 }
 

@@ -4,7 +4,7 @@
 //! of them fails here, naming it.
 //!
 //! It needs python3 with botocore, so it is ignored by a plain `cargo test`; `.ci/run` installs
-//! the pinned botocore (README "Testing") and runs it:
+//! the pinned botocore (docs/contributing.md) and runs it:
 //! `PYTHONPATH=<botocore> cargo test --locked --test service_model -- --ignored`.
 
 use std::collections::BTreeSet;

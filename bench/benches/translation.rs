@@ -1,4 +1,4 @@
-//! Per-record translation cost (README "Performance"): a record's body as JSON text, read strictly
+//! Per-record translation cost (docs/performance.md): a record's body as JSON text, read strictly
 //! (`json::parse_strict`), validated (`request::parse_payload`) and turned into the SDK call
 //! (`ConnectClient::call_for`). No network: the call is built, never sent.
 //!

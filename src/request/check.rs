@@ -752,17 +752,10 @@ impl<'d> Checker<'d> {
 
     /// Epoch seconds (a JSON number, or digits as text) or ISO 8601 text, within `window` of now.
     fn timestamp(&mut self, value: &Value, path: &At, window: TimeWindow) -> Option<i64> {
+        let now = self.defaults.now();
         let seconds = match value {
             Value::Number(n) => n.as_f64().map(|f| f.floor() as i64),
-            Value::String(text) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
-                text.parse::<i64>().ok()
-            }
-            Value::String(text) => aws_smithy_types::DateTime::from_str(
-                text,
-                aws_smithy_types::date_time::Format::DateTime,
-            )
-            .ok()
-            .map(|t| t.secs()),
+            Value::String(text) => super::time::seconds_of(text, now),
             _ => {
                 self.add(
                     path,
@@ -778,7 +771,6 @@ impl<'d> Checker<'d> {
             self.add(path, Kind::Form(TIMESTAMP_FORM));
             return None;
         };
-        let now = self.defaults.now();
         if seconds < now {
             self.add(path, Kind::Rule("must not be in the past"));
             None
@@ -1015,8 +1007,8 @@ impl<'d> Checker<'d> {
     }
 }
 
-const TIMESTAMP_FORM: &str =
-    "must be epoch seconds (a JSON number) or an ISO 8601 timestamp such as 2026-12-01T09:30:00Z";
+const TIMESTAMP_FORM: &str = "must be epoch seconds (a JSON number) or an ISO 8601 timestamp such as \
+     2026-12-01T09:30:00Z, or an ISO 8601 duration from now such as PT1H";
 
 /// The rule of a form, as its violation states it.
 pub(super) fn form_rule(form: Form) -> &'static str {

@@ -10,7 +10,7 @@
 //! - [`model`]: the validated request of each operation;
 //! - [`check`]: reading and validation by the description, every violation at once with its path;
 //! - `rules`: the rules between members, one function per operation;
-//! - [`schema`]: the JSON Schema and README's rule tables, derived from the description.
+//! - [`schema`]: the JSON Schema and the rule tables of docs/requests.md, derived from the description.
 //!
 //! [`Violation`] and JSON Pointers live in [`crate::violation`], shared with strict JSON reading.
 
@@ -19,6 +19,7 @@ mod model;
 mod rules;
 mod schema;
 mod spec;
+mod time;
 mod wire;
 
 pub use crate::violation::{ValidationErrors, Violation, ViolationKind, json_type, pointer};

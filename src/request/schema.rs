@@ -1,10 +1,11 @@
-//! The JSON Schema of a payload and README's member tables, both derived from the operations'
+//! The JSON Schema of a payload and the member tables of docs/requests.md, both derived from the operations'
 //! description (`spec`), with the rules between members that a schema can state.
 
 use serde_json::{Map, Value, json};
 
 use super::model::SEGMENT_VALUE_MEMBERS;
 use super::spec::*;
+use super::time::DURATION_PATTERN;
 use super::wire::*;
 
 /// `$defs` names, one per operation's request.
@@ -85,13 +86,15 @@ fn shape_schema(shape: &Shape, defs: &mut Map<String, Value>) -> Value {
         Shape::Boolean => json!({ "type": "boolean" }),
         Shape::Timestamp(window) => json!({
             "description": format!(
-                "Epoch seconds, or ISO 8601 text; not in the past, at most {} days ahead.",
+                "Epoch seconds, ISO 8601 text, or an ISO 8601 duration from now (PT1H); not in \
+                 the past, at most {} days ahead.",
                 window.max_ahead_seconds / 86_400
             ),
             "anyOf": [
                 { "type": "number" },
                 { "type": "string", "pattern": "^[0-9]+$" },
                 { "type": "string", "format": "date-time" },
+                { "type": "string", "pattern": DURATION_PATTERN },
             ],
         }),
         Shape::Enum { values, .. } => json!({ "type": "string", "enum": values }),
@@ -257,7 +260,7 @@ fn cross_member_rules(operation: OperationName) -> Option<Value> {
     Some(Value::Array(rules))
 }
 
-/// README's table of an operation's members: name, what it holds, whether it is required.
+/// The table of an operation's members in docs/requests.md: name, what it holds, whether it is required.
 pub fn rules_table(operation: OperationName) -> String {
     let mut out = String::from("| member | holds | required |\n| --- | --- | --- |\n");
     for member in operation.spec().members {
@@ -285,7 +288,7 @@ pub fn rules_table(operation: OperationName) -> String {
     out
 }
 
-/// A shape in words, for the README tables.
+/// A shape in words, for the tables of docs/requests.md.
 fn describe(shape: &Shape) -> String {
     match shape {
         Shape::Text { min, max, form } => {
@@ -308,7 +311,7 @@ fn describe(shape: &Shape) -> String {
         Shape::Integer { min, max } => format!("an integer from {min} to {max}, as a JSON number"),
         Shape::Boolean => "`true` or `false`".to_owned(),
         Shape::Timestamp(window) => format!(
-            "epoch seconds or ISO 8601 text (`2026-12-01T09:30:00Z`); not in the past, at most {} days ahead",
+            "epoch seconds, ISO 8601 text (`2026-12-01T09:30:00Z`), or an ISO 8601 duration from now (`PT1H`); not in the past, at most {} days ahead",
             window.max_ahead_seconds / 86_400
         ),
         Shape::Enum { values, .. } => values

@@ -1,6 +1,6 @@
 //! The one description of each operation: its members, their shapes and bounds, as the Connect
 //! service model (API 2017-08-08) states them, plus what the model cannot say (which setting may
-//! supply a member, which values a channel takes). The checker, the JSON Schema and README's rule
+//! supply a member, which values a channel takes). The checker, the JSON Schema and rule
 //! tables are derived from it; `tests/service_model.rs` holds it to botocore's model.
 
 use super::wire::{

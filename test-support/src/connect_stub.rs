@@ -23,11 +23,27 @@ pub const OPERATION_PATHS: &str = "^/contact/(create-contact|task|outbound-voice
 pub struct ContactResponder {
     delay: Duration,
     arrivals: Arrivals,
+    /// Prints one line per call on stdout (the `connect-stub` command).
+    show_calls: bool,
 }
 
 impl ContactResponder {
     pub fn new(delay: Duration, arrivals: Arrivals) -> Self {
-        ContactResponder { delay, arrivals }
+        ContactResponder {
+            delay,
+            arrivals,
+            show_calls: false,
+        }
+    }
+}
+
+/// The operation each path is (as Connect's REST API routes them).
+pub fn operation_of(path: &str) -> &'static str {
+    match path {
+        "/contact/create-contact" => "CreateContact",
+        "/contact/task" => "StartTaskContact",
+        "/contact/outbound-voice" => "StartOutboundVoiceContact",
+        _ => "unknown",
     }
 }
 
@@ -45,6 +61,12 @@ impl Respond for ContactResponder {
         } else {
             json!({ "ContactId": id })
         };
+        if self.show_calls {
+            println!(
+                "{} ClientToken={token} -> ContactId={id}",
+                operation_of(request.url.path())
+            );
+        }
         ResponseTemplate::new(200)
             .set_body_json(answer)
             .set_delay(self.delay)
@@ -73,11 +95,28 @@ impl ConnectStub {
         Self::mount(server, delay).await
     }
 
+    /// Serves on `listener` until the process ends, printing each call: the `connect-stub`
+    /// command, for the local steps of README and docs/local.md.
+    pub async fn serve(listener: std::net::TcpListener) -> ConnectStub {
+        let server = MockServer::builder()
+            .listener(listener)
+            .disable_request_recording()
+            .start()
+            .await;
+        let mut responder = ContactResponder::new(Duration::ZERO, Arrivals::default());
+        responder.show_calls = true;
+        Self::mount_responder(server, responder).await
+    }
+
     async fn mount(server: MockServer, delay: Duration) -> ConnectStub {
-        let arrivals = Arrivals::default();
+        Self::mount_responder(server, ContactResponder::new(delay, Arrivals::default())).await
+    }
+
+    async fn mount_responder(server: MockServer, responder: ContactResponder) -> ConnectStub {
+        let arrivals = responder.arrivals.clone();
         Mock::given(method("PUT"))
             .and(path_regex(OPERATION_PATHS))
-            .respond_with(ContactResponder::new(delay, arrivals.clone()))
+            .respond_with(responder)
             .mount(&server)
             .await;
         ConnectStub { server, arrivals }

@@ -2,16 +2,11 @@
 //! local CLI, the cargo-lambda emulator).
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
-/// The `ScheduledTime` the scheduled-task samples carry. Connect takes only times from now to 6
-/// days ahead, so the samples' text is read with this replaced by an hour from now (see
-/// [`sample_text`]); README says to do the same by hand.
-pub const SAMPLE_SCHEDULED_TIME: &str = "2026-12-01T09:30:00Z";
-
-/// Every file in `events/`, sorted.
+/// Every file in `events/`, sorted. Each runs as it is, on any date: the scheduled task names
+/// its time as a duration from now (`PT1H`).
 pub fn sample_files() -> Vec<PathBuf> {
     let dir = crate::repository_path("events");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -23,31 +18,9 @@ pub fn sample_files() -> Vec<PathBuf> {
     files
 }
 
-/// A sample's text, its [`SAMPLE_SCHEDULED_TIME`] replaced by an hour from now (epoch seconds,
-/// which `ScheduledTime` also accepts as text).
+/// A sample's text.
 pub fn sample_text(path: &Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
-    let in_an_hour = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 3600;
-    text.replace(SAMPLE_SCHEDULED_TIME, &in_an_hour.to_string())
-}
-
-/// Every sample as [`sample_text`] reads it, written to a folder of its own: for the tools that
-/// read a file (the CLI, `cargo lambda invoke --data-file`).
-pub fn runnable_sample_files() -> Vec<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("contact-bridge-samples-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    sample_files()
-        .into_iter()
-        .map(|path| {
-            let copy = dir.join(path.file_name().unwrap());
-            std::fs::write(&copy, sample_text(&path)).unwrap();
-            copy
-        })
-        .collect()
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path:?}: {e}"))
 }
 
 /// Asserts the answer to the sample event `name` (a file name in `events/`) and returns how many

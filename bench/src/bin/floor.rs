@@ -1,4 +1,4 @@
-//! The benchmark's floor (see README "Performance"): the least a Lambda function can do with the
+//! The benchmark's floor (see docs/performance.md): the least a Lambda function can do with the
 //! same lambda_runtime, aws-config and aws-sdk-connect. It creates its Connect client at init and,
 //! per invocation, ignores the payload (no parsing or validation of its own), sends one fixed
 //! CreateContact and answers `{"ContactId", "ContactArn"}`.

@@ -1,4 +1,4 @@
-//! The performance benchmark (README "Performance"); run it with `bench/run`, which builds the
+//! The performance benchmark (docs/performance.md); run it with `bench/run`, which builds the
 //! binaries it measures first.
 //!
 //! Runs the project's release binary and the floor (`bench/src/bin/floor.rs`) under a local Lambda
