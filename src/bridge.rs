@@ -23,6 +23,11 @@ use crate::sources::Source;
 /// Time kept back from the invocation's deadline to report an outcome before Lambda stops us.
 pub const ANSWER_MARGIN: Duration = Duration::from_millis(500);
 
+/// Time an SQS batch keeps back, beyond [`ANSWER_MARGIN`], to publish its outcome events after
+/// its last call (one PutEvents call, typically tens of milliseconds): the records' calls end
+/// early enough that the events of those that finished are published whatever the slowest did.
+pub const PUBLISH_RESERVE: Duration = Duration::from_secs(1);
+
 /// 2001-09-09 in milliseconds since the epoch: a Runtime API deadline below it cannot be an
 /// epoch time (see [`Deadline::from_epoch_millis`]).
 pub const EPOCH_MILLIS_FLOOR: u64 = 1_000_000_000_000;
@@ -57,6 +62,15 @@ impl Deadline {
 
     pub fn after(duration: Duration) -> Self {
         Deadline(Some(Instant::now() + duration))
+    }
+
+    /// The same deadline, `reserve` earlier: what is left for work that must finish before
+    /// something else that also has to fit.
+    pub fn reserving(self, reserve: Duration) -> Self {
+        Deadline(
+            self.0
+                .map(|at| at.checked_sub(reserve).unwrap_or_else(Instant::now)),
+        )
     }
 
     /// How long a Connect call may take and still leave [`ANSWER_MARGIN`]; `None` is unbounded.
@@ -176,6 +190,11 @@ impl<C: Connect> Bridge<C> {
     pub fn with_outcomes(mut self, sink: Arc<dyn OutcomeSink>) -> Self {
         self.outcomes = Some(sink);
         self
+    }
+
+    /// Whether outcome events are published (`OUTCOME_EVENT_BUS` is set).
+    pub fn publishes_outcomes(&self) -> bool {
+        self.outcomes.is_some()
     }
 
     /// Publishes the events, giving up in time to answer before the deadline; how each fared.

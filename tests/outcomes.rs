@@ -170,7 +170,8 @@ async fn sqs_records_whose_events_were_not_published_are_retried() {
     // Its redelivery asks Connect with the same token (the same contact), and publishes.
     let response = invoke(&h, redelivery("m-4")).await.unwrap();
     assert_eq!(failed_ids(&response), Vec::<String>::new());
-    let token = derive_client_token("sqs", &["m-4"]);
+    let body = mixed_batch()["Records"][3]["body"].as_str().unwrap().to_owned();
+    let token = derive_client_token("sqs", &[&body, ""]);
     let tokens = h.bridge().connect.tokens();
     assert_eq!(tokens.iter().filter(|t| **t == token).count(), 2);
     let events: Vec<OutcomeEvent> = outcomes
@@ -180,6 +181,77 @@ async fn sqs_records_whose_events_were_not_published_are_retried() {
         .collect();
     assert_eq!(events.len(), 1, "one event for m-4");
     assert_eq!(events[0].contact_id, Some(format!("contact-{token}")));
+}
+
+/// Ten task records, one named `slow`.
+fn ten_tasks_one_slow() -> Value {
+    common::sqs_batch(
+        QUEUE_ARN,
+        (0..10).map(|i| {
+            let name = if i == 4 { "slow" } else { "fast" };
+            (
+                format!("m-{i}"),
+                json!({"StartTaskContact": {"Name": name, "ContactFlowId": "flow-1"}}).to_string(),
+            )
+        }),
+    )
+}
+
+/// Each record's answer depends on that record alone: Connect holds one past the deadline, and
+/// only that one is listed, with or without an outcome bus; the others' events are published.
+#[tokio::test]
+async fn one_slow_record_fails_alone_with_or_without_a_bus() {
+    for bus in [false, true] {
+        // PutEvents takes its time, as it does over the network.
+        let outcomes = Arc::new(FakeOutcomes::with_delay(Duration::from_millis(100)));
+        let connect = FakeConnect::with_slow("slow", Duration::from_secs(30));
+        let h = if bus {
+            with_bus(connect, &outcomes)
+        } else {
+            common::handler(settings(), connect)
+        };
+        let event = common::lambda_event_due(ten_tasks_one_slow(), "req", Duration::from_secs(3));
+        let response = serde_json::to_value(h.handle(event).await.unwrap()).unwrap();
+        assert_eq!(failed_ids(&response), ["m-4"], "bus: {bus}: {response}");
+        if bus {
+            let published = outcomes.published();
+            let created = published
+                .iter()
+                .filter(|e| e.detail_type() == "ContactCreated")
+                .count();
+            assert_eq!(created, 9, "{published:?}");
+        }
+    }
+}
+
+/// A rate limit that cannot start every record in time: those that were created have their
+/// events published and are not listed; only those never started (and so not created) are.
+#[tokio::test]
+async fn under_a_rate_limit_only_the_records_not_started_are_listed() {
+    let outcomes = Arc::new(FakeOutcomes::with_delay(Duration::from_millis(100)));
+    let settings = Settings {
+        max_calls_per_second: std::num::NonZeroU32::new(2),
+        ..settings()
+    };
+    let connect = FakeConnect::new();
+    let h = handler_with_outcomes(settings, connect, outcomes.clone());
+    let event = common::lambda_event_due(ten_tasks_one_slow(), "req", Duration::from_secs(3));
+    let response = serde_json::to_value(h.handle(event).await.unwrap()).unwrap();
+    let listed = failed_ids(&response);
+    let created: Vec<String> = outcomes
+        .published()
+        .iter()
+        .filter(|e| e.detail_type() == "ContactCreated")
+        .map(|e| e.source_id.clone())
+        .collect();
+    assert!(!created.is_empty() && !listed.is_empty(), "{response}");
+    assert_eq!(created.len() + listed.len(), 10, "{created:?} {listed:?}");
+    for id in &created {
+        assert!(
+            !listed.contains(id),
+            "{id} was created and published, yet listed"
+        );
+    }
 }
 
 #[tokio::test]

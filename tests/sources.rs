@@ -160,8 +160,29 @@ async fn sqs_standard_concurrency_is_bounded_by_max_concurrency() {
     }
 }
 
+/// A message moved back from the dead-letter queue gets a new messageId but keeps its body and
+/// message attributes: it asks Connect for the same contact. A different CorrelationId attribute
+/// (or body) asks for another.
 #[tokio::test]
-async fn sqs_tokens_follow_the_message_id() {
+async fn a_redriven_message_asks_for_the_same_contact() {
+    let h = handler(settings(), FakeConnect::new());
+    let batch = sqs_batch(1, false);
+    invoke(&h, batch.clone()).await.unwrap();
+    let mut redriven = batch.clone();
+    redriven["Records"][0]["messageId"] = json!("new-id-after-redrive");
+    redriven["Records"][0]["attributes"]["SentTimestamp"] = json!("1764999999999");
+    invoke(&h, redriven.clone()).await.unwrap();
+    let mut correlated = redriven;
+    correlated["Records"][0]["messageAttributes"] =
+        json!({"CorrelationId": {"stringValue": "order-7", "dataType": "String"}});
+    invoke(&h, correlated).await.unwrap();
+    let t = h.bridge().connect.tokens();
+    assert_eq!(t[0], t[1], "redriven: the same token");
+    assert_ne!(t[1], t[2], "another correlation: another token");
+}
+
+#[tokio::test]
+async fn sqs_tokens_follow_the_message() {
     let h = handler(settings(), FakeConnect::new());
     let mut batch = sqs_batch(2, true);
     invoke(&h, batch.clone()).await.unwrap();

@@ -11,7 +11,7 @@ use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
 use futures_util::stream::{self, StreamExt};
 use serde_json::Value;
 
-use crate::bridge::{Bridge, Deadline, Handled, Origin, Payload, SourceDefaults};
+use crate::bridge::{Bridge, Deadline, Handled, Origin, PUBLISH_RESERVE, Payload, SourceDefaults};
 use crate::connect::Connect;
 use crate::error::ContactError;
 use crate::idempotency::derive_client_token;
@@ -73,18 +73,27 @@ pub async fn handle<C: Connect>(
     let fifo = event["Records"][0]["eventSourceARN"]
         .as_str()
         .is_some_and(|arn| arn.ends_with(".fifo"));
+    // The records' calls stop in time to publish their events: a slow record fails alone, and
+    // never holds back the events of those that finished (which would be listed again).
+    let calls_deadline = if bridge.publishes_outcomes() {
+        deadline.reserving(PUBLISH_RESERVE)
+    } else {
+        deadline
+    };
     // Each record's index, and how it was handled (`None`: not tried, behind a failure in its
     // FIFO message group).
     let mut outcomes: Vec<(usize, Option<Handled>)> = if fifo {
         stream::iter(message_groups(&records))
-            .map(|group| process_group(bridge, &records, group, deadline))
+            .map(|group| process_group(bridge, &records, group, calls_deadline))
             .buffer_unordered(bridge.settings.max_concurrency)
             .flat_map(stream::iter)
             .collect()
             .await
     } else {
         stream::iter(records.iter().enumerate())
-            .map(|(i, record)| async move { (i, Some(process(bridge, record, deadline).await)) })
+            .map(|(i, record)| async move {
+                (i, Some(process(bridge, record, calls_deadline).await))
+            })
             .buffer_unordered(bridge.settings.max_concurrency)
             .collect()
             .await
@@ -155,7 +164,19 @@ async fn process_group<C: Connect>(
     outcomes
 }
 
-/// One record: its body to a contact, the token derived from its `messageId`.
+/// The ClientToken of a record that carries none: derived from what a dead-letter redrive keeps.
+/// SQS gives a redriven message a new messageId ("All redriven messages are considered new
+/// messages with a new messageID and enqueueTime", SQS Developer Guide, dead-letter queue
+/// redrive), but keeps its body and message attributes. So the token comes from the body's exact
+/// text and the `CorrelationId` message attribute: a redelivery and a redrive ask Connect for the
+/// same contact, and two messages that differ in either ask for two.
+fn default_token(record: &SqsRecord) -> Option<String> {
+    let body = record.body.as_str().filter(|b| !b.is_empty())?;
+    let correlation = record.correlation_id.unwrap_or_default();
+    Some(derive_client_token(Source::Sqs.name(), &[body, correlation]))
+}
+
+/// One record: its body to a contact, the token derived from it (see [`default_token`]).
 async fn process<C: Connect>(
     bridge: &Bridge<C>,
     record: &SqsRecord<'_>,
@@ -168,9 +189,7 @@ async fn process<C: Connect>(
         id,
         defaults: SourceDefaults {
             instance_id: None,
-            // Without a messageId there is nothing stable to derive from; the record is reported
-            // with an empty identifier, so Lambda retries the whole batch.
-            client_token: (!id.is_empty()).then(|| derive_client_token(source.name(), &[id])),
+            client_token: default_token(record),
         },
         correlation_id: record.correlation_id.map(str::to_owned),
     };

@@ -31,6 +31,8 @@ pub struct FakeConnect {
     pub requests: Mutex<Vec<Request>>,
     script: Mutex<VecDeque<Result<(), ConnectError>>>,
     latency: Option<Duration>,
+    /// Requests whose `Name` is this take this long (one slow record among fast ones).
+    slow: Option<(String, Duration)>,
     in_flight: AtomicUsize,
     pub max_in_flight: AtomicUsize,
 }
@@ -43,6 +45,14 @@ impl FakeConnect {
     pub fn with_latency(latency: Duration) -> Self {
         FakeConnect {
             latency: Some(latency),
+            ..Self::default()
+        }
+    }
+
+    /// Requests named `name` take `delay`; the others answer at once.
+    pub fn with_slow(name: &str, delay: Duration) -> Self {
+        FakeConnect {
+            slow: Some((name.to_owned(), delay)),
             ..Self::default()
         }
     }
@@ -89,7 +99,12 @@ impl Connect for FakeConnect {
             requests.push(request.clone());
             self.script.lock().unwrap().pop_front().unwrap_or(Ok(()))
         };
-        if let Some(latency) = self.latency {
+        let slow = self
+            .slow
+            .as_ref()
+            .filter(|(name, _)| request.body()["Name"] == name.as_str())
+            .map(|(_, delay)| *delay);
+        if let Some(latency) = slow.or(self.latency) {
             tokio::time::sleep(latency).await;
         }
         self.in_flight.fetch_sub(1, Ordering::SeqCst);
@@ -277,6 +292,21 @@ pub fn event(name: &str) -> Value {
     let path = repository_path(&format!("events/{name}"));
     let text = samples::sample_text(&path);
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"))
+}
+
+/// An invocation whose deadline is `left` from now (Lambda's epoch milliseconds).
+pub fn lambda_event_due(
+    payload: Value,
+    request_id: &str,
+    left: Duration,
+) -> lambda_runtime::LambdaEvent<Value> {
+    let mut event = lambda_event(payload, request_id);
+    let due = std::time::SystemTime::now() + left;
+    event.context.deadline = due
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    event
 }
 
 pub fn lambda_event(payload: Value, request_id: &str) -> lambda_runtime::LambdaEvent<Value> {
