@@ -311,11 +311,18 @@ impl<C: Connect> Bridge<C> {
             ContactError::Connect(e) => ContactError::Connect(e.during(request.operation())),
             other => other,
         };
+        // By code, status and request ID: never Connect's message, which may repeat values.
+        let (status, aws_request_id) = match &error {
+            ContactError::Connect(e) => (e.status, e.request_id.as_deref()),
+            _ => (None, None),
+        };
         warn!(
             operation = %request.operation(),
             instance_id = %request.instance_id(),
             error = error.kind(),
             retryable = error.is_retryable(),
+            status,
+            aws_request_id,
             "Connect call failed"
         );
         let operation = Some(request.operation().as_str());
@@ -362,10 +369,11 @@ impl<C: Connect> Bridge<C> {
         deadline: Deadline,
     ) -> Handled {
         let source = origin.source;
+        let source_id = loggable_id(origin.id);
         let span = tracing::info_span!(
             "request",
             source = source.name(),
-            source_id = %origin.id
+            source_id = %source_id
         );
         async move {
             let correlation_id = match &payload {
@@ -391,7 +399,7 @@ impl<C: Connect> Bridge<C> {
                 };
             let event = OutcomeEvent::of(
                 source.name(),
-                origin.id,
+                &source_id,
                 operation,
                 instance_id.as_deref(),
                 correlation_id,
@@ -451,6 +459,28 @@ async fn publish_to(
         .count();
     metrics.record_outcome_events(first.source, events.len() - failed, failed);
     deliveries
+}
+
+/// The longest source id logged (and put in outcome events) as it is.
+const MAX_LOGGED_ID_CHARS: usize = 128;
+
+/// A source's id for its event as the logs and outcome events carry it: itself when it looks like
+/// an ID (at most [`MAX_LOGGED_ID_CHARS`] letters, digits and `-_.:/=+`), else a digest of it. AWS
+/// sets these ids, but a direct invocation can send an event of any shape, with an "id" of any
+/// length and content, which must not reach a log line.
+pub fn loggable_id(id: &str) -> std::borrow::Cow<'_, str> {
+    let id_like = id.len() <= MAX_LOGGED_ID_CHARS
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:/=+".contains(&b));
+    if id_like {
+        std::borrow::Cow::Borrowed(id)
+    } else {
+        std::borrow::Cow::Owned(format!(
+            "sha256:{}",
+            &crate::idempotency::digest_hex(&[id])[..32]
+        ))
+    }
 }
 
 fn deadline_error() -> ConnectError {

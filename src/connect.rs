@@ -200,9 +200,26 @@ pub enum Call {
     StartOutboundVoiceContact(StartOutboundVoiceContactFluentBuilder),
 }
 
+/// What the SDK needs and the environment did not give, as the error says it.
+const NO_REGION: &str = "no AWS Region is set: set AWS_REGION (or AWS_DEFAULT_REGION, or region \
+     in the profile AWS_PROFILE names); Lambda sets it";
+const NO_CREDENTIALS: &str = "no AWS credentials were found by the default chain (the \
+     environment's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE's profile in \
+     ~/.aws, web identity, the ECS/EKS container endpoint, EC2 instance metadata): set \
+     AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (any values for a local stub), or AWS_PROFILE; \
+     Lambda sets them from the function's role";
+
 impl Connect for ConnectClient {
     async fn start_contact(&self, request: &Request) -> Result<CreatedContact, ConnectError> {
         let operation = request.operation();
+        if self.client.config().region().is_none() {
+            return Err(ConnectError::new(
+                ConnectErrorKind::Unconfigured,
+                "RegionMissing",
+                NO_REGION,
+            )
+            .during(operation));
+        }
         // Each send boxed: the SDK's orchestrator futures are deep enough to overflow the
         // compiler's layout-query limit once nested in the handler's futures.
         let answer = match self.call_for(request)? {
@@ -440,7 +457,13 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>
     match error {
         SdkError::ServiceError(context) => {
             let status = context.raw().status().as_u16();
+            let request_id = context
+                .raw()
+                .headers()
+                .get("x-amzn-requestid")
+                .map(str::to_owned);
             let error = context.into_err();
+            let answered = |e: ConnectError| e.answered(status, request_id.as_deref());
             let (kind, code, modeled_message) = match modeled(&error) {
                 Some((name, message)) => (modeled_kind(name), name, message),
                 // A success status whose body could not be read as the output.
@@ -452,14 +475,18 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>
                 None => {
                     let code = error.code().unwrap_or("UnknownError");
                     let message = error.message().unwrap_or("no message").to_owned();
-                    return ConnectError::new(unmodeled_kind(error.code(), status), code, message);
+                    return answered(ConnectError::new(
+                        unmodeled_kind(error.code(), status),
+                        code,
+                        message,
+                    ));
                 }
             };
             let message = modeled_message
                 .or_else(|| error.message())
                 .unwrap_or("no message")
                 .to_owned();
-            ConnectError::new(kind, code, message)
+            answered(ConnectError::new(kind, code, message))
         }
         SdkError::TimeoutError(_) => ConnectError::new(
             Kind::Unavailable,
@@ -471,6 +498,13 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>
             "Timeout",
             "Amazon Connect did not answer in time",
         ),
+        SdkError::DispatchFailure(failure)
+            if failure
+                .as_connector_error()
+                .is_some_and(|e| caused_by_credentials(e)) =>
+        {
+            ConnectError::new(Kind::Unconfigured, "CredentialsError", NO_CREDENTIALS)
+        }
         SdkError::DispatchFailure(_) => ConnectError::new(
             Kind::Unavailable,
             "NetworkError",
@@ -488,6 +522,22 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>
         ),
         _ => ConnectError::new(Kind::Unavailable, "UnknownError", "the call failed"),
     }
+}
+
+/// Whether a call failed before it was sent because the credentials chain found none (the SDK
+/// reports that as a dispatch failure, like a network error).
+fn caused_by_credentials(failure: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(failure);
+    while let Some(error) = cause {
+        if error
+            .downcast_ref::<aws_credential_types::provider::error::CredentialsError>()
+            .is_some()
+        {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// Errors Connect may send that the model does not list for the operation: by name, then status.

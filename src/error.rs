@@ -4,8 +4,10 @@ use lambda_runtime::Diagnostic;
 
 use crate::request::{OperationName, ValidationErrors};
 
-/// Why one request did not become a contact.
-#[derive(Debug, Clone, thiserror::Error)]
+/// Why one request did not become a contact. Its Display is for the producer (an answer may
+/// name the producer's own keys and Connect's message); its Debug, which the Lambda runtime logs
+/// for every handler error, holds no request content and no message of Connect's.
+#[derive(Clone, thiserror::Error)]
 pub enum ContactError {
     /// The input is not a valid request; nothing was sent to Connect.
     #[error(transparent)]
@@ -61,6 +63,20 @@ impl ContactError {
     }
 }
 
+impl std::fmt::Debug for ContactError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ContactError::Invalid(errors) => write!(f, "Invalid({errors:?})"),
+            // The instance the producer named is its own words: logged as the kind only.
+            ContactError::InstanceNotAllowed { .. } => f.write_str("InstanceNotAllowed"),
+            ContactError::Connect(error) => write!(f, "Connect({error:?})"),
+            ContactError::OutcomeNotPublished { contact_id } => {
+                write!(f, "OutcomeNotPublished {{ contact_id: {contact_id:?} }}")
+            }
+        }
+    }
+}
+
 impl From<ContactError> for Diagnostic {
     fn from(error: ContactError) -> Diagnostic {
         Diagnostic {
@@ -95,10 +111,15 @@ pub enum ConnectErrorKind {
     NotPermitted,
     /// The SDK could not build the request: a bug or misconfiguration on our side.
     Internal,
+    /// No AWS credentials or no Region: the environment does not say how to reach Connect. A
+    /// retry succeeds once it does (nothing was sent, so nothing is lost by waiting).
+    Unconfigured,
 }
 
-/// A failed Connect call, keeping Connect's error name and message.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A failed Connect call, keeping Connect's error name and message. The message goes to the
+/// producer's answer only: Connect's messages may repeat request values, so the Debug (logged)
+/// names the code, the HTTP status and the request ID, never the message.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("Amazon Connect {operation} failed: {code}: {message}")]
 pub struct ConnectError {
     /// The operation called (`CreateContact` until [`ConnectError::during`] says otherwise).
@@ -109,6 +130,22 @@ pub struct ConnectError {
     pub code: String,
     /// Connect's message, or ours; never an endpoint or a credential.
     pub message: String,
+    /// The HTTP status of Connect's answer, when there was one.
+    pub status: Option<u16>,
+    /// Connect's request ID (`x-amzn-RequestId`), when it answered one.
+    pub request_id: Option<String>,
+}
+
+impl std::fmt::Debug for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectError")
+            .field("operation", &self.operation)
+            .field("kind", &self.kind)
+            .field("code", &self.code)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ConnectError {
@@ -122,7 +159,17 @@ impl ConnectError {
             kind,
             code: code.into(),
             message: message.into(),
+            status: None,
+            request_id: None,
         }
+    }
+
+    /// The same error, with the status and request ID of Connect's answer (for the logs).
+    pub fn answered(mut self, status: u16, request_id: Option<&str>) -> Self {
+        self.status = Some(status);
+        // Bounded: a request ID is a UUID; anything longer is not one.
+        self.request_id = request_id.map(|id| id.chars().take(64).collect());
+        self
     }
 
     /// The same error, of a call of `operation`.
@@ -139,6 +186,7 @@ impl ConnectError {
             ConnectErrorKind::Throttling
                 | ConnectErrorKind::Unavailable
                 | ConnectErrorKind::LimitExceeded
+                | ConnectErrorKind::Unconfigured
         )
     }
 }

@@ -64,8 +64,12 @@ impl EventBridgeOutcomes {
                 })
                 .collect(),
             Err(error) => {
+                // By code, status and request ID, never EventBridge's message.
+                let response = error.raw_response();
                 warn!(
                     error = error.code().unwrap_or("CallFailed"),
+                    status = response.map(|r| r.status().as_u16()),
+                    aws_request_id = response.and_then(|r| r.headers().get("x-amzn-requestid")),
                     entries = events.len(),
                     "PutEvents failed"
                 );

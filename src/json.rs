@@ -1,8 +1,10 @@
 //! Strict JSON reading: like `serde_json::from_slice::<Value>`, but a member named twice in one
 //! object is an error (serde_json keeps the last silently; which one a sender meant is unknowable),
 //! reported with its JSON Pointer. serde_json's nesting limit (128) still applies, so deeply
-//! nested input is an error, not a stack overflow.
+//! nested input is an error, not a stack overflow; and at most [`MAX_VALUES`] values are read, so
+//! that the tree in memory stays a small multiple of the input whatever its shape.
 
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -17,7 +19,15 @@ pub enum JsonError {
     Syntax(String),
     #[error("member {0} appears more than once")]
     DuplicateMember(String),
+    #[error("it holds more than {MAX_VALUES} values")]
+    TooManyValues,
 }
+
+/// The most values (objects, arrays, strings, numbers, ...) one input may hold. A request of any
+/// operation holds a few hundred at most (an attribute map within its 32 KB budget, a few
+/// thousand); an input of millions of tiny values would take tens of bytes of memory for each
+/// byte it has.
+pub const MAX_VALUES: usize = 100_000;
 
 impl JsonError {
     /// As a validation error of the request `what` names (`the message body`, `the event`).
@@ -33,6 +43,13 @@ impl JsonError {
             JsonError::DuplicateMember(path) => {
                 ValidationErrors::one(path, ViolationKind::DuplicateMember)
             }
+            JsonError::TooManyValues => ValidationErrors::one(
+                "",
+                ViolationKind::NotJson {
+                    what: what.to_owned(),
+                    problem: JsonError::TooManyValues.to_string(),
+                },
+            ),
         }
     }
 }
@@ -49,17 +66,25 @@ pub fn parse_strict(bytes: &[u8]) -> Result<Value, JsonError> {
 
 fn parse(bytes: &[u8], path: Option<String>) -> Result<Value, JsonError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = StrictValue { path }
-        .deserialize(&mut deserializer)
-        .map_err(classify)?;
+    let budget = Cell::new(MAX_VALUES);
+    let value = StrictValue {
+        path,
+        budget: &budget,
+    }
+    .deserialize(&mut deserializer)
+    .map_err(classify)?;
     deserializer.end().map_err(classify)?;
     Ok(value)
 }
 
 const DUPLICATE_MARKER: &str = "\u{0}duplicate\u{0}";
+const TOO_MANY_MARKER: &str = "\u{0}too many values\u{0}";
 
 fn classify(error: serde_json::Error) -> JsonError {
     let message = error.to_string();
+    if message.starts_with(TOO_MANY_MARKER) {
+        return JsonError::TooManyValues;
+    }
     match message.strip_prefix(DUPLICATE_MARKER) {
         // serde_json appends " at line L column C" to custom messages.
         Some(rest) => JsonError::DuplicateMember(
@@ -71,29 +96,37 @@ fn classify(error: serde_json::Error) -> JsonError {
     }
 }
 
-/// A value, with its path only while duplicates are being named.
-struct StrictValue {
+/// A value, with its path only while duplicates are being named, and the values left to read.
+struct StrictValue<'b> {
     path: Option<String>,
+    budget: &'b Cell<usize>,
 }
 
-impl StrictValue {
+impl<'b> StrictValue<'b> {
     /// The seed for a member or item: with its path only when paths are being kept.
-    fn child(&self, key: impl FnOnce() -> String) -> StrictValue {
+    fn child(&self, key: impl FnOnce() -> String) -> StrictValue<'b> {
         StrictValue {
             path: self.path.as_deref().map(|p| pointer(p, &key())),
+            budget: self.budget,
         }
     }
 }
 
-impl<'de> DeserializeSeed<'de> for StrictValue {
+impl<'de> DeserializeSeed<'de> for StrictValue<'_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        // Counted before the value is read: an input past the budget stops here, having
+        // allocated little.
+        match self.budget.get().checked_sub(1) {
+            Some(left) => self.budget.set(left),
+            None => return Err(de::Error::custom(TOO_MANY_MARKER)),
+        }
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for StrictValue {
+impl<'de> Visitor<'de> for StrictValue<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -15,7 +15,8 @@
 //! - [`outcome`]: outcome events, one per request, for asynchronous producers; [`eventbridge`]
 //!   puts them on the bus;
 //! - [`cli`]: the local command line (`contact-bridge invoke FILE`);
-//! - [`after_answer`]: the runtime layer that finishes background work after each answer.
+//! - [`after_answer`]: the runtime layer that finishes background work after each answer;
+//! - [`strict_event`]: the runtime layer that refuses an event body with bytes after its JSON.
 
 pub mod after_answer;
 pub mod bridge;
@@ -32,4 +33,5 @@ pub mod metrics;
 pub mod outcome;
 pub mod request;
 pub mod sources;
+pub mod strict_event;
 pub mod violation;

@@ -58,11 +58,11 @@ impl Connect for LocalConnect {
     }
 
     fn show_refusal(&self, error: &ContactError) {
-        let mut line =
-            serde_json::json!({ "dryRunRefused": error.kind(), "message": error.to_string() });
-        if let ContactError::Invalid(errors) = error {
-            line["errors"] = serde_json::json!(errors.violations());
-        }
+        let mut line = match error {
+            ContactError::Invalid(errors) => errors.to_answer(),
+            other => serde_json::json!({ "message": other.to_string() }),
+        };
+        line["dryRunRefused"] = serde_json::json!(error.kind());
         self.print(&line);
     }
 }

@@ -10,6 +10,7 @@ use contact_bridge::connect::ConnectClient;
 use contact_bridge::eventbridge::EventBridgeOutcomes;
 use contact_bridge::handler::Handler;
 use contact_bridge::metrics::Metrics;
+use contact_bridge::strict_event::StrictEventLayer;
 use lambda_runtime::layers::TracingLayer;
 use lambda_runtime::{Runtime, service_fn};
 
@@ -54,6 +55,7 @@ async fn run_in_lambda() -> ExitCode {
         let handler = serve.clone();
         async move { handler.handle_raw(event).await }
     }))
+    .layer(StrictEventLayer::new())
     .layer(TracingLayer::new())
     .layer(AfterAnswerLayer::new(finish));
     match runtime.run().await {

@@ -160,28 +160,21 @@ impl fmt::Display for ViolationKind {
                     allowed.join(" or ")
                 )
             }
-            UnknownMember {
-                of,
-                suggestion,
-                accepted,
-            } => {
+            // The accepted members are listed once per answer, not per violation (see
+            // [`ValidationErrors::accepted`]).
+            UnknownMember { of, suggestion, .. } => {
                 write!(f, "unknown member of {of}")?;
                 if let Some(near) = suggestion {
                     write!(f, " (did you mean {near}?)")?;
                 }
-                write!(f, "; accepted: {}", accepted.join(", "))
+                Ok(())
             }
-            MemberOfOtherOperation {
-                of,
-                belongs_to,
-                accepted,
-            } => write!(
+            MemberOfOtherOperation { of, belongs_to, .. } => write!(
                 f,
                 "is not a member of {of} but of {}: name the operation, as in \
-                 {{\"{}\": {{...}}}}; accepted: {}",
+                 {{\"{}\": {{...}}}}",
                 belongs_to.join(" and "),
-                belongs_to[0],
-                accepted.join(", ")
+                belongs_to.first().copied().unwrap_or_default(),
             ),
             UnknownOperation {
                 suggestion,
@@ -240,10 +233,22 @@ impl fmt::Display for ViolationKind {
     }
 }
 
-/// Every rule the request breaks; never empty.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// The most violations an answer names; the rest are counted ("... and 4,812 more").
+pub const MAX_VIOLATIONS: usize = 100;
+/// The most violations a one-line message (the Display, a function error's `errorMessage`) names.
+const MAX_MESSAGE_VIOLATIONS: usize = 10;
+/// The most violations the Debug text (which the Lambda runtime logs) names.
+const MAX_DEBUG_VIOLATIONS: usize = 5;
+/// The largest answer body that reports violations, from any source.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// Every rule the request breaks, up to [`MAX_VIOLATIONS`], and how many more there were; never
+/// empty.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ValidationErrors {
     pub violations: Vec<Violation>,
+    /// Violations found beyond [`MAX_VIOLATIONS`], counted but not kept.
+    pub omitted: usize,
     /// The operation the request was read as, when it got that far.
     pub operation: Option<&'static str>,
 }
@@ -251,31 +256,105 @@ pub struct ValidationErrors {
 impl ValidationErrors {
     /// A single violation at `path`, of a request whose operation is not known.
     pub fn one(path: impl Into<String>, kind: ViolationKind) -> Self {
-        ValidationErrors {
-            violations: vec![Violation {
+        Self::new(
+            None,
+            vec![Violation {
                 path: path.into(),
                 kind,
             }],
-            operation: None,
-        }
+            0,
+        )
     }
 
     /// The violations of a request read as `operation`.
     pub fn of(operation: &'static str, violations: Vec<Violation>) -> Self {
+        Self::new(Some(operation), violations, 0)
+    }
+
+    /// At most [`MAX_VIOLATIONS`] of `violations`, the rest counted with `omitted`.
+    pub fn new(
+        operation: Option<&'static str>,
+        mut violations: Vec<Violation>,
+        omitted: usize,
+    ) -> Self {
+        let extra = violations.len().saturating_sub(MAX_VIOLATIONS);
+        violations.truncate(MAX_VIOLATIONS);
         ValidationErrors {
             violations,
-            operation: Some(operation),
+            omitted: omitted + extra,
+            operation,
         }
     }
 
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
-}
 
-impl fmt::Display for ValidationErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.violations.len();
+    /// Every violation found, kept or counted.
+    pub fn count(&self) -> usize {
+        self.violations.len() + self.omitted
+    }
+
+    /// The members each object named by an unknown-member violation accepts, each object once:
+    /// `(StartTaskContact, [InstanceId, Name, ...])`.
+    pub fn accepted(&self) -> Vec<(&'static str, &'static [&'static str])> {
+        let mut out: Vec<(&'static str, &'static [&'static str])> = Vec::new();
+        for violation in &self.violations {
+            let entry = match &violation.kind {
+                ViolationKind::UnknownMember { of, accepted, .. }
+                | ViolationKind::MemberOfOtherOperation { of, accepted, .. } => (*of, *accepted),
+                _ => continue,
+            };
+            if !out.iter().any(|(of, _)| *of == entry.0) {
+                out.push(entry);
+            }
+        }
+        out
+    }
+
+    /// The answer's body, for every source that answers with the violations (HTTP, the dry run):
+    /// `{"message", "errors": [{path, message}], "accepted": {object: [members]}, "more": n}`, at
+    /// most [`MAX_ANSWER_BYTES`] of JSON whatever the input (violations past that are counted in
+    /// `more`).
+    pub fn to_answer(&self) -> serde_json::Value {
+        let mut kept = self.violations.len();
+        loop {
+            let shown = ValidationErrors {
+                violations: self.violations[..kept].to_vec(),
+                omitted: self.omitted + (self.violations.len() - kept),
+                operation: self.operation,
+            };
+            let accepted: serde_json::Map<String, serde_json::Value> = shown
+                .accepted()
+                .into_iter()
+                .map(|(of, members)| (of.to_owned(), serde_json::json!(members)))
+                .collect();
+            let mut answer = serde_json::json!({
+                "message": shown.to_string(),
+                "errors": shown.violations,
+            });
+            if !accepted.is_empty() {
+                answer["accepted"] = serde_json::Value::Object(accepted);
+            }
+            if shown.omitted > 0 {
+                answer["more"] = serde_json::json!(shown.omitted);
+            }
+            // Paths and messages are bounded, so this fits at once in practice; the loop makes it
+            // certain.
+            if kept <= 1 || answer.to_string().len() <= MAX_ANSWER_BYTES {
+                return answer;
+            }
+            kept /= 2;
+        }
+    }
+
+    fn write_list(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        limit: usize,
+        path: impl Fn(&str) -> String,
+    ) -> fmt::Result {
+        let count = self.count();
         match self.operation {
             Some(operation) => write!(f, "invalid {operation} request")?,
             // Not read as any operation yet (not JSON, say).
@@ -286,15 +365,67 @@ impl fmt::Display for ValidationErrors {
             " ({count} problem{}): ",
             if count == 1 { "" } else { "s" }
         )?;
-        for (i, v) in self.violations.iter().enumerate() {
+        for (i, v) in self.violations.iter().take(limit).enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
             }
-            let path = if v.path.is_empty() { "/" } else { &v.path };
-            write!(f, "{path}: {}", v.kind)?;
+            let shown = if v.path.is_empty() {
+                "/".to_owned()
+            } else {
+                path(&v.path)
+            };
+            write!(f, "{shown}: {}", v.kind)?;
+        }
+        let rest = count.saturating_sub(limit.min(self.violations.len()));
+        if rest > 0 {
+            write!(f, "; ... and {rest} more")?;
         }
         Ok(())
     }
+}
+
+/// The one-line message, for the producer: its first violations with their paths (which may
+/// name the producer's own keys), then how many more.
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_list(f, MAX_MESSAGE_VIOLATIONS, str::to_owned)?;
+        let accepted = self.accepted();
+        for (of, members) in accepted {
+            write!(f, "; {of} accepts: {}", members.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// For logs (the Lambda runtime logs a handler error's Debug): no request content. Paths have
+/// every key a producer chose replaced by `*` ([`redacted_path`]); the kinds' messages name
+/// members, types and bounds only.
+impl fmt::Debug for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ValidationErrors(")?;
+        self.write_list(f, MAX_DEBUG_VIOLATIONS, redacted_path)?;
+        f.write_str(")")
+    }
+}
+
+/// A path with every segment that is not a member name of the operations' description (nor a
+/// short list index) replaced by `*`: attribute keys, reference names, segment attribute keys and
+/// unknown member names are the producer's words, and may be personal data.
+pub fn redacted_path(path: &str) -> String {
+    let names = crate::request::known_names();
+    let mut out = String::with_capacity(path.len().min(256));
+    for segment in path.split('/').skip(1) {
+        out.push('/');
+        let index = !segment.is_empty()
+            && segment.len() <= 3
+            && segment.bytes().all(|b| b.is_ascii_digit());
+        if index || names.contains(segment) {
+            out.push_str(segment);
+        } else {
+            out.push('*');
+        }
+    }
+    out
 }
 
 /// Appends `key` to a JSON Pointer (RFC 6901 escaping).
@@ -305,9 +436,28 @@ pub fn pointer(parent: &str, key: &str) -> String {
     path
 }
 
+/// The longest path segment kept whole (in characters); a longer key is cut, and ends with `…`.
+pub const MAX_SEGMENT_CHARS: usize = 64;
+/// A path that reaches this many bytes gets no more segments but one `…`: paths, and so answers,
+/// stay bounded however deep and long the producer's keys are, and building a child's path costs
+/// at most this much.
+pub const MAX_PATH_BYTES: usize = 256;
+const CUT: char = '…';
+
 pub(crate) fn push_segment(path: &mut String, key: &str) {
+    if path.len() >= MAX_PATH_BYTES {
+        if !path.ends_with(CUT) {
+            path.push('/');
+            path.push(CUT);
+        }
+        return;
+    }
     path.push('/');
-    for c in key.chars() {
+    for (i, c) in key.chars().enumerate() {
+        if i == MAX_SEGMENT_CHARS {
+            path.push(CUT);
+            break;
+        }
         match c {
             '~' => path.push_str("~0"),
             '/' => path.push_str("~1"),

@@ -907,10 +907,17 @@ async fn hostile_payloads_fail_cleanly_and_the_function_keeps_serving() {
     // which is a function error too), or None for the SQS batch, answered with its record failed.
     let payloads: Vec<(Vec<u8>, Option<&str>)> = vec![
         (deep.into_bytes(), Some("ValidationError")),
-        // Not UTF-8: the runtime refuses it before our handler sees it.
+        // Not UTF-8: refused as not JSON, before the handler (or the runtime) reads it.
+        (vec![0xff, 0xfe, b'{', 0x80], Some("ValidationError")),
+        // A valid request with bytes after it: refused as the command line refuses it, where the
+        // runtime alone would read the first value and ignore the rest.
         (
-            vec![0xff, 0xfe, b'{', 0x80],
-            Some("&lambda_runtime::deserializer::DeserializeError"),
+            format!("{} x", event("direct-task.json")).into_bytes(),
+            Some("ValidationError"),
+        ),
+        (
+            format!("{} {{}}", event("direct-task.json")).into_bytes(),
+            Some("ValidationError"),
         ),
         (huge.to_string().into_bytes(), Some("ValidationError")),
         (duplicate, Some("ValidationError")),
@@ -947,9 +954,41 @@ async fn hostile_payloads_fail_cleanly_and_the_function_keeps_serving() {
     assert_eq!(http_body(&response)["errors"][0]["path"], "/Channel");
     assert_eq!(
         f.calls().await.len(),
-        6,
-        "only the six well-formed requests reached Connect"
+        8,
+        "only the eight well-formed requests (one after each payload) reached Connect"
     );
+}
+
+/// Without credentials, or without a Region, the answer names what is missing and what to set
+/// (not a network error); nothing is sent.
+#[tokio::test]
+async fn missing_credentials_and_region_are_named() {
+    let stub = ConnectStub::start(Duration::ZERO).await;
+    for (unset, code, hint) in [
+        (
+            &["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"][..],
+            "CredentialsError",
+            "AWS_ACCESS_KEY_ID",
+        ),
+        (&["AWS_REGION"][..], "RegionMissing", "AWS_REGION"),
+    ] {
+        let api = RuntimeApi::start().await;
+        let uri = stub.server.uri();
+        let vars = [
+            ("AWS_ENDPOINT_URL_CONNECT", uri.as_str()),
+            ("CONNECT_INSTANCE_ID", INSTANCE),
+        ];
+        let _child = api.spawn_without(BINARY, &vars, unset);
+        let error = api
+            .invoke(&event("direct-task.json"), TIMEOUT)
+            .await
+            .error();
+        assert_eq!(error["errorType"], code, "{error}");
+        let message = error["errorMessage"].as_str().unwrap();
+        assert!(message.contains(hint), "{message}");
+        assert!(!message.contains("could not reach"), "{message}");
+    }
+    assert_eq!(stub.calls(), 0);
 }
 
 // ------------------------------------------------------------------------- load

@@ -170,7 +170,10 @@ async fn sqs_records_whose_events_were_not_published_are_retried() {
     // Its redelivery asks Connect with the same token (the same contact), and publishes.
     let response = invoke(&h, redelivery("m-4")).await.unwrap();
     assert_eq!(failed_ids(&response), Vec::<String>::new());
-    let body = mixed_batch()["Records"][3]["body"].as_str().unwrap().to_owned();
+    let body = mixed_batch()["Records"][3]["body"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let token = derive_client_token("sqs", &[&body, ""]);
     let tokens = h.bridge().connect.tokens();
     assert_eq!(tokens.iter().filter(|t| **t == token).count(), 2);

@@ -83,12 +83,12 @@ fn unknown_members_are_named_with_a_suggestion() {
     rejected(
         with(task(), json!({"Atributes": {}})),
         "/Atributes",
-        "unknown member of CreateContact (did you mean Attributes?); accepted: InstanceId, ClientToken, RelatedContactId, Attributes, References, Channel, InitiationMethod, ExpiryDurationInMinutes, UserInfo, InitiateAs, Name, Description, SegmentAttributes, PreviousContactId",
+        "unknown member of CreateContact (did you mean Attributes?)",
     );
     rejected(
         with(task(), json!({"Foo": 1})),
         "/Foo",
-        "unknown member of CreateContact; accepted: InstanceId, ClientToken, RelatedContactId, Attributes, References, Channel, InitiationMethod, ExpiryDurationInMinutes, UserInfo, InitiateAs, Name, Description, SegmentAttributes, PreviousContactId",
+        "unknown member of CreateContact",
     );
     assert_eq!(
         kinds(with(task(), json!({"UserInfo": {"UserID": "a"}}))),
@@ -110,7 +110,7 @@ fn unknown_members_are_named_with_a_suggestion() {
             json!({"References": {"r": {"Type": "URL", "Valeu": "x"}}}),
         ),
         "/References/r/Valeu",
-        "unknown member of Reference (did you mean Value?); accepted: Type, Value, Status, Arn, StatusReason",
+        "unknown member of Reference (did you mean Value?)",
     );
 }
 
@@ -562,7 +562,8 @@ fn segment_attribute_keys() {
             task(),
             json!({"SegmentAttributes": {text(129): {"ValueString": "x"}}}),
         ),
-        &format!("/SegmentAttributes/{}", text(129)),
+        // A key longer than 64 characters is cut in the path, which stays bounded.
+        &format!("/SegmentAttributes/{}…", text(64)),
         "segment attribute keys must be 1 to 128 characters: letters, digits, '-' and '_', optionally after the 'connect:' prefix of system-defined keys",
     );
     rejected(
@@ -1134,7 +1135,7 @@ fn the_messages_are_the_kinds_display() {
                 suggestion: None,
                 accepted: &["UserId"],
             },
-            "unknown member of UserInfo; accepted: UserId",
+            "unknown member of UserInfo",
         ),
         (
             K::NotOneOf {

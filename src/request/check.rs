@@ -11,7 +11,7 @@ use super::rules;
 use super::spec::*;
 use super::wire::*;
 use crate::violation::{
-    ValidationErrors, Violation, ViolationKind as Kind, json_type, push_segment,
+    MAX_VIOLATIONS, ValidationErrors, Violation, ViolationKind as Kind, json_type, push_segment,
 };
 
 /// Where a value sits in the request: a chain of borrowed segments, written out as a JSON Pointer
@@ -167,9 +167,6 @@ pub fn names_an_operation(value: &Value) -> bool {
         .is_some_and(|o| o.keys().any(|k| OperationName::parse(k).is_some()))
 }
 
-/// The member beside the operation that carries a producer's correlation value, passed through
-/// to the request's outcome event.
-pub const CORRELATION_ID: &str = "CorrelationId";
 /// The longest correlation value.
 pub const CORRELATION_ID_MAX_CHARS: usize = 256;
 
@@ -271,17 +268,28 @@ pub fn suggest_member(key: &str) -> Option<&'static str> {
     closest(key, MEMBERS)
 }
 
-/// The known name closest to `unknown`, when it is plausibly a typo of it.
+/// The longest name a suggestion is looked for (in characters): no member name is near a longer
+/// one, and the edit distance costs the product of the two lengths.
+const MAX_SUGGESTED_CHARS: usize = 64;
+/// The most suggestions one request's answer makes; later unknown members get none.
+const MAX_SUGGESTIONS: usize = 10;
+/// How far a typo may be from the name it is of (edits).
+const MAX_EDITS: usize = 2;
+
+/// The known name closest to `unknown`, when it is plausibly a typo of it. Cheap for any input:
+/// a name longer than [`MAX_SUGGESTED_CHARS`] gets none, and a known name whose length differs by
+/// more than [`MAX_EDITS`] is not compared.
 pub(super) fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+    let length = unknown.chars().count();
+    if length > MAX_SUGGESTED_CHARS {
+        return None;
+    }
+    let unknown = unknown.to_lowercase();
     known
         .iter()
-        .map(|k| {
-            (
-                strsim::levenshtein(&unknown.to_lowercase(), &k.to_lowercase()),
-                *k,
-            )
-        })
-        .filter(|(d, _)| *d <= 2)
+        .filter(|k| k.len().abs_diff(length) <= MAX_EDITS)
+        .map(|k| (strsim::levenshtein(&unknown, &k.to_lowercase()), *k))
+        .filter(|(d, _)| *d <= MAX_EDITS)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }
@@ -289,9 +297,14 @@ pub(super) fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
 /// The checked members of one object, by name.
 pub(super) type Checked = Map<String, Value>;
 
-/// Collects violations while the request is read.
+/// Collects violations while the request is read: the first [`MAX_VIOLATIONS`] with their
+/// paths, the rest only counted (no path is built for them), so that the work and the answer stay
+/// bounded whatever the request.
 pub(super) struct Checker<'d> {
     pub(super) violations: Vec<Violation>,
+    /// Every violation found, kept or not.
+    found: usize,
+    suggestions_left: usize,
     operation: OperationName,
     defaults: &'d RequestDefaults<'d>,
 }
@@ -300,16 +313,38 @@ impl<'d> Checker<'d> {
     fn new(operation: OperationName, defaults: &'d RequestDefaults<'d>) -> Self {
         Checker {
             violations: Vec::new(),
+            found: 0,
+            suggestions_left: MAX_SUGGESTIONS,
             operation,
             defaults,
         }
     }
 
     pub(super) fn add(&mut self, path: &At, kind: Kind) {
-        self.violations.push(Violation {
-            path: path.pointer(),
-            kind,
-        });
+        self.found += 1;
+        if self.violations.len() < MAX_VIOLATIONS {
+            self.violations.push(Violation {
+                path: path.pointer(),
+                kind,
+            });
+        }
+    }
+
+    /// Whether any violation was found (kept or only counted).
+    pub(super) fn has_violations(&self) -> bool {
+        self.found > 0
+    }
+
+    /// A suggestion for an unknown member, while this request's budget lasts.
+    fn suggest(&mut self, key: &str, known: &'static [&'static str]) -> Option<&'static str> {
+        if self.suggestions_left == 0 {
+            return None;
+        }
+        let suggestion = closest(key, known);
+        if suggestion.is_some() {
+            self.suggestions_left -= 1;
+        }
+        suggestion
     }
 
     /// Whether a violation names `at` or anything inside it (whole segments: `/UserInfoX` is not
@@ -341,7 +376,7 @@ impl<'d> Checker<'d> {
         let spec = operation.spec();
         let checked = self.structure(object, at, spec.members, spec.member_names, spec.name);
         rules::check(self, operation, object, &checked, at);
-        if !self.violations.is_empty() {
+        if self.has_violations() {
             return None;
         }
         let body = Value::Object(checked);
@@ -363,12 +398,16 @@ impl<'d> Checker<'d> {
 
     fn finish(self, result: Option<Request>) -> Result<Request, ValidationErrors> {
         match result {
-            Some(request) if self.violations.is_empty() => Ok(request),
-            _ if self.violations.is_empty() => Err(incomplete(self.operation)),
-            _ => Err(ValidationErrors::of(
-                self.operation.as_str(),
-                self.violations,
-            )),
+            Some(request) if !self.has_violations() => Ok(request),
+            _ if !self.has_violations() => Err(incomplete(self.operation)),
+            _ => {
+                let omitted = self.found - self.violations.len();
+                Err(ValidationErrors::new(
+                    Some(self.operation.as_str()),
+                    self.violations,
+                    omitted,
+                ))
+            }
         }
     }
 
@@ -453,7 +492,7 @@ impl<'d> Checker<'d> {
                 },
                 None => Kind::UnknownMember {
                     of: what,
-                    suggestion: closest(key, known),
+                    suggestion: self.suggest(key, known),
                     accepted: known,
                 },
             };
@@ -565,7 +604,7 @@ impl<'d> Checker<'d> {
             }
             Shape::Structure(structure) => {
                 let object = self.object_value(value, path)?;
-                let before = self.violations.len();
+                let before = self.found;
                 let checked = self.structure(
                     object,
                     path,
@@ -574,7 +613,7 @@ impl<'d> Checker<'d> {
                     structure.name,
                 );
                 // A structure with a violation inside is left out, as a member with one is.
-                (self.violations.len() == before).then_some(Value::Object(checked))
+                (self.found == before).then_some(Value::Object(checked))
             }
             Shape::List { item, min, max } => {
                 let Some(items) = value.as_array() else {

@@ -7,6 +7,10 @@ use super::wire::{
     AllowedUserAction, Channel, InitiateAs, OutboundStrategyType, ReferenceType, TrafficType,
 };
 
+/// The member beside the operation that carries a producer's correlation value, passed through
+/// to the request's outcome event.
+pub const CORRELATION_ID: &str = "CorrelationId";
+
 /// The operations a payload may name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OperationName {
@@ -556,4 +560,36 @@ pub fn all_member_names() -> impl Iterator<Item = &'static str> {
     OperationName::ALL
         .iter()
         .flat_map(|op| op.spec().member_names.iter().copied())
+}
+
+/// Every name the description gives: operations, their members, the members of every structure
+/// inside them, of references and segment attribute values, and `CorrelationId`. What is not one
+/// of these in a path is a key the producer chose (see [`crate::violation::redacted_path`]).
+pub fn known_names() -> &'static std::collections::HashSet<&'static str> {
+    static NAMES: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        fn walk(members: &[Member], names: &mut std::collections::HashSet<&'static str>) {
+            for member in members {
+                names.insert(member.name);
+                walk_shape(&member.shape, names);
+            }
+        }
+        fn walk_shape(shape: &Shape, names: &mut std::collections::HashSet<&'static str>) {
+            match shape {
+                Shape::Structure(structure) => walk(structure.members, names),
+                Shape::List { item, .. } => walk_shape(item, names),
+                _ => {}
+            }
+        }
+        let mut names = std::collections::HashSet::new();
+        for operation in OperationName::ALL {
+            names.insert(operation.as_str());
+            walk(operation.spec().members, &mut names);
+        }
+        names.extend(super::model::REFERENCE_MEMBERS);
+        names.extend(super::model::SEGMENT_VALUE_MEMBERS);
+        names.insert(CORRELATION_ID);
+        names
+    })
 }

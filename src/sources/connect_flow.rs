@@ -82,20 +82,24 @@ pub async fn handle<C: Connect>(
         Some(operation) => {
             // Report the conversion problems together with whatever else the request breaks.
             let mut violations = conversion_errors;
+            let mut omitted = 0;
             if let Err(ContactError::Invalid(more)) =
                 bridge.prepare(Payload::Of(operation, &request), defaults.clone())
             {
                 violations.extend(more.violations);
+                omitted = more.omitted;
             }
-            Err(ContactError::Invalid(ValidationErrors::of(
-                operation.as_str(),
+            Err(ContactError::Invalid(ValidationErrors::new(
+                Some(operation.as_str()),
                 violations,
+                omitted,
             )))
         }
-        None => Err(ContactError::Invalid(ValidationErrors {
-            violations: conversion_errors,
-            operation: None,
-        })),
+        None => Err(ContactError::Invalid(ValidationErrors::new(
+            None,
+            conversion_errors,
+            0,
+        ))),
     };
     let origin = Origin {
         source,

@@ -240,10 +240,7 @@ fn decode_body(call: &HttpCall) -> Result<Value, ContactError> {
 pub fn error_response(error: &ContactError) -> HttpResponse {
     use ConnectErrorKind as Kind;
     match error {
-        ContactError::Invalid(errors) => HttpResponse::json(
-            400,
-            &json!({"message": errors.to_string(), "errors": errors.violations()}),
-        ),
+        ContactError::Invalid(errors) => HttpResponse::json(400, &errors.to_answer()),
         ContactError::InstanceNotAllowed { .. } => HttpResponse::json(
             403,
             &json!({"message": error.to_string(), "error": error.kind()}),
@@ -264,7 +261,7 @@ pub fn error_response(error: &ContactError) -> HttpResponse {
                 Kind::NotFound => (404, e.to_string()),
                 Kind::Conflict => (409, e.to_string()),
                 Kind::QuotaExceeded | Kind::NotPermitted => (403, e.to_string()),
-                Kind::AccessDenied | Kind::Internal => (
+                Kind::AccessDenied | Kind::Internal | Kind::Unconfigured => (
                     500,
                     "contact-bridge is misconfigured and cannot create contacts; its logs say why"
                         .to_owned(),

@@ -173,7 +173,10 @@ async fn process_group<C: Connect>(
 fn default_token(record: &SqsRecord) -> Option<String> {
     let body = record.body.as_str().filter(|b| !b.is_empty())?;
     let correlation = record.correlation_id.unwrap_or_default();
-    Some(derive_client_token(Source::Sqs.name(), &[body, correlation]))
+    Some(derive_client_token(
+        Source::Sqs.name(),
+        &[body, correlation],
+    ))
 }
 
 /// One record: its body to a contact, the token derived from it (see [`default_token`]).

@@ -140,7 +140,13 @@ impl RuntimeApi {
 
     /// Starts `binary` as Lambda would, against this API; `env` adds to the usual variables.
     pub fn spawn(&self, binary: &str, env: &[(&str, &str)]) -> Child {
-        Command::new(binary)
+        self.spawn_without(binary, env, &[])
+    }
+
+    /// As [`RuntimeApi::spawn`], without the variables `unset` names (the credentials, say).
+    pub fn spawn_without(&self, binary: &str, env: &[(&str, &str)], unset: &[&str]) -> Child {
+        let mut command = Command::new(binary);
+        command
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("AWS_LAMBDA_RUNTIME_API", &self.address)
@@ -157,7 +163,11 @@ impl RuntimeApi {
                 "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
             )
             .env("AWS_EC2_METADATA_DISABLED", "true")
-            .envs(env.iter().copied())
+            .envs(env.iter().copied());
+        for name in unset {
+            command.env_remove(name);
+        }
+        command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
