@@ -959,6 +959,111 @@ async fn hostile_payloads_fail_cleanly_and_the_function_keeps_serving() {
     );
 }
 
+/// A Connect that refuses every call with a message repeating the request's values, as a real
+/// error message may.
+struct EchoingConnect;
+
+impl wiremock::Respond for EchoingConnect {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let body = String::from_utf8_lossy(&request.body);
+        ResponseTemplate::new(400)
+            .insert_header("x-amzn-ErrorType", "InvalidParameterException")
+            .insert_header("x-amzn-RequestId", "11111111-2222-4333-8444-555555555555")
+            .set_body_json(json!({"message": format!("invalid request {body}")}))
+    }
+}
+
+/// Secrets planted in every member and every key a request can carry, through every source, as
+/// valid requests (which the echoing Connect refuses, repeating them) and as invalid ones: no log
+/// line, at DEBUG (the template's most verbose level), holds any of them, and none is longer
+/// than 8 KiB.
+#[tokio::test]
+async fn no_planted_secret_reaches_any_log_line() {
+    let secrets = [
+        "Grace Hopper-Secret",               // Name
+        "lives at 7 Secret Row",             // Description
+        "+12065550199",                      // phone numbers
+        "grace-secret-attr-key",             // an attribute key
+        "secret attribute value",            // an attribute value
+        "Grace Hopper grace@secret.example", // a reference name
+        "https://crm.example/secret",        // a reference value
+        "segment-secret-key",                // a segment attribute key
+        "secret segment value",              // a segment attribute value
+        "unknown.grace@secret.example",      // an unknown member's name
+        "secret-instance-0042",              // an instance not allowed
+        "secret-idempotency-key",            // an HTTP Idempotency-Key
+        "secret-correlation",                // a correlation value
+    ];
+    let connect = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(EchoingConnect)
+        .mount(&connect)
+        .await;
+    let f = Function::start_with(
+        connect,
+        Arrivals::default(),
+        &[("AWS_LAMBDA_LOG_LEVEL", "DEBUG"), ("AWS_MAX_ATTEMPTS", "1")],
+    )
+    .await;
+    let callback = json!({"StartOutboundVoiceContact": {
+        "DestinationPhoneNumber": secrets[2], "ContactFlowId": "f", "QueueId": "q",
+        "Name": secrets[0], "Description": secrets[1], "Attributes": {secrets[3]: secrets[4]},
+        "References": {secrets[5]: {"Type": "URL", "Value": secrets[6]}}},
+        "CorrelationId": secrets[12]});
+    let task = json!({"CreateContact": {"Channel": "TASK", "InitiationMethod": "API",
+        "Name": secrets[0], "Attributes": {secrets[3]: secrets[4]},
+        "SegmentAttributes": {secrets[7]: {"ValueString": secrets[8]}}}});
+    let mut invalid = task.clone();
+    invalid["CreateContact"][secrets[9]] = json!(secrets[4]);
+    invalid["CreateContact"]["Attributes"][format!("{} bad key", secrets[3])] = json!(secrets[4]);
+    invalid["CreateContact"]["References"] = json!({secrets[5]: {"Type": "FAX"}});
+    let mut elsewhere = task.clone();
+    elsewhere["CreateContact"]["InstanceId"] = json!(secrets[10]);
+    let payloads = [callback, task, invalid, elsewhere];
+
+    for payload in &payloads {
+        // Direct invocation.
+        let _ = f.invoke(payload).await;
+        // SQS, with the correlation as a message attribute too.
+        let mut sqs = sqs_batch("pii", 1, &json!({}));
+        sqs["Records"][0]["body"] = json!(payload.to_string());
+        sqs["Records"][0]["messageAttributes"] =
+            json!({"CorrelationId": {"stringValue": secrets[12], "dataType": "String"}});
+        let _ = f.invoke(&sqs).await;
+        // EventBridge.
+        let mut eventbridge = event("eventbridge.json");
+        eventbridge["detail"] = payload.clone();
+        let _ = f.invoke(&eventbridge).await;
+        // HTTP, with a secret Idempotency-Key.
+        let mut http = http_api_with(payload);
+        http["headers"]["idempotency-key"] = json!(secrets[11]);
+        let _ = f.invoke(&http).await;
+    }
+    // A flow: the same members as parameters, with a secret key.
+    let mut flow = event("connect-flow-task.json");
+    flow["Details"]["Parameters"] = json!({
+        "Channel": "TASK", "InitiationMethod": "API", "Name": secrets[0],
+        format!("Attributes.{}", secrets[3]): secrets[4], "CorrelationId": secrets[12],
+        "References": json!({secrets[5]: {"Type": "URL", "Value": secrets[6]}}).to_string(),
+    });
+    let _ = f.invoke(&flow).await;
+    flow["Details"]["Parameters"][secrets[9]] = json!(secrets[4]);
+    let _ = f.invoke(&flow).await;
+
+    let output = f.output.text();
+    assert!(output.contains("Connect call failed"), "{output}");
+    assert!(
+        output.contains("\"status\":400"),
+        "the status is logged: {output}"
+    );
+    for line in output.lines() {
+        assert!(line.len() <= 8 * 1024, "a log line of {} bytes", line.len());
+        for secret in secrets {
+            assert!(!line.contains(secret), "{secret:?} leaked into: {line}");
+        }
+    }
+}
+
 /// Without credentials, or without a Region, the answer names what is missing and what to set
 /// (not a network error); nothing is sent.
 #[tokio::test]
