@@ -343,6 +343,29 @@ fn attachments_are_one_to_five_named_files() {
             "must have 1 to 5 items (it has 6)"
         )
     );
+    // Every character of category C, as the model's `^\P{C}*$` means it: the ones the review saw
+    // reach Connect (a soft hyphen, a zero-width space, a right-to-left override, a byte order
+    // mark, private use, unassigned, a language tag).
+    for c in [
+        '\u{00AD}',
+        '\u{200B}',
+        '\u{202E}',
+        '\u{FEFF}',
+        '\u{E000}',
+        '\u{0378}',
+        '\u{E0001}',
+    ] {
+        let attachment = json!({"FileName": format!("report{c}.pdf"), "S3Url": "s3://b/k"});
+        assert_eq!(
+            refused(task(json!({"Attachments": [attachment]})))[0].0,
+            "/StartTaskContact/Attachments/0/FileName",
+            "U+{:04X}",
+            c as u32
+        );
+    }
+    accepted_task(task(
+        json!({"Attachments": [{"FileName": "Überweisung 申请 😀.pdf", "S3Url": "s3://b/k"}]}),
+    ));
     assert_eq!(
         refused(task(json!({"Attachments": []}))),
         one(
@@ -357,7 +380,9 @@ fn attachments_are_one_to_five_named_files() {
         vec![
             (
                 "/StartTaskContact/Attachments/0/FileName".to_owned(),
-                "must not contain control characters".to_owned()
+                "must not contain control, format, private-use or unassigned characters \
+                 (Unicode category C)"
+                    .to_owned()
             ),
             (
                 "/StartTaskContact/Attachments/0/S3Url".to_owned(),

@@ -238,7 +238,9 @@ fn the_outcome_bus_is_a_name_or_an_arn() {
 fn the_template_offers_no_trace_log_level() {
     let template =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml")).unwrap();
-    let start = template.find("\n  LogLevel:\n").expect("a LogLevel parameter");
+    let start = template
+        .find("\n  LogLevel:\n")
+        .expect("a LogLevel parameter");
     let values: Vec<&str> = template[start..]
         .lines()
         .skip_while(|line| !line.trim().starts_with("AllowedValues:"))

@@ -651,13 +651,7 @@ impl<'d> Checker<'d> {
     }
 
     fn has_form(&self, text: &str, form: Form) -> bool {
-        match form {
-            Form::PhoneNumber => is_phone_number(text),
-            Form::NoControlCharacters => !text.chars().any(char::is_control),
-            Form::ArnCharacters => text
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-:/".contains(&b)),
-        }
+        form.admits(text)
     }
 
     pub(super) fn string_value(
@@ -1046,6 +1040,20 @@ impl<'d> Checker<'d> {
     }
 }
 
+impl Form {
+    /// Whether `text` has this form. Each form holds at least the model's pattern, with its
+    /// meaning (`tests/service_model.rs` tries characters of every Unicode category against both).
+    pub fn admits(self, text: &str) -> bool {
+        match self {
+            Form::PhoneNumber => is_phone_number(text),
+            Form::NoCategoryC => super::pattern::has_no_category_c(text),
+            Form::ArnCharacters => text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-:/".contains(&b)),
+        }
+    }
+}
+
 const TIMESTAMP_FORM: &str = "must be epoch seconds (a JSON number) or an ISO 8601 timestamp such as \
      2026-12-01T09:30:00Z, or an ISO 8601 duration from now such as PT1H";
 
@@ -1055,7 +1063,10 @@ pub(super) fn form_rule(form: Form) -> &'static str {
         Form::PhoneNumber => {
             "must be an E.164 phone number: '+' then 2 to 15 digits, the first not 0"
         }
-        Form::NoControlCharacters => "must not contain control characters",
+        Form::NoCategoryC => {
+            "must not contain control, format, private-use or unassigned characters (Unicode \
+             category C)"
+        }
         Form::ArnCharacters => "may contain only letters, digits, '-', ':' and '/'",
     }
 }

@@ -16,6 +16,7 @@
 
 mod check;
 mod model;
+pub mod pattern;
 mod rules;
 mod schema;
 mod spec;

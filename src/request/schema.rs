@@ -300,7 +300,7 @@ fn describe(shape: &Shape) -> String {
             };
             match form {
                 Some(Form::PhoneNumber) => "an E.164 phone number (`+` then 2 to 15 digits, the first not 0)".to_owned(),
-                Some(Form::NoControlCharacters) => format!("{length}, no control characters"),
+                Some(Form::NoCategoryC) => format!("{length}, no character of Unicode category C (control, format, private use, unassigned)"),
                 Some(Form::ArnCharacters) => format!("{length} of letters, digits, `-:/`"),
                 None => length,
             }

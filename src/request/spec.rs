@@ -126,18 +126,31 @@ impl Setting {
 pub enum Form {
     /// E.164: '+', then 2 to 15 digits, the first not 0 (the model's `\+[1-9]\d{1,14}$`).
     PhoneNumber,
-    /// No control characters (the model's `^\P{C}*$`).
-    NoControlCharacters,
-    /// Letters, digits, '-', ':' and '/' (a reference ARN).
+    /// No character of Unicode category C: control, format, surrogate, private use, unassigned
+    /// (the model's `^\P{C}*$`, with its meaning).
+    NoCategoryC,
+    /// Letters, digits, '-', ':' and '/' throughout (a reference ARN; the model's pattern
+    /// `^[-:/A-Za-z0-9]+`, not anchored at the end, holds only the first character to them).
     ArnCharacters,
 }
 
 impl Form {
-    /// The JSON Schema pattern of the form.
+    /// The model's pattern of the members of this form, exactly as botocore states it
+    /// (`tests/service_model.rs` holds it so); [`super::pattern::model_regex`] reads it.
+    pub fn model_pattern(self) -> &'static str {
+        match self {
+            Form::PhoneNumber => r"\\+[1-9]\\d{1,14}$",
+            Form::NoCategoryC => super::pattern::NO_CATEGORY_C,
+            Form::ArnCharacters => "^[-:/A-Za-z0-9]+",
+        }
+    }
+
+    /// The JSON Schema pattern of the form, in the subset every validator reads (explicit ranges,
+    /// no `\p{..}`).
     pub fn pattern(self) -> &'static str {
         match self {
             Form::PhoneNumber => r"^\+[1-9][0-9]{1,14}$",
-            Form::NoControlCharacters => r"^\P{C}*$",
+            Form::NoCategoryC => super::pattern::no_category_c_schema_pattern(),
             Form::ArnCharacters => r"^[-:/A-Za-z0-9]+$",
         }
     }
@@ -348,7 +361,7 @@ pub static TASK_ATTACHMENT: Structure = Structure {
             Shape::Text {
                 min: 1,
                 max: Some(256),
-                form: Some(Form::NoControlCharacters),
+                form: Some(Form::NoCategoryC),
             },
         ),
         required("S3Url", text(1, 2000)),

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod hostile;
 mod report;
 mod stats;
 mod tls;
@@ -45,7 +46,16 @@ const SQS_MAX_OVER_IDEAL: f64 = 1.5;
 const TRANSLATION_MAX_NS: f64 = 10_000.0;
 
 /// What `--only` may name, in the order a full run measures them.
-const SCENARIOS: &[&str] = &["cold", "warm", "sqs", "rate", "tls", "translation", "sizes"];
+const SCENARIOS: &[&str] = &[
+    "cold",
+    "warm",
+    "sqs",
+    "rate",
+    "tls",
+    "hostile",
+    "translation",
+    "sizes",
+];
 
 /// How many samples; `--quick` takes fewer, for trying the harness out.
 struct Plan {
@@ -239,6 +249,16 @@ impl Function {
             Outcome::Response(value) => Ok((elapsed, value)),
             Outcome::Error(error) => Err(format!("function error: {error}").into()),
         }
+    }
+
+    /// The answer, or the function error, either as JSON (a refusal is a function error).
+    async fn invoke_any(&self, body: &[u8]) -> Result<(Duration, Value)> {
+        let started = Instant::now();
+        let outcome = self.api.invoke_raw(body.to_vec(), TIMEOUT).await;
+        let answer = match outcome {
+            Outcome::Response(value) | Outcome::Error(value) => value,
+        };
+        Ok((started.elapsed(), answer))
     }
 
     /// CPU time of all the process's threads so far (`/proc/<pid>/task/*/schedstat`).
@@ -853,6 +873,9 @@ async fn main() -> Result<()> {
     }
     if runs("tls") {
         tls::first_contact(&binaries, plan.tls_starts, &mut table, &mut notes).await?;
+    }
+    if runs("hostile") {
+        hostile::run(&binaries, &mut table, &mut notes).await?;
     }
     if runs("translation") {
         translation(&binaries, &mut table, &mut notes);
