@@ -10,7 +10,7 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::Value;
 use tracing::{Instrument, info, warn};
 
-use crate::config::Settings;
+use crate::config::{Home, Settings};
 use crate::connect::{Connect, CreatedContact};
 use crate::error::{ConnectError, ConnectErrorKind, ContactError};
 use crate::metrics::Metrics;
@@ -163,6 +163,9 @@ pub struct Bridge<C> {
     outcomes: Option<Arc<dyn OutcomeSink>>,
     /// Publications a flow's caller does not wait for.
     background: Background,
+    /// The function's own partition, Region and account, from the first invocation's function
+    /// ARN (unknown outside Lambda).
+    home: std::sync::OnceLock<Home>,
 }
 
 impl<C: Connect> Bridge<C> {
@@ -178,6 +181,17 @@ impl<C: Connect> Bridge<C> {
             limiter,
             outcomes: None,
             background: Background::default(),
+            home: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Learns the function's home from the ARN Lambda invokes it by (the same for every
+    /// invocation of the process).
+    pub fn learn_home(&self, invoked_function_arn: &str) {
+        if self.home.get().is_none()
+            && let Some(home) = Home::from_function_arn(invoked_function_arn)
+        {
+            let _ = self.home.set(home);
         }
     }
 
@@ -251,7 +265,7 @@ impl<C: Connect> Bridge<C> {
             Payload::Of(operation, value) => parse_operation(operation, value, &request_defaults)?,
         };
         request.default_client_token(defaults.client_token);
-        settings.check_instance(request.instance_id())?;
+        settings.check_instance(request.instance_id(), self.home.get())?;
         Ok(request)
     }
 

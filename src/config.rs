@@ -38,16 +38,136 @@ fn invalid(name: &'static str, problem: impl Into<String>) -> ConfigError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InstanceAllowList {
     Any,
-    /// Instance IDs (an ARN is reduced to its ID).
+    /// Instance IDs and instance ARNs, as the setting lists them.
     Only(BTreeSet<String>),
 }
 
 impl InstanceAllowList {
-    pub fn permits(&self, instance: &str) -> bool {
+    /// Whether a request may target `instance` (an ID or an instance ARN). An ARN is compared
+    /// whole: partition, Region, account and ID. A bare ID means the instance of that ID in the
+    /// function's own account and Region (`home`), which is how Connect reads it; where `home` is
+    /// not known (outside Lambda), only an ID listed as an ID, or an ARN listed as that ARN,
+    /// matches.
+    pub fn permits(&self, instance: &str, home: Option<&Home>) -> bool {
+        let InstanceAllowList::Only(entries) = self else {
+            return true;
+        };
+        let Some(request) = InstanceRef::parse(instance) else {
+            return false;
+        };
+        entries
+            .iter()
+            .filter_map(|entry| InstanceRef::parse(entry))
+            .any(|entry| entry.names(request, home))
+    }
+}
+
+/// An instance as a request or a setting names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstanceRef<'a> {
+    /// A bare instance ID: letters, digits and '-'.
+    Id(&'a str),
+    /// `arn:<partition>:connect:<region>:<account>:instance/<id>`, nothing after the ID.
+    Arn {
+        partition: &'a str,
+        region: &'a str,
+        account: &'a str,
+        id: &'a str,
+    },
+}
+
+impl<'a> InstanceRef<'a> {
+    /// `None`: neither an instance ID nor an instance ARN (`x:instance/<id>/anything`).
+    pub fn parse(text: &'a str) -> Option<InstanceRef<'a>> {
+        let is_id =
+            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let Some(rest) = text.strip_prefix("arn:") else {
+            return is_id(text).then_some(InstanceRef::Id(text));
+        };
+        let mut parts = rest.splitn(5, ':');
+        let (partition, service, region, account, resource) = (
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+        );
+        let id = resource.strip_prefix("instance/")?;
+        let well_formed = service == "connect"
+            && is_id(partition)
+            && is_id(region)
+            && account.len() == 12
+            && account.bytes().all(|b| b.is_ascii_digit())
+            && is_id(id);
+        well_formed.then_some(InstanceRef::Arn {
+            partition,
+            region,
+            account,
+            id,
+        })
+    }
+
+    pub fn id(self) -> &'a str {
         match self {
-            InstanceAllowList::Any => true,
-            InstanceAllowList::Only(ids) => ids.contains(instance_id_of(instance)),
+            InstanceRef::Id(id) | InstanceRef::Arn { id, .. } => id,
         }
+    }
+
+    /// Whether this allow-list entry names the instance a request names.
+    fn names(self, request: InstanceRef<'_>, home: Option<&Home>) -> bool {
+        let at_home = |partition: &str, region: &str, account: &str| {
+            home.is_some_and(|h| {
+                h.partition == partition && h.region == region && h.account == account
+            })
+        };
+        match (self, request) {
+            (InstanceRef::Id(listed), InstanceRef::Id(asked)) => listed == asked,
+            (InstanceRef::Arn { .. }, InstanceRef::Arn { .. }) => self == request,
+            (
+                InstanceRef::Id(listed),
+                InstanceRef::Arn {
+                    partition,
+                    region,
+                    account,
+                    id,
+                },
+            ) => listed == id && at_home(partition, region, account),
+            (
+                InstanceRef::Arn {
+                    partition,
+                    region,
+                    account,
+                    id,
+                },
+                InstanceRef::Id(asked),
+            ) => id == asked && at_home(partition, region, account),
+        }
+    }
+}
+
+/// The function's own partition, Region and account, where a bare instance ID lives: read from
+/// the ARN Lambda invokes it by (`arn:aws:lambda:us-east-1:123456789012:function:name`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Home {
+    pub partition: String,
+    pub region: String,
+    pub account: String,
+}
+
+impl Home {
+    pub fn from_function_arn(arn: &str) -> Option<Home> {
+        let mut parts = arn.strip_prefix("arn:")?.splitn(5, ':');
+        let (partition, service, region, account) =
+            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let ok = service == "lambda"
+            && !partition.is_empty()
+            && !region.is_empty()
+            && account.len() == 12;
+        ok.then(|| Home {
+            partition: partition.to_owned(),
+            region: region.to_owned(),
+            account: account.to_owned(),
+        })
     }
 }
 
@@ -123,19 +243,36 @@ impl Settings {
                         ));
                     }
                     let id = parse_instance("ALLOWED_INSTANCE_IDS", entry)?;
-                    ids.insert(instance_id_of(&id).to_owned());
+                    if InstanceRef::parse(&id).is_none() {
+                        return Err(invalid(
+                            "ALLOWED_INSTANCE_IDS",
+                            format!(
+                                "entry {} is neither an instance ID nor an instance ARN \
+                                 (arn:<partition>:connect:<region>:<account>:instance/<id>)",
+                                i + 1
+                            ),
+                        ));
+                    }
+                    ids.insert(id);
                 }
                 InstanceAllowList::Only(ids)
             }
             None => match &default_instance_id {
-                Some(id) => {
-                    InstanceAllowList::Only(BTreeSet::from([instance_id_of(id).to_owned()]))
-                }
+                Some(id) => InstanceAllowList::Only(BTreeSet::from([id.clone()])),
                 None => InstanceAllowList::Any,
             },
         };
+        // Compared by ID here: the function's home (for a bare ID against an ARN) is known only
+        // once Lambda invokes it.
+        let listed_by_id = |id: &str| match &allowed_instances {
+            InstanceAllowList::Any => true,
+            InstanceAllowList::Only(entries) => entries.iter().any(|e| {
+                InstanceRef::parse(e).map(InstanceRef::id)
+                    == InstanceRef::parse(id).map(InstanceRef::id)
+            }),
+        };
         if let Some(id) = &default_instance_id
-            && !allowed_instances.permits(id)
+            && !listed_by_id(id)
         {
             return Err(invalid(
                 "CONNECT_INSTANCE_ID",
@@ -193,9 +330,14 @@ impl Settings {
         })
     }
 
-    /// Rejects a request for an instance this function may not use, before Connect is called.
-    pub fn check_instance(&self, instance_id: &str) -> Result<(), ContactError> {
-        if self.allowed_instances.permits(instance_id) {
+    /// Rejects a request for an instance this function may not use, before Connect is called
+    /// (`home`: the function's own account and Region, see [`InstanceAllowList::permits`]).
+    pub fn check_instance(
+        &self,
+        instance_id: &str,
+        home: Option<&Home>,
+    ) -> Result<(), ContactError> {
+        if self.allowed_instances.permits(instance_id, home) {
             Ok(())
         } else {
             Err(ContactError::InstanceNotAllowed {

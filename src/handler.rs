@@ -114,6 +114,8 @@ impl<C: Connect> Handler<C> {
         let (raw, context) = event.into_parts();
         let payload = parse_strict(raw.get().as_bytes())
             .map_err(|e| ContactError::Invalid(e.into_validation("the event")))?;
+        // The text is no longer needed: a large event is held once while it is handled.
+        drop(raw);
         self.handle(LambdaEvent::new(payload, context)).await
     }
 
@@ -121,6 +123,7 @@ impl<C: Connect> Handler<C> {
         let (payload, context) = event.into_parts();
         let deadline = Deadline::from_epoch_millis(context.deadline);
         let bridge = &self.bridge;
+        bridge.learn_home(&context.invoked_function_arn);
         match Source::recognise(&payload) {
             Some(Source::Sqs) => Ok(Response::Sqs(sqs::handle(bridge, &payload, deadline).await)),
             Some(Source::EventBridge) => Ok(eventbridge::handle(bridge, &payload, deadline).await?),

@@ -1064,6 +1064,31 @@ async fn no_planted_secret_reaches_any_log_line() {
     }
 }
 
+/// In Lambda, the function's home comes from the ARN it is invoked by: an instance ARN in another
+/// account or Region is refused before Connect, the same instance's ARN at home is created.
+#[tokio::test]
+async fn instance_arns_are_compared_whole_in_lambda() {
+    let f = Function::start(Duration::ZERO, &[]).await;
+    let with_instance = |instance: &str| {
+        let mut request = event("direct-task.json");
+        request["InstanceId"] = json!(instance);
+        request
+    };
+    for other in [
+        format!("arn:aws:connect:eu-west-1:999999999999:instance/{INSTANCE}"),
+        format!("arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE}"),
+        format!("x:instance/{INSTANCE}/anything"),
+    ] {
+        let error = f.invoke(&with_instance(&other)).await.error();
+        assert_eq!(error["errorType"], "InstanceNotAllowed", "{other}: {error}");
+    }
+    assert!(f.calls().await.is_empty());
+    // The Runtime API invokes it as arn:aws:lambda:us-east-1:123456789012:function:....
+    let home = format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}");
+    let response = f.invoke(&with_instance(&home)).await.response();
+    assert!(response["ContactId"].is_string(), "{response}");
+}
+
 /// Without credentials, or without a Region, the answer names what is missing and what to set
 /// (not a network error); nothing is sent.
 #[tokio::test]

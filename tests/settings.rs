@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use contact_bridge::config::{DEFAULT_MAX_CONCURRENCY, InstanceAllowList, Settings};
+use contact_bridge::config::{DEFAULT_MAX_CONCURRENCY, Home, InstanceAllowList, Settings};
 use contact_bridge::error::ContactError;
 use contact_bridge::request::parse_request;
 use serde_json::json;
@@ -32,8 +32,8 @@ fn unset_means_any_instance_and_default_concurrency() {
 fn the_default_instance_alone_is_allowed_when_no_list_is_set() {
     let s = settings(&[("CONNECT_INSTANCE_ID", "inst-a")]).unwrap();
     assert_eq!(s.default_instance_id.as_deref(), Some("inst-a"));
-    assert!(s.allowed_instances.permits("inst-a"));
-    assert!(!s.allowed_instances.permits("inst-b"));
+    assert!(s.allowed_instances.permits("inst-a", None));
+    assert!(!s.allowed_instances.permits("inst-b", None));
 }
 
 #[test]
@@ -43,13 +43,78 @@ fn allowed_list_is_comma_separated_ids_or_arns() {
         " inst-a , arn:aws:connect:eu-west-2:123456789012:instance/inst-b",
     )])
     .unwrap();
-    assert!(s.allowed_instances.permits("inst-a"));
-    assert!(s.allowed_instances.permits("inst-b"));
+    let home = Home::from_function_arn("arn:aws:lambda:eu-west-2:123456789012:function:cb");
+    let home = home.as_ref();
+    let list = &s.allowed_instances;
+    assert!(list.permits("inst-a", home));
     assert!(
-        s.allowed_instances
-            .permits("arn:aws:connect:eu-west-2:123456789012:instance/inst-a")
+        list.permits("inst-b", home),
+        "inst-b's ARN is in the function's home"
     );
-    assert!(!s.allowed_instances.permits("inst-c"));
+    assert!(list.permits(
+        "arn:aws:connect:eu-west-2:123456789012:instance/inst-a",
+        home
+    ));
+    assert!(list.permits(
+        "arn:aws:connect:eu-west-2:123456789012:instance/inst-b",
+        home
+    ));
+    assert!(!list.permits("inst-c", home));
+}
+
+/// An ARN is compared whole: partition, Region, account and ID; a bare ID is the instance of that
+/// ID in the function's own account and Region.
+#[test]
+fn instance_arns_are_compared_whole() {
+    let s = settings(&[("ALLOWED_INSTANCE_IDS", "inst-a")]).unwrap();
+    let list = &s.allowed_instances;
+    let home = Home::from_function_arn("arn:aws:lambda:eu-west-1:111111111111:function:cb");
+    let home = home.as_ref();
+    // The review's cases: another account, and text that only contains ":instance/<id>".
+    for refused in [
+        "arn:aws:connect:eu-west-1:999999999999:instance/inst-a",
+        "arn:aws:connect:us-east-1:111111111111:instance/inst-a",
+        "arn:aws-cn:connect:eu-west-1:111111111111:instance/inst-a",
+        "x:instance/inst-a/anything",
+        "arn:aws:connect:eu-west-1:111111111111:instance/inst-a/contact/c",
+        "arn:aws:iam:eu-west-1:111111111111:instance/inst-a",
+    ] {
+        assert!(!list.permits(refused, home), "{refused}");
+        let error = s.check_instance(refused, home).unwrap_err();
+        assert_eq!(error.kind(), "InstanceNotAllowed");
+    }
+    assert!(list.permits(
+        "arn:aws:connect:eu-west-1:111111111111:instance/inst-a",
+        home
+    ));
+    assert!(list.permits("inst-a", home));
+    // Outside Lambda the home is not known: an ARN cannot be matched to a bare ID.
+    assert!(!list.permits(
+        "arn:aws:connect:eu-west-1:111111111111:instance/inst-a",
+        None
+    ));
+
+    // An ARN in the list matches that ARN, and a bare ID only in the function's own home.
+    let s = settings(&[(
+        "ALLOWED_INSTANCE_IDS",
+        "arn:aws:connect:eu-west-1:222222222222:instance/inst-b",
+    )])
+    .unwrap();
+    let list = &s.allowed_instances;
+    assert!(list.permits(
+        "arn:aws:connect:eu-west-1:222222222222:instance/inst-b",
+        home
+    ));
+    assert!(
+        !list.permits("inst-b", home),
+        "a bare ID is in 111111111111, not 222222222222"
+    );
+    let theirs = Home::from_function_arn("arn:aws:lambda:eu-west-1:222222222222:function:cb");
+    assert!(list.permits("inst-b", theirs.as_ref()));
+
+    // A list entry that is neither fails init, naming itself.
+    let error = settings(&[("ALLOWED_INSTANCE_IDS", "inst-a,x:instance/inst-b")]).unwrap_err();
+    assert!(error.to_string().contains("entry 2 is neither"), "{error}");
 }
 
 #[test]
@@ -114,13 +179,13 @@ fn requests_for_other_instances_are_rejected() {
         None,
     )
     .unwrap();
-    assert!(s.check_instance(&ok.instance_id).is_ok());
+    assert!(s.check_instance(&ok.instance_id, None).is_ok());
     let other = parse_request(
         &json!({"InstanceId": "inst-b", "Channel": "TASK", "InitiationMethod": "API"}),
         None,
     )
     .unwrap();
-    let error = s.check_instance(&other.instance_id).unwrap_err();
+    let error = s.check_instance(&other.instance_id, None).unwrap_err();
     assert!(
         matches!(&error, ContactError::InstanceNotAllowed { instance_id } if instance_id == "inst-b")
     );
