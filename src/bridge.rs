@@ -14,7 +14,7 @@ use crate::config::{Home, Settings};
 use crate::connect::{Connect, CreatedContact};
 use crate::error::{ConnectError, ConnectErrorKind, ContactError};
 use crate::metrics::Metrics;
-use crate::outcome::{Background, Delivery, OutcomeEvent, OutcomeSink};
+use crate::outcome::{Background, Delivery, OutcomeEvent, OutcomeSink, Producer};
 use crate::request::{
     OperationName, Request, RequestDefaults, parse_operation, parse_payload, payload_correlation_id,
 };
@@ -94,6 +94,8 @@ pub struct Origin<'a> {
     /// The producer's correlation value from the event itself (an SQS message attribute, a flow
     /// parameter); one beside the payload's operation wins.
     pub correlation_id: Option<String>,
+    /// Who sent the event, as the source states it (for the outcome event).
+    pub producer: Option<Producer>,
 }
 
 /// What a source read from its event: a payload (one member naming the operation, or a bare
@@ -417,6 +419,7 @@ impl<C: Connect> Bridge<C> {
                 operation,
                 instance_id.as_deref(),
                 correlation_id,
+                origin.producer,
                 &result,
             );
             Handled { result, event }

@@ -51,6 +51,51 @@ pub struct OutcomeEvent {
     pub contact_arn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<OutcomeError>,
+    /// Who sent the request, as far as its source knows (see [`Producer`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub producer: Option<Producer>,
+}
+
+/// Who sent a request, as its source states it, so that a consumer's rule can match on the
+/// producer and not only on a correlation value a producer chose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Producer {
+    /// What `Id` is: `SqsQueue` (the queue's ARN), `EventSource` (the EventBridge `source`, with
+    /// `Account`), `IamPrincipal`, `JwtSubject`, `AuthorizerPrincipal` or `SourceIp` (an HTTP
+    /// caller, the first the event has, in that order), `ConnectInstance` (a flow's instance ARN).
+    pub kind: &'static str,
+    pub id: String,
+    /// The EventBridge event's `account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+}
+
+/// The longest producer id kept as it is; a longer one is a digest (events stay bounded).
+const MAX_PRODUCER_ID_CHARS: usize = 256;
+
+impl Producer {
+    pub fn new(kind: &'static str, id: &str) -> Self {
+        Producer {
+            kind,
+            id: bounded(id),
+            account: None,
+        }
+    }
+
+    pub fn with_account(mut self, account: Option<&str>) -> Self {
+        self.account = account.map(bounded);
+        self
+    }
+}
+
+/// `text`, or its digest when it is longer than [`MAX_PRODUCER_ID_CHARS`].
+fn bounded(text: &str) -> String {
+    if text.chars().count() <= MAX_PRODUCER_ID_CHARS {
+        text.to_owned()
+    } else {
+        format!("sha256:{}", crate::idempotency::digest_hex(&[text]))
+    }
 }
 
 /// Why a request did not become a contact: the error's kind, never its message (Connect's may
@@ -72,6 +117,7 @@ impl OutcomeEvent {
         operation: Option<&'static str>,
         instance_id: Option<&str>,
         correlation_id: Option<String>,
+        producer: Option<Producer>,
         result: &Result<CreatedContact, ContactError>,
     ) -> Self {
         let (contact_id, contact_arn, error) = match result {
@@ -98,6 +144,7 @@ impl OutcomeEvent {
             contact_id,
             contact_arn,
             error,
+            producer,
         }
     }
 

@@ -451,3 +451,57 @@ async fn every_source_publishes_one_event_per_request() {
     );
     assert_eq!(outcomes.published().len(), h.bridge().connect.calls());
 }
+
+/// Each event names its producer as its source states it: the queue, the EventBridge source and
+/// account, the HTTP caller, the flow's instance; a direct invocation tells nothing.
+#[tokio::test]
+async fn every_event_names_its_producer() {
+    let outcomes = Arc::new(FakeOutcomes::new());
+    let h = with_bus(FakeConnect::new(), &outcomes);
+    let mut flow = event("connect-flow-callback.json");
+    let instance_arn = format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}");
+    flow["Details"]["ContactData"]["InstanceARN"] = json!(instance_arn);
+    let mut http = event("apigw-rest-template-task.json");
+    http["requestContext"]["identity"]["userArn"] = json!("arn:aws:iam::123456789012:user/orders");
+    let mut eventbridge = event("eventbridge-task.json");
+    eventbridge["source"] = json!("com.example.orders");
+    eventbridge["account"] = json!("123456789012");
+    for payload in [
+        event("direct-routed-task.json"),
+        eventbridge,
+        http,
+        flow,
+        event("sqs-fifo.json"),
+    ] {
+        invoke(&h, payload).await.unwrap();
+    }
+    h.bridge().finish_background().await;
+    let producer = |source: &str| {
+        let event = outcomes
+            .published()
+            .into_iter()
+            .find(|e| e.source == source)
+            .unwrap_or_else(|| panic!("no {source} event"));
+        serde_json::from_str::<Value>(&event.detail()).unwrap()["Producer"].clone()
+    };
+    assert_eq!(producer("direct"), Value::Null);
+    assert_eq!(
+        producer("eventbridge"),
+        json!({"Kind": "EventSource", "Id": "com.example.orders", "Account": "123456789012"})
+    );
+    assert_eq!(
+        producer("http"),
+        json!({"Kind": "IamPrincipal", "Id": "arn:aws:iam::123456789012:user/orders"})
+    );
+    assert_eq!(
+        producer("connect-flow"),
+        json!({"Kind": "ConnectInstance", "Id": instance_arn})
+    );
+    assert_eq!(producer("sqs")["Kind"], "SqsQueue");
+    assert!(
+        producer("sqs")["Id"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:sqs:")
+    );
+}

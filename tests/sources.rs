@@ -428,6 +428,60 @@ async fn http_dry_run_returns_the_request_without_calling_connect() {
     assert_eq!(h.bridge().connect.calls(), 0);
 }
 
+/// An Idempotency-Key is scoped to its caller: the same key from two callers never gives the same
+/// token, and the caller is the IAM principal, else the JWT subject, else the Lambda authorizer's
+/// principal, else the source IP.
+#[tokio::test]
+async fn http_idempotency_keys_are_scoped_to_the_caller() {
+    let h = handler(settings(), FakeConnect::new());
+    let rest = |patch: Value| {
+        let mut e = event("apigw-rest.json");
+        e["headers"] = json!({"content-type": "application/json", "Idempotency-Key": "k1"});
+        e["multiValueHeaders"] = json!({});
+        for (member, value) in patch.as_object().unwrap() {
+            e["requestContext"][member] = value.clone();
+        }
+        e
+    };
+    let http_api = |authorizer: Value| {
+        let mut e = event("http-api.json");
+        e["headers"]["idempotency-key"] = json!("k1");
+        e["requestContext"]["authorizer"] = authorizer;
+        e
+    };
+    let callers = [
+        rest(json!({"identity": {"userArn": "arn:aws:iam::1:user/a", "sourceIp": "192.0.2.1"}})),
+        rest(json!({"identity": {"userArn": "arn:aws:iam::1:user/b", "sourceIp": "192.0.2.1"}})),
+        rest(
+            json!({"identity": {"sourceIp": "192.0.2.1"}, "authorizer": {"claims": {"sub": "user-1"}}}),
+        ),
+        rest(json!({"identity": {"sourceIp": "192.0.2.1"}, "authorizer": {"principalId": "p-1"}})),
+        rest(json!({"identity": {"sourceIp": "192.0.2.1"}})),
+        rest(json!({"identity": {"sourceIp": "198.51.100.7"}})),
+        http_api(json!({"iam": {"userArn": "arn:aws:iam::1:user/c"}})),
+        http_api(json!({"jwt": {"claims": {"sub": "user-2"}}})),
+    ];
+    for caller in &callers {
+        invoke(&h, caller.clone()).await.unwrap();
+    }
+    // The first caller again, with another request id: its own contact again.
+    let mut again = callers[0].clone();
+    again["requestContext"]["requestId"] = json!("another-request");
+    invoke(&h, again).await.unwrap();
+    let t = h.bridge().connect.tokens();
+    let distinct: std::collections::HashSet<&String> = t[..callers.len()].iter().collect();
+    assert_eq!(
+        distinct.len(),
+        callers.len(),
+        "two callers' keys never meet: {t:?}"
+    );
+    assert_eq!(
+        t[0],
+        t[callers.len()],
+        "the same caller and key: the same token"
+    );
+}
+
 #[tokio::test]
 async fn http_idempotency_key_gives_the_token() {
     let h = handler(settings(), FakeConnect::new());

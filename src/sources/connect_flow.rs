@@ -16,6 +16,7 @@ use crate::connect::{Connect, CreatedContact};
 use crate::error::ContactError;
 use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
+use crate::outcome::Producer;
 use crate::request::{
     CORRELATION_ID, OperationName, Shape, ValidationErrors, Violation, ViolationKind as Kind,
     correlation_id, json_type, pointer,
@@ -106,6 +107,10 @@ pub async fn handle<C: Connect>(
         id: contact_id,
         defaults,
         correlation_id,
+        producer: details["ContactData"]["InstanceARN"]
+            .as_str()
+            .filter(|arn| !arn.is_empty())
+            .map(|arn| Producer::new("ConnectInstance", arn)),
     };
     let handled = bridge.handle(origin, request, deadline).await;
     // The caller is on the line: answered now, the event published after the answer.

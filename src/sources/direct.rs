@@ -26,6 +26,8 @@ pub async fn handle<C: Connect>(
             client_token: Some(derive_client_token(source.name(), &[request_id])),
         },
         correlation_id: None,
+        // Lambda tells a function nothing of who invoked it.
+        producer: None,
     };
     let handled = bridge
         .handle(origin, Ok(Payload::Any(payload)), deadline)

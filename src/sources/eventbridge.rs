@@ -11,6 +11,7 @@ use crate::connect::Connect;
 use crate::error::ContactError;
 use crate::handler::Response;
 use crate::idempotency::derive_client_token;
+use crate::outcome::Producer;
 use crate::request::{OperationName, names_an_operation};
 use crate::sources::Source;
 
@@ -40,6 +41,9 @@ pub async fn handle<C: Connect>(
         id,
         defaults,
         correlation_id: None,
+        producer: event["source"].as_str().map(|source| {
+            Producer::new("EventSource", source).with_account(event["account"].as_str())
+        }),
     };
     let detail = &event["detail"];
     let operation = event["detail-type"].as_str().and_then(OperationName::parse);

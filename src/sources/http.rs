@@ -14,6 +14,7 @@ use crate::connect::Connect;
 use crate::error::{ConnectErrorKind, ContactError};
 use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
+use crate::outcome::Producer;
 use crate::request::ValidationErrors;
 use crate::sources::Source;
 use crate::violation::ViolationKind as Kind;
@@ -89,6 +90,40 @@ struct HttpCall<'a> {
     is_base64_encoded: bool,
     dry_run: bool,
     request_id: &'a str,
+    /// Who called, as API Gateway or the function URL states it.
+    caller: Option<Caller<'a>>,
+}
+
+/// An HTTP caller's identity: the first the event has of the IAM principal (SigV4), the JWT
+/// subject (a JWT or Cognito authorizer), the Lambda authorizer's principal, the source IP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Caller<'a> {
+    /// [`Producer::kind`]'s name for it.
+    kind: &'static str,
+    id: &'a str,
+}
+
+impl<'a> Caller<'a> {
+    fn read(context: &'a Value) -> Option<Caller<'a>> {
+        let authorizer = &context["authorizer"];
+        let candidates = [
+            // REST API (identity), HTTP API and function URLs (authorizer.iam).
+            ("IamPrincipal", &context["identity"]["userArn"]),
+            ("IamPrincipal", &authorizer["iam"]["userArn"]),
+            // HTTP API JWT authorizer, REST API Cognito authorizer.
+            ("JwtSubject", &authorizer["jwt"]["claims"]["sub"]),
+            ("JwtSubject", &authorizer["claims"]["sub"]),
+            // REST API Lambda authorizer, HTTP API Lambda authorizer's context.
+            ("AuthorizerPrincipal", &authorizer["principalId"]),
+            ("AuthorizerPrincipal", &authorizer["lambda"]["principalId"]),
+            ("SourceIp", &context["identity"]["sourceIp"]),
+            ("SourceIp", &context["http"]["sourceIp"]),
+        ];
+        candidates.into_iter().find_map(|(kind, value)| {
+            let id = value.as_str().filter(|id| !id.is_empty())?;
+            Some(Caller { kind, id })
+        })
+    }
 }
 
 impl<'a> HttpCall<'a> {
@@ -107,6 +142,7 @@ impl<'a> HttpCall<'a> {
             is_base64_encoded: event["isBase64Encoded"].as_bool().unwrap_or(false),
             dry_run: query_values(event, "dryRun").any(|v| v == "true"),
             request_id: context["requestId"].as_str().unwrap_or_default(),
+            caller: Caller::read(context),
         }
     }
 
@@ -187,6 +223,7 @@ pub async fn handle<C: Connect>(
         id: call.request_id,
         defaults,
         correlation_id: None,
+        producer: call.caller.map(|c| Producer::new(c.kind, c.id)),
     };
     let handled = bridge
         .handle(
@@ -205,11 +242,16 @@ pub async fn handle<C: Connect>(
     }
 }
 
-/// From the `Idempotency-Key` header (any case), else from API Gateway's request id.
+/// From the `Idempotency-Key` header (any case) and the caller's identity, so that two callers'
+/// keys never meet; else from API Gateway's request id.
 fn default_token(source: Source, call: &HttpCall) -> Option<String> {
     let key = call.header("idempotency-key").filter(|k| !k.is_empty());
+    let (kind, caller) = call.caller.map_or(("", ""), |c| (c.kind, c.id));
     match (key, call.request_id) {
-        (Some(key), _) => Some(derive_client_token("http-idempotency-key", &[key])),
+        (Some(key), _) => Some(derive_client_token(
+            "http-idempotency-key",
+            &[kind, caller, key],
+        )),
         (None, "") => None,
         (None, id) => Some(derive_client_token(source.name(), &[id])),
     }

@@ -16,7 +16,7 @@ use crate::connect::Connect;
 use crate::error::ContactError;
 use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
-use crate::outcome::{Delivery, OutcomeEvent};
+use crate::outcome::{Delivery, OutcomeEvent, Producer};
 use crate::request::{CORRELATION_ID, ValidationErrors, correlation_id};
 use crate::sources::Source;
 use crate::violation::ViolationKind;
@@ -42,6 +42,8 @@ struct SqsRecord<'a> {
     group_id: Option<&'a str>,
     /// The `CorrelationId` message attribute, when it is a valid one (else it is not used).
     correlation_id: Option<&'a str>,
+    /// The queue's ARN (`eventSourceARN`): the producer, as far as SQS tells.
+    queue_arn: Option<&'a str>,
 }
 
 impl<'a> SqsRecord<'a> {
@@ -54,6 +56,7 @@ impl<'a> SqsRecord<'a> {
                 &record["messageAttributes"][CORRELATION_ID]["stringValue"],
             )
             .ok(),
+            queue_arn: record["eventSourceARN"].as_str(),
         }
     }
 }
@@ -195,6 +198,7 @@ async fn process<C: Connect>(
             client_token: default_token(record),
         },
         correlation_id: record.correlation_id.map(str::to_owned),
+        producer: record.queue_arn.map(|arn| Producer::new("SqsQueue", arn)),
     };
     let body = parse_body(record.body);
     bridge
