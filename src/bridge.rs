@@ -13,10 +13,12 @@ use tracing::{Instrument, info, warn};
 use crate::config::{Home, Settings};
 use crate::connect::{Connect, CreatedContact};
 use crate::error::{ConnectError, ConnectErrorKind, ContactError};
+use crate::idempotency::derive_client_token;
 use crate::metrics::Metrics;
 use crate::outcome::{Background, Delivery, OutcomeEvent, OutcomeSink, Producer};
 use crate::request::{
-    OperationName, Request, RequestDefaults, parse_operation, parse_payload, payload_correlation_id,
+    OperationName, Request, RequestDefaults, ValidationErrors, Violation, ViolationKind,
+    parse_operation, parse_payload, payload_body, payload_correlation_id, pointer,
 };
 use crate::sources::Source;
 
@@ -115,6 +117,10 @@ pub struct SourceDefaults {
     /// Derived from the event's identity, so a redelivery reuses it (see
     /// [`crate::idempotency::derive_client_token`]).
     pub client_token: Option<String>,
+    /// When the event was sent, in seconds since the epoch, as the event says (SQS
+    /// `SentTimestamp`, EventBridge `time`, API Gateway's request time); `None`: now. The
+    /// policy's windows are taken from it, so that a redelivery falls in the same window.
+    pub event_time: Option<i64>,
 }
 
 /// One request's outcome: the contact or the error, and the event that reports it.
@@ -245,14 +251,47 @@ impl<C: Connect> Bridge<C> {
         self.background.finish().await;
     }
 
-    /// Validates the payload, fills the defaults (the event's, then the settings') and checks
-    /// the instance.
+    /// Holds the payload to the policy (when there is one), validates it, fills the defaults
+    /// (the event's, then the settings'), holds it to the policy's destinations and window, and
+    /// checks the instance.
     pub fn prepare(
         &self,
+        source: Source,
         payload: Payload<'_>,
         defaults: SourceDefaults,
     ) -> Result<Request, ContactError> {
         let settings = &self.settings;
+        // The policy's rules for this source and operation, and the payload with its fixed
+        // values filled in.
+        let (rules, patched) = match (&settings.policy, payload_of(payload)) {
+            (Some(policy), Some((operation, body, at))) => {
+                let Some(rules) = policy.rules(source.policy_name(), operation) else {
+                    return Err(ContactError::Refused(ValidationErrors::refusal(
+                        Some(operation.as_str()),
+                        vec![Violation {
+                            path: at,
+                            kind: ViolationKind::OperationNotAllowed {
+                                source: source.policy_name(),
+                                operation: operation.as_str(),
+                            },
+                        }],
+                    )));
+                };
+                let body = rules.apply(operation, body, &at).map_err(|refusals| {
+                    ContactError::Refused(ValidationErrors::refusal(
+                        Some(operation.as_str()),
+                        refusals,
+                    ))
+                })?;
+                (Some((rules, at)), Some(with_body(payload, body)))
+            }
+            _ => (None, None),
+        };
+        let payload = match &patched {
+            Some((Some(operation), value)) => Payload::Of(*operation, value),
+            Some((None, value)) => Payload::Any(value),
+            None => payload,
+        };
         let request_defaults = RequestDefaults {
             instance_id: defaults
                 .instance_id
@@ -267,6 +306,28 @@ impl<C: Connect> Bridge<C> {
             Payload::Of(operation, value) => parse_operation(operation, value, &request_defaults)?,
         };
         request.default_client_token(defaults.client_token);
+        if let Some((rules, at)) = rules
+            && let Some((member, destination)) = request.destination()
+        {
+            if !rules.permits_destination(destination) {
+                return Err(ContactError::Refused(ValidationErrors::refusal(
+                    Some(request.operation().as_str()),
+                    vec![Violation {
+                        path: pointer(&at, member),
+                        kind: ViolationKind::DestinationNotAllowed,
+                    }],
+                )));
+            }
+            if let Some(minutes) = rules.once_per_destination_minutes {
+                let token = once_per_window_token(
+                    request.operation(),
+                    destination,
+                    defaults.event_time,
+                    minutes,
+                );
+                request.replace_client_token(token);
+            }
+        }
         settings.check_instance(request.instance_id(), self.home.get())?;
         Ok(request)
     }
@@ -398,7 +459,7 @@ impl<C: Connect> Bridge<C> {
             }
             .or(origin.correlation_id);
             let (result, operation, instance_id) =
-                match payload.and_then(|payload| self.prepare(payload, origin.defaults)) {
+                match payload.and_then(|payload| self.prepare(source, payload, origin.defaults)) {
                     Ok(request) => {
                         let result = self.create(source, &request, deadline).await;
                         let instance_id = request.instance_id().to_owned();
@@ -440,6 +501,61 @@ impl<C: Connect> Bridge<C> {
             .record(source.name(), error.operation(), &Err(&error), None);
         error
     }
+}
+
+/// The operation of a payload, its body, and the body's JSON Pointer in the payload.
+fn payload_of<'a>(payload: Payload<'a>) -> Option<(OperationName, &'a Value, String)> {
+    match payload {
+        Payload::Any(value) => payload_body(value),
+        Payload::Of(operation, value) => Some((operation, value, String::new())),
+    }
+}
+
+/// The payload with its operation's body replaced by `body`: the operation when the payload is
+/// a body of one (`Payload::Of`), else `None` and the whole payload, still read as a payload
+/// (the members beside the operation are checked as before).
+fn with_body(payload: Payload<'_>, body: Value) -> (Option<OperationName>, Value) {
+    match payload {
+        Payload::Of(operation, _) => (Some(operation), body),
+        Payload::Any(value) => match payload_body(value) {
+            Some((_, _, at)) if !at.is_empty() => {
+                let mut whole = value.clone();
+                let key = &at[1..];
+                whole[key] = body;
+                (None, whole)
+            }
+            // A bare CreateContact request: the body is the payload.
+            _ => (None, body),
+        },
+    }
+}
+
+/// The ClientToken of a policy's one outbound contact per destination and window: the same for
+/// every request to `destination` in the same window of `minutes`, aligned to the UTC clock and
+/// taken from the event's own time, so that a repeat inside the window gets the same contact and
+/// Connect enforces it with no database.
+pub fn once_per_window_token(
+    operation: OperationName,
+    destination: &str,
+    event_time: Option<i64>,
+    minutes: u64,
+) -> String {
+    let now = event_time.unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
+    });
+    let window = (minutes * 60) as i64;
+    let start = now.div_euclid(window) * window;
+    derive_client_token(
+        "once-per-destination",
+        &[
+            operation.as_str(),
+            destination,
+            &start.to_string(),
+            &minutes.to_string(),
+        ],
+    )
 }
 
 /// Publishes `events` to `sink`, for at most `budget`; how each fared, counted in `metrics`.

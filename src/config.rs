@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::num::NonZeroU32;
 
 use crate::error::ContactError;
+use crate::policy::Policy;
 use crate::request::{INSTANCE_ID_MAX_CHARS, is_instance_reference_char};
 
 /// The longest `DEFAULT_CONTACT_FLOW_ID` and `DEFAULT_QUEUE_ID` (the model's ContactFlowId bound).
@@ -198,6 +199,9 @@ pub struct Settings {
     /// `OUTCOME_EVENT_BUS`: the EventBridge bus (name or ARN) that gets an outcome event for
     /// every request; `None`: no outcome events.
     pub outcome_event_bus: Option<String>,
+    /// `POLICY` (the document) or `POLICY_FILE` (a path to it): what each source may ask for;
+    /// `None`: everything is allowed.
+    pub policy: Option<Policy>,
 }
 
 impl Default for Settings {
@@ -210,6 +214,7 @@ impl Default for Settings {
             default_contact_flow_id: None,
             default_queue_id: None,
             outcome_event_bus: None,
+            policy: None,
         }
     }
 }
@@ -319,7 +324,25 @@ impl Settings {
             .map(|v| parse_event_bus(v.trim()))
             .transpose()?;
 
+        let policy_text = match (read("POLICY"), read("POLICY_FILE")) {
+            (Some(_), Some(_)) => {
+                return Err(invalid("POLICY", "set POLICY or POLICY_FILE, not both"));
+            }
+            (Some(text), None) => Some(("POLICY", text)),
+            (None, Some(path)) => {
+                let path = path.trim().to_owned();
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| invalid("POLICY_FILE", format!("cannot read {path}: {e}")))?;
+                Some(("POLICY_FILE", text))
+            }
+            (None, None) => None,
+        };
+        let policy = policy_text
+            .map(|(name, text)| Policy::parse(&text).map_err(|e| invalid(name, e.to_string())))
+            .transpose()?;
+
         Ok(Settings {
+            policy,
             default_instance_id,
             allowed_instances,
             max_concurrency,

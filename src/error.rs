@@ -12,6 +12,10 @@ pub enum ContactError {
     /// The input is not a valid request; nothing was sent to Connect.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
+    /// The deployer's policy (`POLICY`) refuses the request; nothing was sent. Every refusal is
+    /// listed, as violations are.
+    #[error(transparent)]
+    Refused(ValidationErrors),
     /// The request targets an instance outside `ALLOWED_INSTANCE_IDS`; nothing was sent.
     #[error(
         "instance {instance_id} is not one this function may create contacts in (ALLOWED_INSTANCE_IDS)"
@@ -35,6 +39,12 @@ impl ContactError {
     pub fn kind(&self) -> &str {
         match self {
             ContactError::Invalid(_) => "ValidationError",
+            // Named after its first refusal: OperationNotAllowed, MemberNotAllowed, ...
+            ContactError::Refused(errors) => errors
+                .violations()
+                .iter()
+                .find_map(|v| v.kind.refusal_name())
+                .unwrap_or("PolicyRefusal"),
             ContactError::InstanceNotAllowed { .. } => "InstanceNotAllowed",
             ContactError::Connect(e) => &e.code,
             ContactError::OutcomeNotPublished { .. } => "OutcomeNotPublished",
@@ -47,14 +57,16 @@ impl ContactError {
         match self {
             ContactError::Connect(e) => e.is_retryable(),
             ContactError::OutcomeNotPublished { .. } => true,
-            ContactError::Invalid(_) | ContactError::InstanceNotAllowed { .. } => false,
+            ContactError::Invalid(_)
+            | ContactError::Refused(_)
+            | ContactError::InstanceNotAllowed { .. } => false,
         }
     }
 
     /// The operation of the request, when it was read far enough to know it.
     pub fn operation(&self) -> Option<&'static str> {
         match self {
-            ContactError::Invalid(errors) => errors.operation,
+            ContactError::Invalid(errors) | ContactError::Refused(errors) => errors.operation,
             ContactError::Connect(e) => Some(e.operation),
             ContactError::InstanceNotAllowed { .. } | ContactError::OutcomeNotPublished { .. } => {
                 None
@@ -67,6 +79,7 @@ impl std::fmt::Debug for ContactError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ContactError::Invalid(errors) => write!(f, "Invalid({errors:?})"),
+            ContactError::Refused(errors) => write!(f, "Refused({errors:?})"),
             // The instance the producer named is its own words: logged as the kind only.
             ContactError::InstanceNotAllowed { .. } => f.write_str("InstanceNotAllowed"),
             ContactError::Connect(error) => write!(f, "Connect({error:?})"),

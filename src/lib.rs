@@ -4,6 +4,7 @@
 //!   model, checker, rules, schema);
 //! - [`violation`]: violations at JSON Pointer paths, shared by the request rules and [`json`];
 //! - [`config`]: our settings, read once at init;
+//! - [`policy`]: the deployer's policy: what each source may ask for;
 //! - [`connect`]: the Connect call through the AWS SDK, and its errors ([`error`]);
 //! - [`local_connect`]: the local run's stand-in for Connect, which prints what it would send;
 //! - [`idempotency`]: ClientTokens derived from an event's identity;
@@ -31,6 +32,7 @@ pub mod json;
 pub mod local_connect;
 pub mod metrics;
 pub mod outcome;
+pub mod policy;
 pub mod request;
 pub mod sources;
 pub mod strict_event;

@@ -59,7 +59,7 @@ impl Connect for LocalConnect {
 
     fn show_refusal(&self, error: &ContactError) {
         let mut line = match error {
-            ContactError::Invalid(errors) => errors.to_answer(),
+            ContactError::Invalid(errors) | ContactError::Refused(errors) => errors.to_answer(),
             other => serde_json::json!({ "message": other.to_string() }),
         };
         line["dryRunRefused"] = serde_json::json!(error.kind());

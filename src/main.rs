@@ -35,6 +35,12 @@ async fn run_in_lambda() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if settings.policy.is_none() {
+        tracing::warn!(
+            "no POLICY: every source may request every operation, member and destination \
+             (docs/security.md)"
+        );
+    }
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let outcomes = settings
         .outcome_event_bus

@@ -125,6 +125,10 @@ pub fn emf_line(
                 by_source.push(("PermanentErrors", "Count", json!(1)));
             }
         }
+        Err(error @ ContactError::Refused(_)) => {
+            document["ErrorName"] = json!(error.kind());
+            by_error.push(("PolicyRefusals", "Count", json!(1)));
+        }
         // Counted where outcome events are published (`OutcomeEventFailures`), not per request.
         Err(ContactError::OutcomeNotPublished { .. }) => {}
     }

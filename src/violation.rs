@@ -128,6 +128,31 @@ pub enum ViolationKind {
     DuplicateMember,
     /// A source could not read its event into a request, in its own words.
     Unreadable(String),
+    /// The policy does not let this source request this operation.
+    OperationNotAllowed {
+        source: &'static str,
+        operation: &'static str,
+    },
+    /// The policy does not let this source set this member (or key).
+    MemberNotAllowed,
+    /// The policy fixes this member's value, and the request sent another.
+    MemberFixed,
+    /// The policy's destinations do not include this number.
+    DestinationNotAllowed,
+}
+
+impl ViolationKind {
+    /// The kind's name when it is a refusal of the deployer's policy (not a broken rule of the
+    /// request): what the error, its metric and its outcome event are named after.
+    pub fn refusal_name(&self) -> Option<&'static str> {
+        match self {
+            ViolationKind::OperationNotAllowed { .. } => Some("OperationNotAllowed"),
+            ViolationKind::MemberNotAllowed => Some("MemberNotAllowed"),
+            ViolationKind::MemberFixed => Some("MemberFixed"),
+            ViolationKind::DestinationNotAllowed => Some("DestinationNotAllowed"),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for ViolationKind {
@@ -229,6 +254,19 @@ impl fmt::Display for ViolationKind {
             NotJson { what, problem } => write!(f, "{what} is not JSON: {problem}"),
             DuplicateMember => f.write_str("appears more than once in its object"),
             Unreadable(problem) => f.write_str(problem),
+            OperationNotAllowed { source, operation } => write!(
+                f,
+                "the deployment's policy does not let {source} request {operation}"
+            ),
+            MemberNotAllowed => {
+                f.write_str("is not a member this source may set (the deployment's policy: allow)")
+            }
+            MemberFixed => f.write_str(
+                "is fixed by the deployment's policy: leave it out, or send the fixed value",
+            ),
+            DestinationNotAllowed => {
+                f.write_str("is not a destination the deployment's policy allows (destinations)")
+            }
         }
     }
 }
@@ -251,9 +289,19 @@ pub struct ValidationErrors {
     pub omitted: usize,
     /// The operation the request was read as, when it got that far.
     pub operation: Option<&'static str>,
+    /// Refusals of the deployer's policy, not broken rules of the request.
+    pub refused: bool,
 }
 
 impl ValidationErrors {
+    /// The policy's refusals of a request of `operation`.
+    pub fn refusal(operation: Option<&'static str>, violations: Vec<Violation>) -> Self {
+        ValidationErrors {
+            refused: true,
+            ..Self::new(operation, violations, 0)
+        }
+    }
+
     /// A single violation at `path`, of a request whose operation is not known.
     pub fn one(path: impl Into<String>, kind: ViolationKind) -> Self {
         Self::new(
@@ -283,6 +331,7 @@ impl ValidationErrors {
             violations,
             omitted: omitted + extra,
             operation,
+            refused: false,
         }
     }
 
@@ -322,7 +371,7 @@ impl ValidationErrors {
             let shown = ValidationErrors {
                 violations: self.violations[..kept].to_vec(),
                 omitted: self.omitted + (self.violations.len() - kept),
-                operation: self.operation,
+                ..self.clone()
             };
             let accepted: serde_json::Map<String, serde_json::Value> = shown
                 .accepted()
@@ -355,10 +404,14 @@ impl ValidationErrors {
         path: impl Fn(&str) -> String,
     ) -> fmt::Result {
         let count = self.count();
-        match self.operation {
-            Some(operation) => write!(f, "invalid {operation} request")?,
+        match (self.operation, self.refused) {
+            (Some(operation), false) => write!(f, "invalid {operation} request")?,
             // Not read as any operation yet (not JSON, say).
-            None => f.write_str("invalid request")?,
+            (None, false) => f.write_str("invalid request")?,
+            (Some(operation), true) => {
+                write!(f, "{operation} request refused by the deployment's policy")?
+            }
+            (None, true) => f.write_str("request refused by the deployment's policy")?,
         }
         write!(
             f,

@@ -182,6 +182,7 @@ async fn a_slow_connect_call_is_abandoned_before_the_deadline() {
     );
     let request = bridge
         .prepare(
+            Source::Direct,
             Payload::Any(&event("direct-task.json")),
             SourceDefaults::default(),
         )
@@ -203,6 +204,7 @@ async fn no_time_left_means_no_call() {
     let bridge = Bridge::new(settings(), FakeConnect::new());
     let request = bridge
         .prepare(
+            Source::Direct,
             Payload::Any(&event("direct-task.json")),
             SourceDefaults::default(),
         )

@@ -160,6 +160,28 @@ pub fn parse_operation(
     check.finish(result)
 }
 
+/// The operation a payload is for, its body, and the body's JSON Pointer in the payload, as
+/// [`parse_payload`] reads them; `None` where it would refuse the payload outright (not an object,
+/// an unknown operation, several operations).
+pub fn payload_body(value: &Value) -> Option<(OperationName, &Value, String)> {
+    let object = value.as_object()?;
+    let named: Vec<(&String, OperationName)> = object
+        .keys()
+        .filter_map(|k| Some((k, OperationName::parse(k)?)))
+        .collect();
+    match named.as_slice() {
+        [] if unknown_operation(object).is_none() => {
+            Some((OperationName::CreateContact, value, String::new()))
+        }
+        [(key, operation)] => Some((
+            *operation,
+            &object[key.as_str()],
+            crate::violation::pointer("", key),
+        )),
+        _ => None,
+    }
+}
+
 /// Whether a payload names its operation (has a member named after one).
 pub fn names_an_operation(value: &Value) -> bool {
     value

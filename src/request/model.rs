@@ -43,15 +43,35 @@ impl Request {
         }
     }
 
-    /// Sets the ClientToken when the request carries none (an explicit one always wins).
-    pub fn default_client_token(&mut self, token: Option<String>) {
-        let slot = match self {
+    fn client_token_slot(&mut self) -> &mut Option<String> {
+        match self {
             Request::CreateContact(r) => &mut r.client_token,
             Request::StartTaskContact(r) => &mut r.client_token,
             Request::StartOutboundVoiceContact(r) => &mut r.client_token,
-        };
+        }
+    }
+
+    /// Sets the ClientToken when the request carries none (an explicit one always wins).
+    pub fn default_client_token(&mut self, token: Option<String>) {
+        let slot = self.client_token_slot();
         if slot.is_none() {
             *slot = token;
+        }
+    }
+
+    /// Sets the ClientToken whatever the request carried (the policy's one contact per
+    /// destination and window, which a producer must not get around).
+    pub fn replace_client_token(&mut self, token: String) {
+        *self.client_token_slot() = Some(token);
+    }
+
+    /// The number an outbound contact goes to, and its member's name.
+    pub fn destination(&self) -> Option<(&'static str, &str)> {
+        match self {
+            Request::StartOutboundVoiceContact(r) => {
+                Some(("DestinationPhoneNumber", &r.destination_phone_number))
+            }
+            _ => None,
         }
     }
 

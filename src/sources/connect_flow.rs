@@ -77,6 +77,8 @@ pub async fn handle<C: Connect>(
             let parameters = Value::Object(parameters.clone()).to_string();
             derive_client_token(source.name(), &[contact_id, &parameters])
         }),
+        // The caller is on the line now: the invocation's time.
+        event_time: None,
     };
     let request = match operation {
         Some(operation) if conversion_errors.is_empty() => Ok(Payload::Of(operation, &request)),
@@ -85,7 +87,7 @@ pub async fn handle<C: Connect>(
             let mut violations = conversion_errors;
             let mut omitted = 0;
             if let Err(ContactError::Invalid(more)) =
-                bridge.prepare(Payload::Of(operation, &request), defaults.clone())
+                bridge.prepare(source, Payload::Of(operation, &request), defaults.clone())
             {
                 violations.extend(more.violations);
                 omitted = more.omitted;

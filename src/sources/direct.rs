@@ -24,6 +24,7 @@ pub async fn handle<C: Connect>(
         defaults: SourceDefaults {
             instance_id: None,
             client_token: Some(derive_client_token(source.name(), &[request_id])),
+            event_time: None,
         },
         correlation_id: None,
         // Lambda tells a function nothing of who invoked it.

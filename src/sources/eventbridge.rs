@@ -35,6 +35,14 @@ pub async fn handle<C: Connect>(
         instance_id: None,
         // Without an id there is nothing stable to derive from; the SDK then makes a token per call.
         client_token: (!id.is_empty()).then(|| derive_client_token(source.name(), &[id])),
+        event_time: event["time"].as_str().and_then(|time| {
+            aws_smithy_types::DateTime::from_str(
+                time,
+                aws_smithy_types::date_time::Format::DateTime,
+            )
+            .ok()
+            .map(|t| t.secs())
+        }),
     };
     let origin = Origin {
         source,

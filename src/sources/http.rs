@@ -16,7 +16,7 @@ use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::outcome::Producer;
 use crate::request::ValidationErrors;
-use crate::sources::Source;
+use crate::sources::{Source, epoch_seconds_of_millis};
 use crate::violation::ViolationKind as Kind;
 
 /// Seconds a throttled or unavailable caller is asked to wait.
@@ -207,10 +207,13 @@ pub async fn handle<C: Connect>(
     let defaults = SourceDefaults {
         instance_id: None,
         client_token: default_token(source, &call),
+        // REST API: requestTimeEpoch; HTTP API and function URLs: timeEpoch (milliseconds).
+        event_time: epoch_seconds_of_millis(&event["requestContext"]["requestTimeEpoch"])
+            .or_else(|| epoch_seconds_of_millis(&event["requestContext"]["timeEpoch"])),
     };
     if let (true, Ok(body)) = (call.dry_run, &body) {
         // Validate only: nothing is sent, logged or counted.
-        return match bridge.prepare(Payload::Any(body), defaults) {
+        return match bridge.prepare(source, Payload::Any(body), defaults) {
             Ok(request) => HttpResponse::json(
                 200,
                 &json!({ "operation": request.operation().as_str(), "request": request.body() }),
@@ -283,6 +286,7 @@ pub fn error_response(error: &ContactError) -> HttpResponse {
     use ConnectErrorKind as Kind;
     match error {
         ContactError::Invalid(errors) => HttpResponse::json(400, &errors.to_answer()),
+        ContactError::Refused(errors) => HttpResponse::json(403, &errors.to_answer()),
         ContactError::InstanceNotAllowed { .. } => HttpResponse::json(
             403,
             &json!({"message": error.to_string(), "error": error.kind()}),

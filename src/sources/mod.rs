@@ -29,4 +29,23 @@ impl Source {
             Source::Direct => "direct",
         }
     }
+
+    /// The source's name in the deployer's policy (`POLICY`): `sqs`, `eventbridge`, `http`,
+    /// `connect_flow`, `direct`.
+    pub fn policy_name(self) -> &'static str {
+        match self {
+            Source::ConnectFlow => "connect_flow",
+            other => other.name(),
+        }
+    }
+}
+
+/// Milliseconds since the epoch (a number, or digits as text) as seconds.
+pub(crate) fn epoch_seconds_of_millis(value: &serde_json::Value) -> Option<i64> {
+    let millis = match value {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(text) => text.parse::<i64>().ok(),
+        _ => None,
+    }?;
+    Some(millis.div_euclid(1000))
 }

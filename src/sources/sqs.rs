@@ -18,7 +18,7 @@ use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::outcome::{Delivery, OutcomeEvent, Producer};
 use crate::request::{CORRELATION_ID, ValidationErrors, correlation_id};
-use crate::sources::Source;
+use crate::sources::{Source, epoch_seconds_of_millis};
 use crate::violation::ViolationKind;
 
 /// Whether an event is an SQS batch: `Records` whose every `eventSource` is `aws:sqs`.
@@ -44,6 +44,8 @@ struct SqsRecord<'a> {
     correlation_id: Option<&'a str>,
     /// The queue's ARN (`eventSourceARN`): the producer, as far as SQS tells.
     queue_arn: Option<&'a str>,
+    /// `attributes.SentTimestamp`, in seconds: the same on every redelivery.
+    sent_at: Option<i64>,
 }
 
 impl<'a> SqsRecord<'a> {
@@ -57,6 +59,7 @@ impl<'a> SqsRecord<'a> {
             )
             .ok(),
             queue_arn: record["eventSourceARN"].as_str(),
+            sent_at: epoch_seconds_of_millis(&record["attributes"]["SentTimestamp"]),
         }
     }
 }
@@ -196,6 +199,7 @@ async fn process<C: Connect>(
         defaults: SourceDefaults {
             instance_id: None,
             client_token: default_token(record),
+            event_time: record.sent_at,
         },
         correlation_id: record.correlation_id.map(str::to_owned),
         producer: record.queue_arn.map(|arn| Producer::new("SqsQueue", arn)),
