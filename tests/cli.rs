@@ -19,6 +19,8 @@ fn run(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
         .env_remove("OUTCOME_EVENT_BUS")
         .env_remove("DEFAULT_CONTACT_FLOW_ID")
         .env_remove("DEFAULT_QUEUE_ID")
+        .env_remove("POLICY")
+        .env_remove("POLICY_FILE")
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -190,6 +192,52 @@ fn the_dry_run_prints_why_each_refused_record_is_refused() {
             "{file}: {stderr}"
         );
     }
+}
+
+/// The dry run shows what the policy did: fixed values filled in the printed request, refusals
+/// listed.
+#[test]
+fn the_dry_run_shows_what_the_policy_did() {
+    let policy = r#"{"direct": {"StartOutboundVoiceContact": {
+        "fixed": {"QueueId": "queue-fixed", "Attributes.channel": "web"},
+        "destinations": ["+1"]}}}"#;
+    let callback = r#"{"StartOutboundVoiceContact": {"DestinationPhoneNumber": "+12065550100",
+        "ContactFlowId": "f", "Attributes": {"orderId": "1042"}}}"#;
+    let output = run(&["invoke", "-"], Some(callback), &[("POLICY", policy)]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let printed: Value = stderr
+        .lines()
+        .find_map(|l| {
+            serde_json::from_str::<Value>(l)
+                .ok()
+                .filter(|v| v["dryRun"].is_string())
+        })
+        .unwrap_or_else(|| panic!("no dry-run line: {stderr}"));
+    assert_eq!(
+        printed["request"]["Attributes"]["channel"], "web",
+        "{printed}"
+    );
+
+    let refused = r#"{"StartOutboundVoiceContact": {"DestinationPhoneNumber": "+882123456789",
+        "ContactFlowId": "f", "QueueId": "other-queue"}}"#;
+    let output = run(&["invoke", "-"], Some(refused), &[("POLICY", policy)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout_json(&output)["errorType"], "MemberFixed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("\"dryRunRefused\":\"MemberFixed\"")
+            && stderr.contains("/StartOutboundVoiceContact/QueueId"),
+        "{stderr}"
+    );
+    // A policy that cannot be used: a settings error, exit 2, naming the problem.
+    let output = run(
+        &["invoke", "events/direct-callback.json"],
+        None,
+        &[("POLICY", r#"{"sms": {}}"#)],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown source \"sms\""));
 }
 
 #[test]

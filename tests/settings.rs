@@ -314,3 +314,73 @@ fn the_template_offers_no_trace_log_level() {
         .collect();
     assert_eq!(values, ["DEBUG", "INFO", "WARN", "ERROR", "FATAL"]);
 }
+
+/// The template's POLICY, as CloudFormation builds it from AllowedDestinationPrefixes, is a policy
+/// the function accepts, that holds every source to those prefixes; the EventBridge rule matches
+/// the named sources from this account; the HTTP API is throttled; TRACE is not offered.
+#[test]
+fn the_template_builds_a_policy_and_wires_the_rule() {
+    use contact_bridge::policy::Policy;
+    use contact_bridge::request::OperationName;
+    let template =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml")).unwrap();
+    let document = template
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("- '{\"sqs\""))
+        .map(|rest| format!("{{\"sqs\"{}", rest.trim_end_matches('\'')))
+        .expect("the built POLICY document");
+    // !Join ["", ['"', !Join ['","', !Split [",", prefixes]], '"']]
+    let built = |prefixes: &str| {
+        let quoted = format!(
+            "\"{}\"",
+            prefixes.split(',').collect::<Vec<_>>().join("\",\"")
+        );
+        Policy::parse(&document.replace("${Prefixes}", &quoted))
+            .unwrap_or_else(|e| panic!("{prefixes}: {e}"))
+    };
+    let policy = built("+1,+44");
+    for source in contact_bridge::policy::SOURCES {
+        for &operation in OperationName::ALL {
+            let rules = policy
+                .rules(source, operation)
+                .expect("every source, every operation");
+            assert!(rules.permits_destination("+12065550100"));
+            assert!(rules.permits_destination("+442071838750"));
+            assert!(!rules.permits_destination("+882123456789"), "{source}");
+        }
+    }
+    assert!(
+        built("*")
+            .rules("sqs", OperationName::StartOutboundVoiceContact)
+            .unwrap()
+            .permits_destination("+882123456789")
+    );
+    // The parameter's pattern refuses what the function would refuse at init.
+    assert_eq!(
+        allowed_pattern(&template, "AllowedDestinationPrefixes"),
+        r"^(\*|\+[0-9]{1,15}(,\+[0-9]{1,15})*)$"
+    );
+    // The rule: the named sources, this account (or the named ones); the API: throttled.
+    for wiring in [
+        "source: !Ref EventSources",
+        "- [!Ref AWS::AccountId]",
+        "ThrottlingRateLimit: !Ref HttpThrottlingRateLimit",
+        "ThrottlingBurstLimit: !Ref HttpThrottlingBurstLimit",
+        "ReservedConcurrentExecutions: !If",
+        "POLICY: !If",
+    ] {
+        assert!(template.contains(wiring), "template.yaml lacks {wiring:?}");
+    }
+    for required in ["AllowedDestinationPrefixes", "EventSources"] {
+        let start = template.find(&format!("\n  {required}:\n")).unwrap();
+        let block: String = template[start + 1..]
+            .lines()
+            .skip(1)
+            .take_while(|l| l.starts_with("    "))
+            .collect();
+        assert!(
+            !block.contains("Default:"),
+            "{required} must have no default"
+        );
+    }
+}
