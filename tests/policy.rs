@@ -331,3 +331,63 @@ async fn refusals_in_each_source_shape_with_their_kind() {
             .all(|e| !e.error.as_ref().unwrap().retryable)
     );
 }
+
+/// Each source's window comes from its event's own time: EventBridge `time`, a REST API's
+/// `requestTimeEpoch`, an HTTP API's `timeEpoch`; a flow and a direct invocation use now.
+#[tokio::test]
+async fn every_source_takes_the_window_from_its_event() {
+    let rules = json!({"*": {"fixed": {"ContactFlowId": "f", "QueueId": "q"}, "oncePerDestinationMinutes": 60}});
+    let h = handler_with(
+        json!({"eventbridge": rules, "http": rules, "connect_flow": rules, "direct": rules}),
+    );
+    let body = json!({"DestinationPhoneNumber": "+12065550100"});
+    let eventbridge = |time: &str, id: &str| {
+        let mut e = event("eventbridge-task.json");
+        e["detail-type"] = json!("StartOutboundVoiceContact");
+        e["detail"] = body.clone();
+        e["time"] = json!(time);
+        e["id"] = json!(id);
+        e
+    };
+    let rest = |millis: u64| {
+        let mut e = event("apigw-rest.json");
+        e["body"] = json!(json!({ "StartOutboundVoiceContact": body }).to_string());
+        e["requestContext"]["requestTimeEpoch"] = json!(millis);
+        e
+    };
+    let http_api = |millis: u64| {
+        let mut e = http(&json!({ "StartOutboundVoiceContact": body }));
+        e["requestContext"]["timeEpoch"] = json!(millis);
+        e
+    };
+    let hour = 3_600_000_u64;
+    let base = 1_796_000_000_000_u64 / hour * hour;
+    for payload in [
+        eventbridge("2026-12-01T10:05:00Z", "e-1"),
+        eventbridge("2026-12-01T10:55:00Z", "e-2"),
+        eventbridge("2026-12-01T11:05:00Z", "e-3"),
+        rest(base + 1),
+        rest(base + hour - 1),
+        rest(base + hour),
+        http_api(base + 2),
+        http_api(base + hour + 2),
+    ] {
+        invoke(&h, payload).await.unwrap();
+    }
+    let mut flow = event("connect-flow-callback.json");
+    flow["Details"]["Parameters"] = json!({
+        "Operation": "StartOutboundVoiceContact", "DestinationPhoneNumber": "+12065550100"});
+    invoke(&h, flow).await.unwrap();
+    invoke(&h, json!({ "StartOutboundVoiceContact": body }))
+        .await
+        .unwrap();
+    let t = h.bridge().connect.tokens();
+    assert_eq!(t[0], t[1], "EventBridge: the same hour");
+    assert_ne!(t[1], t[2], "EventBridge: the next hour");
+    assert_eq!(t[3], t[4], "REST API: the same hour");
+    assert_ne!(t[4], t[5], "REST API: the next hour");
+    assert_eq!(t[3], t[6], "HTTP API: the same hour as the REST request");
+    assert_eq!(t[5], t[7], "HTTP API: the next hour");
+    // Now (a flow, a direct invocation): one window for both.
+    assert_eq!(t[8], t[9]);
+}
