@@ -23,11 +23,12 @@ pub enum JsonError {
     TooManyValues,
 }
 
-/// The most values (objects, arrays, strings, numbers, ...) one input may hold. A request of any
-/// operation holds a few hundred at most (an attribute map within its 32 KB budget, a few
-/// thousand); an input of millions of tiny values would take tens of bytes of memory for each
-/// byte it has.
-pub const MAX_VALUES: usize = 100_000;
+/// The most values (objects, arrays, strings, numbers, ...) one input may hold. The largest
+/// request Connect takes holds about 16,000: an attribute map filling its 32,768-byte budget with
+/// the shortest distinct keys (about 12,300 values), references filling their 4,096 bytes (about
+/// 3,000), the members. Twice that leaves room; an input of millions of tiny values would take
+/// tens of bytes of memory, and a parse, for each byte it has.
+pub const MAX_VALUES: usize = 30_000;
 
 impl JsonError {
     /// As a validation error of the request `what` names (`the message body`, `the event`).

@@ -1,17 +1,20 @@
 //! A Lambda runtime layer that reads each event as the local command line does: its body must be
-//! exactly one JSON value. The runtime itself reads only the first value of the body and ignores
-//! whatever follows it (`{...} x` would become a contact); this layer answers such an invocation
-//! with a `ValidationError` function error, and the handler never sees it.
+//! exactly one JSON value, in UTF-8. The runtime itself reads only the first value of the body and
+//! ignores whatever follows it (`{...} x` would become a contact). Reading the body once more to
+//! find where that value ends would cost a whole parse of every event; instead this layer notes
+//! the body's length without its surrounding whitespace ([`BodyLength`]), and the handler, which
+//! gets the first value's exact text from the runtime, refuses an event whose text is shorter.
+//! A body that is not UTF-8 this layer answers itself, with a `ValidationError` function error.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 
 use lambda_runtime::tower::{Layer, Service};
 use lambda_runtime::{Diagnostic, Error, LambdaInvocation};
 use lambda_runtime_api_client::{PooledClient, build_request};
-use serde::de::IgnoredAny;
 
 use crate::error::ContactError;
 use crate::json::JsonError;
@@ -19,25 +22,53 @@ use crate::json::JsonError;
 /// The header that echoes the invocation ID back to the Runtime API (cross-wiring protection).
 const INVOCATION_ID_HEADER: &str = "lambda-runtime-invocation-id";
 
-/// Wraps the runtime's service: an invocation whose body is not exactly one JSON value is answered
-/// here, through the Runtime API's `/error` endpoint.
-#[derive(Clone)]
-pub struct StrictEventLayer {
-    client: Arc<PooledClient>,
-}
+/// The length of the current invocation's body without surrounding JSON whitespace, noted by
+/// the layer for the handler (one invocation at a time: the runtime serves them in turn).
+#[derive(Debug, Clone, Default)]
+pub struct BodyLength(Arc<AtomicUsize>);
 
-impl StrictEventLayer {
-    /// Reaches the Runtime API at `AWS_LAMBDA_RUNTIME_API` (Lambda mode only).
-    pub fn new() -> Self {
-        StrictEventLayer {
-            client: Arc::new(PooledClient::builder().build()),
-        }
+impl BodyLength {
+    fn note(&self, body: &[u8]) {
+        let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+        let start = body.iter().position(|b| !is_space(b)).unwrap_or(body.len());
+        let end = body
+            .iter()
+            .rposition(|b| !is_space(b))
+            .map_or(start, |i| i + 1);
+        self.0.store(end - start, Ordering::SeqCst);
+    }
+
+    /// Why an event whose first JSON value's text is `text` is not the whole body, if it is not.
+    pub fn check(&self, text: &str) -> Option<ContactError> {
+        let noted = self.0.load(Ordering::SeqCst);
+        (noted != 0 && text.len() < noted).then(|| {
+            ContactError::Invalid(
+                JsonError::Syntax(format!(
+                    "trailing characters after the event's JSON value (at byte {})",
+                    text.len()
+                ))
+                .into_validation("the event"),
+            )
+        })
     }
 }
 
-impl Default for StrictEventLayer {
-    fn default() -> Self {
-        Self::new()
+/// Wraps the runtime's service: notes each body's length, and answers an invocation whose body is
+/// not UTF-8 here, through the Runtime API's `/error` endpoint.
+#[derive(Clone)]
+pub struct StrictEventLayer {
+    client: Arc<PooledClient>,
+    length: BodyLength,
+}
+
+impl StrictEventLayer {
+    /// Reaches the Runtime API at `AWS_LAMBDA_RUNTIME_API` (Lambda mode only); notes each body's
+    /// length in `length`, which the handler checks.
+    pub fn new(length: BodyLength) -> Self {
+        StrictEventLayer {
+            client: Arc::new(PooledClient::builder().build()),
+            length,
+        }
     }
 }
 
@@ -48,6 +79,7 @@ impl<S> Layer<S> for StrictEventLayer {
         StrictEvent {
             inner,
             client: self.client.clone(),
+            length: self.length.clone(),
         }
     }
 }
@@ -56,14 +88,16 @@ impl<S> Layer<S> for StrictEventLayer {
 pub struct StrictEvent<S> {
     inner: S,
     client: Arc<PooledClient>,
+    length: BodyLength,
 }
 
-/// Why `body` is not exactly one JSON value, if it is not: the same words as the command line's
-/// (`trailing characters at line 1 column 23`). One pass over the body, allocating nothing.
-pub fn not_one_json_value(body: &[u8]) -> Option<ContactError> {
-    let error = serde_json::from_slice::<IgnoredAny>(body).err()?;
+/// Why `body` cannot be JSON at all, if it cannot: it is not UTF-8 (a fast check, allocating
+/// nothing).
+pub fn not_utf8(body: &[u8]) -> Option<ContactError> {
+    let error = std::str::from_utf8(body).err()?;
     Some(ContactError::Invalid(
-        JsonError::Syntax(error.to_string()).into_validation("the event"),
+        JsonError::Syntax(format!("not UTF-8 (at byte {})", error.valid_up_to()))
+            .into_validation("the event"),
     ))
 }
 
@@ -81,13 +115,11 @@ where
     }
 
     fn call(&mut self, invocation: LambdaInvocation) -> Self::Future {
-        let Some(error) = not_one_json_value(&invocation.body) else {
+        let Some(error) = not_utf8(&invocation.body) else {
+            self.length.note(&invocation.body);
             return Box::pin(self.inner.call(invocation));
         };
-        tracing::warn!(
-            error = error.kind(),
-            "event refused: its body is not exactly one JSON value"
-        );
+        tracing::warn!(error = error.kind(), "event refused: its body is not UTF-8");
         let uri = format!(
             "/2018-06-01/runtime/invocation/{}/error",
             invocation.context.request_id

@@ -295,6 +295,9 @@ pub fn suggest_member(key: &str) -> Option<&'static str> {
 const MAX_SUGGESTED_CHARS: usize = 64;
 /// The most suggestions one request's answer makes; later unknown members get none.
 const MAX_SUGGESTIONS: usize = 10;
+/// The most unknown names one request looks for a suggestion for, found or not: the work of
+/// suggesting stays the same whatever the number of unknown members.
+const MAX_SUGGESTION_ATTEMPTS: usize = 64;
 /// How far a typo may be from the name it is of (edits).
 const MAX_EDITS: usize = 2;
 
@@ -302,14 +305,19 @@ const MAX_EDITS: usize = 2;
 /// a name longer than [`MAX_SUGGESTED_CHARS`] gets none, and a known name whose length differs by
 /// more than [`MAX_EDITS`] is not compared.
 pub(super) fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+    // A character is at most 4 bytes: a longer text has more than the longest name suggested.
+    if unknown.len() > 4 * MAX_SUGGESTED_CHARS {
+        return None;
+    }
     let length = unknown.chars().count();
-    if length > MAX_SUGGESTED_CHARS {
+    let near = |k: &&&str| k.len().abs_diff(length) <= MAX_EDITS;
+    if length > MAX_SUGGESTED_CHARS || !known.iter().any(|k| near(&k)) {
         return None;
     }
     let unknown = unknown.to_lowercase();
     known
         .iter()
-        .filter(|k| k.len().abs_diff(length) <= MAX_EDITS)
+        .filter(near)
         .map(|k| (strsim::levenshtein(&unknown, &k.to_lowercase()), *k))
         .filter(|(d, _)| *d <= MAX_EDITS)
         .min_by_key(|(d, _)| *d)
@@ -327,6 +335,7 @@ pub(super) struct Checker<'d> {
     /// Every violation found, kept or not.
     found: usize,
     suggestions_left: usize,
+    suggestion_attempts_left: usize,
     operation: OperationName,
     defaults: &'d RequestDefaults<'d>,
 }
@@ -337,6 +346,7 @@ impl<'d> Checker<'d> {
             violations: Vec::new(),
             found: 0,
             suggestions_left: MAX_SUGGESTIONS,
+            suggestion_attempts_left: MAX_SUGGESTION_ATTEMPTS,
             operation,
             defaults,
         }
@@ -359,9 +369,10 @@ impl<'d> Checker<'d> {
 
     /// A suggestion for an unknown member, while this request's budget lasts.
     fn suggest(&mut self, key: &str, known: &'static [&'static str]) -> Option<&'static str> {
-        if self.suggestions_left == 0 {
+        if self.suggestions_left == 0 || self.suggestion_attempts_left == 0 {
             return None;
         }
+        self.suggestion_attempts_left -= 1;
         let suggestion = closest(key, known);
         if suggestion.is_some() {
             self.suggestions_left -= 1;
@@ -914,7 +925,10 @@ impl<'d> Checker<'d> {
             bytes += key.len();
             if let Some((size, parsed)) = entry(self, key, value, &path.member(key)) {
                 bytes += size;
-                out.insert(key.clone(), parsed);
+                // Once the request is refused its checked values are not used: no copy.
+                if !self.has_violations() {
+                    out.insert(key.clone(), parsed);
+                }
             }
         }
         if bytes > max_bytes {

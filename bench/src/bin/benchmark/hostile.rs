@@ -104,6 +104,7 @@ pub async fn run(binaries: &Binaries, table: &mut Table, notes: &mut Vec<String>
     for (name, body) in &events {
         // CPU: one process answers it REPEATS times.
         let function = Function::start(binaries, Binary::Project, &env).await?;
+        let idle = function.rss_bytes()?;
         let (_, first) = function.invoke_any(body).await?;
         let answer_bytes = first.to_string().len();
         let before = function.cpu_time()?;
@@ -138,6 +139,19 @@ pub async fn run(binaries: &Binaries, table: &mut Table, notes: &mut Vec<String>
                 &format!("< 3x + 16 MiB = {}", mib(rss_max as u64)),
             ],
             Verdict::of(peak < rss_max),
+        );
+        // The same, over the process's RSS before the request (the binary's own pages, the
+        // runtime's threads, the SDK's configuration): what answering it added.
+        let growth = peak - idle as f64;
+        table.row(
+            [
+                &format!("hostile RSS growth over idle ({}): {name}", mib(idle)),
+                "-",
+                &mib(growth.max(0.0) as u64),
+                &format!("{:.2}x the request", growth / size),
+                &format!("< 3x + 16 MiB = {}", mib(rss_max as u64)),
+            ],
+            Verdict::of(growth < rss_max),
         );
         notes.push(format!(
             "hostile {name}: {} request, {answer_bytes} bytes answered; {}",

@@ -261,6 +261,14 @@ impl Function {
         Ok((started.elapsed(), answer))
     }
 
+    /// The process's resident set now (`VmRSS`), in bytes.
+    fn rss_bytes(&self) -> Result<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid))?;
+        let kib = status_kib(&status, "VmRSS")
+            .ok_or_else(|| format!("no VmRSS in /proc/{}/status", self.pid))?;
+        Ok(kib * 1024)
+    }
+
     /// CPU time of all the process's threads so far (`/proc/<pid>/task/*/schedstat`).
     fn cpu_time(&self) -> Result<Duration> {
         let mut total = 0u64;
