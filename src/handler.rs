@@ -15,7 +15,7 @@ use crate::outcome::OutcomeEvent;
 use crate::request::{MEMBERS, OPERATION_NAMES, suggest_member};
 use crate::sources::http::{HttpResponse, HttpShape};
 use crate::sources::{Source, connect_flow, direct, eventbridge, http, sqs};
-use crate::strict_event::BodyLength;
+use crate::strict_event::ParsedEvent;
 
 /// The event shapes this function accepts, as the unrecognised-event error lists them.
 pub const ACCEPTED_SHAPES: &str = "an SQS batch (Records[].eventSource \"aws:sqs\"), \
@@ -95,21 +95,22 @@ pub enum Response {
 /// The Lambda handler: one per execution environment, built at init.
 pub struct Handler<C> {
     bridge: Bridge<C>,
-    /// The current body's length, noted by [`crate::strict_event::StrictEventLayer`] in Lambda.
-    body_length: Option<BodyLength>,
+    /// The current event, parsed by [`crate::strict_event::StrictEventLayer`] in Lambda.
+    parsed: Option<ParsedEvent>,
 }
 
 impl<C: Connect> Handler<C> {
     pub fn new(bridge: Bridge<C>) -> Self {
         Handler {
             bridge,
-            body_length: None,
+            parsed: None,
         }
     }
 
-    /// Refuses an event with bytes after its JSON value, by the length `length` notes.
-    pub fn with_body_length(mut self, length: BodyLength) -> Self {
-        self.body_length = Some(length);
+    /// Takes each event from `parsed`, where the runtime layer put it (the runtime's own body is
+    /// then a placeholder).
+    pub fn with_parsed_events(mut self, parsed: ParsedEvent) -> Self {
+        self.parsed = Some(parsed);
         self
     }
 
@@ -124,12 +125,11 @@ impl<C: Connect> Handler<C> {
         event: LambdaEvent<Box<RawValue>>,
     ) -> Result<Response, HandlerError> {
         let (raw, context) = event.into_parts();
-        if let Some(error) = self.body_length.as_ref().and_then(|l| l.check(raw.get())) {
-            return Err(error.into());
-        }
-        let payload = parse_strict(raw.get().as_bytes())
-            .map_err(|e| ContactError::Invalid(e.into_validation("the event")))?;
-        // The text is no longer needed: a large event is held once while it is handled.
+        let payload = match self.parsed.as_ref().and_then(ParsedEvent::take) {
+            Some(parsed) => parsed?,
+            None => parse_strict(raw.get().as_bytes())
+                .map_err(|e| ContactError::Invalid(e.into_validation("the event")))?,
+        };
         drop(raw);
         self.handle(LambdaEvent::new(payload, context)).await
     }

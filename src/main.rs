@@ -10,7 +10,7 @@ use contact_bridge::connect::ConnectClient;
 use contact_bridge::eventbridge::EventBridgeOutcomes;
 use contact_bridge::handler::Handler;
 use contact_bridge::metrics::Metrics;
-use contact_bridge::strict_event::{BodyLength, StrictEventLayer};
+use contact_bridge::strict_event::{ParsedEvent, StrictEventLayer};
 use lambda_runtime::layers::TracingLayer;
 use lambda_runtime::{Runtime, service_fn};
 
@@ -51,8 +51,8 @@ async fn run_in_lambda() -> ExitCode {
     if let Some(outcomes) = outcomes {
         bridge = bridge.with_outcomes(outcomes);
     }
-    let body_length = BodyLength::default();
-    let handler = Arc::new(Handler::new(bridge).with_body_length(body_length.clone()));
+    let parsed = ParsedEvent::default();
+    let handler = Arc::new(Handler::new(bridge).with_parsed_events(parsed.clone()));
     let serve = handler.clone();
     let finish = move || {
         let handler = handler.clone();
@@ -62,7 +62,7 @@ async fn run_in_lambda() -> ExitCode {
         let handler = serve.clone();
         async move { handler.handle_raw(event).await }
     }))
-    .layer(StrictEventLayer::new(body_length))
+    .layer(StrictEventLayer::new(parsed))
     .layer(TracingLayer::new())
     .layer(AfterAnswerLayer::new(finish));
     match runtime.run().await {

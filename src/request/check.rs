@@ -517,6 +517,11 @@ impl<'d> Checker<'d> {
         what: &'static str,
     ) {
         for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
+            if self.violations.len() >= MAX_VIOLATIONS {
+                // Only counted from here: no kind to work out.
+                self.found += 1;
+                continue;
+            }
             let kind = match self.other_operations_with(key, what) {
                 Some(belongs_to) => Kind::MemberOfOtherOperation {
                     of: what,

@@ -23,7 +23,7 @@ const CPU_MAX_RATIO: f64 = 2.0;
 const RSS_MAX_FACTOR: f64 = 3.0;
 const RSS_SLACK_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
 /// Invocations measured per request (after one not measured).
-const REPEATS: usize = 5;
+const REPEATS: usize = 9;
 
 /// A StartTaskContact body with members `member(i)` added until it is about `size` bytes.
 fn task_with(size: usize, member: impl Fn(usize) -> (String, Value)) -> Value {
