@@ -20,7 +20,7 @@ use crate::request::{
     OperationName, Request, RequestDefaults, ValidationErrors, Violation, ViolationKind,
     parse_operation, parse_payload, payload_body, payload_correlation_id, pointer,
 };
-use crate::sources::Source;
+use crate::source::Source;
 
 /// Time kept back from the invocation's deadline to report an outcome before Lambda stops us.
 pub const ANSWER_MARGIN: Duration = Duration::from_millis(500);

@@ -1,19 +1,16 @@
 //! Recognises an event's source by its explicit fields and dispatches it to that source.
 
 use lambda_runtime::{Diagnostic, LambdaEvent};
-use serde::Serialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use aws_lambda_events::event::sqs::SqsBatchResponse;
-
 use crate::bridge::{Bridge, Deadline};
-use crate::connect::{Connect, CreatedContact};
+use crate::connect::Connect;
 use crate::error::ContactError;
 use crate::json::parse_strict;
-use crate::outcome::OutcomeEvent;
 use crate::request::{MEMBERS, OPERATION_NAMES, suggest_member};
-use crate::sources::http::{HttpResponse, HttpShape};
+use crate::source::HttpShape;
+pub use crate::sources::Response;
 use crate::sources::{Source, connect_flow, direct, eventbridge, http, sqs};
 use crate::strict_event::ParsedEvent;
 
@@ -77,19 +74,6 @@ impl From<HandlerError> for Diagnostic {
             },
         }
     }
-}
-
-/// What the function answers, in the shape of the event's source.
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-pub enum Response {
-    /// Direct invocation, EventBridge, and Connect flows (a flat map of strings).
-    Contact(CreatedContact),
-    /// EventBridge, for a permanent failure whose outcome event was published: the event's
-    /// detail (the producer has it; the invocation is not retried).
-    Reported(OutcomeEvent),
-    Sqs(SqsBatchResponse),
-    Http(HttpResponse),
 }
 
 /// The Lambda handler: one per execution environment, built at init.

@@ -9,7 +9,8 @@
 //! - [`local_connect`]: the local run's stand-in for Connect, which prints what it would send;
 //! - [`idempotency`]: ClientTokens derived from an event's identity;
 //! - [`bridge`]: one request from JSON to contact, shared by every source;
-//! - [`sources`]: one module per event source;
+//! - [`source`]: which source sent an event;
+//! - [`sources`]: one module per event source, and the answer of each;
 //! - [`handler`]: recognises the source of an event and dispatches it;
 //! - [`json`]: strict JSON reading (duplicate members are errors);
 //! - [`metrics`]: CloudWatch Embedded Metric Format lines;
@@ -34,6 +35,7 @@ pub mod metrics;
 pub mod outcome;
 pub mod policy;
 pub mod request;
+pub mod source;
 pub mod sources;
 pub mod strict_event;
 pub mod violation;

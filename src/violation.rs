@@ -276,12 +276,13 @@ pub const MAX_VIOLATIONS: usize = 100;
 /// The most violations a one-line message (the Display, a function error's `errorMessage`) names.
 const MAX_MESSAGE_VIOLATIONS: usize = 10;
 /// The most violations the Debug text (which the Lambda runtime logs) names.
-const MAX_DEBUG_VIOLATIONS: usize = 5;
+pub(crate) const MAX_DEBUG_VIOLATIONS: usize = 5;
 /// The largest answer body that reports violations, from any source.
 pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
 /// Every rule the request breaks, up to [`MAX_VIOLATIONS`], and how many more there were; never
 /// empty.
+/// Its Debug, for logs, is in `request::redact`, which knows the description's names.
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ValidationErrors {
     pub violations: Vec<Violation>,
@@ -397,7 +398,7 @@ impl ValidationErrors {
         }
     }
 
-    fn write_list(
+    pub(crate) fn write_list(
         &self,
         f: &mut fmt::Formatter<'_>,
         limit: usize,
@@ -448,37 +449,6 @@ impl fmt::Display for ValidationErrors {
         }
         Ok(())
     }
-}
-
-/// For logs (the Lambda runtime logs a handler error's Debug): no request content. Paths have
-/// every key a producer chose replaced by `*` ([`redacted_path`]); the kinds' messages name
-/// members, types and bounds only.
-impl fmt::Debug for ValidationErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ValidationErrors(")?;
-        self.write_list(f, MAX_DEBUG_VIOLATIONS, redacted_path)?;
-        f.write_str(")")
-    }
-}
-
-/// A path with every segment that is not a member name of the operations' description (nor a
-/// short list index) replaced by `*`: attribute keys, reference names, segment attribute keys and
-/// unknown member names are the producer's words, and may be personal data.
-pub fn redacted_path(path: &str) -> String {
-    let names = crate::request::known_names();
-    let mut out = String::with_capacity(path.len().min(256));
-    for segment in path.split('/').skip(1) {
-        out.push('/');
-        let index = !segment.is_empty()
-            && segment.len() <= 3
-            && segment.bytes().all(|b| b.is_ascii_digit());
-        if index || names.contains(segment) {
-            out.push_str(segment);
-        } else {
-            out.push('*');
-        }
-    }
-    out
 }
 
 /// Appends `key` to a JSON Pointer (RFC 6901 escaping).

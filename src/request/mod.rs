@@ -17,6 +17,7 @@
 mod check;
 mod model;
 pub mod pattern;
+mod redact;
 mod rules;
 mod schema;
 mod spec;
@@ -30,6 +31,7 @@ pub use check::{
     suggest_member,
 };
 pub use model::*;
+pub use redact::{known_names, redacted_path};
 pub use schema::{json_schema, rules_table};
 pub use spec::*;
 pub use wire::*;

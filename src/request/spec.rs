@@ -574,35 +574,3 @@ pub fn all_member_names() -> impl Iterator<Item = &'static str> {
         .iter()
         .flat_map(|op| op.spec().member_names.iter().copied())
 }
-
-/// Every name the description gives: operations, their members, the members of every structure
-/// inside them, of references and segment attribute values, and `CorrelationId`. What is not one
-/// of these in a path is a key the producer chose (see [`crate::violation::redacted_path`]).
-pub fn known_names() -> &'static std::collections::HashSet<&'static str> {
-    static NAMES: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    NAMES.get_or_init(|| {
-        fn walk(members: &[Member], names: &mut std::collections::HashSet<&'static str>) {
-            for member in members {
-                names.insert(member.name);
-                walk_shape(&member.shape, names);
-            }
-        }
-        fn walk_shape(shape: &Shape, names: &mut std::collections::HashSet<&'static str>) {
-            match shape {
-                Shape::Structure(structure) => walk(structure.members, names),
-                Shape::List { item, .. } => walk_shape(item, names),
-                _ => {}
-            }
-        }
-        let mut names = std::collections::HashSet::new();
-        for operation in OperationName::ALL {
-            names.insert(operation.as_str());
-            walk(operation.spec().members, &mut names);
-        }
-        names.extend(super::model::REFERENCE_MEMBERS);
-        names.extend(super::model::SEGMENT_VALUE_MEMBERS);
-        names.insert(CORRELATION_ID);
-        names
-    })
-}

@@ -21,7 +21,7 @@ use crate::request::{
     CORRELATION_ID, OperationName, Shape, ValidationErrors, Violation, ViolationKind as Kind,
     correlation_id, json_type, pointer,
 };
-use crate::sources::Source;
+use crate::source::Source;
 
 const ATTRIBUTE_PREFIX: &str = "Attributes.";
 /// The parameter that names the operation.

@@ -7,7 +7,7 @@ use crate::bridge::{Bridge, Deadline, Origin, Payload, SourceDefaults};
 use crate::connect::{Connect, CreatedContact};
 use crate::error::ContactError;
 use crate::idempotency::derive_client_token;
-use crate::sources::Source;
+use crate::source::Source;
 
 /// Creates the contact; without a `ClientToken`, one derived from Lambda's request id (the same
 /// for Lambda's own retries of an asynchronous invocation).

@@ -9,11 +9,11 @@ use serde_json::Value;
 use crate::bridge::{Bridge, Deadline, Origin, Payload, SourceDefaults};
 use crate::connect::Connect;
 use crate::error::ContactError;
-use crate::handler::Response;
 use crate::idempotency::derive_client_token;
 use crate::outcome::Producer;
 use crate::request::{OperationName, names_an_operation};
-use crate::sources::Source;
+use crate::source::Source;
+use crate::sources::Response;
 
 /// Whether an event is an EventBridge event: it has `detail-type`, `source` and `detail`.
 pub fn recognise(event: &Value) -> bool {

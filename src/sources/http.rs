@@ -16,22 +16,13 @@ use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::outcome::Producer;
 use crate::request::ValidationErrors;
-use crate::sources::{Source, epoch_seconds_of_millis};
+use crate::source::{Source, epoch_seconds_of_millis};
 use crate::violation::ViolationKind as Kind;
 
 /// Seconds a throttled or unavailable caller is asked to wait.
 const RETRY_AFTER_SECONDS: &str = "1";
 
-/// The three HTTP event shapes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HttpShape {
-    /// API Gateway REST API, proxy integration (`httpMethod`).
-    RestApi,
-    /// API Gateway HTTP API, payload format 2.0 (`version: "2.0"`, `requestContext.http`).
-    HttpApi,
-    /// A Lambda function URL (payload 2.0 on a `*.lambda-url.*` domain).
-    FunctionUrl,
-}
+pub use crate::source::HttpShape;
 
 impl HttpShape {
     pub fn recognise(event: &Value) -> Option<HttpShape> {

@@ -6,46 +6,24 @@ pub mod eventbridge;
 pub mod http;
 pub mod sqs;
 
-use http::HttpShape;
+use aws_lambda_events::event::sqs::SqsBatchResponse;
+use serde::Serialize;
 
-/// Which source sent an event (recognised by [`crate::handler`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Sqs,
-    EventBridge,
-    Http(HttpShape),
-    ConnectFlow,
-    Direct,
-}
+use crate::connect::CreatedContact;
+use crate::outcome::OutcomeEvent;
+use http::HttpResponse;
 
-impl Source {
-    /// The source's name in logs, metrics and derived ClientTokens (`sqs`, `http`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            Source::Sqs => "sqs",
-            Source::EventBridge => "eventbridge",
-            Source::Http(_) => "http",
-            Source::ConnectFlow => "connect-flow",
-            Source::Direct => "direct",
-        }
-    }
+pub use crate::source::Source;
 
-    /// The source's name in the deployer's policy (`POLICY`): `sqs`, `eventbridge`, `http`,
-    /// `connect_flow`, `direct`.
-    pub fn policy_name(self) -> &'static str {
-        match self {
-            Source::ConnectFlow => "connect_flow",
-            other => other.name(),
-        }
-    }
-}
-
-/// Milliseconds since the epoch (a number, or digits as text) as seconds.
-pub(crate) fn epoch_seconds_of_millis(value: &serde_json::Value) -> Option<i64> {
-    let millis = match value {
-        serde_json::Value::Number(n) => n.as_i64(),
-        serde_json::Value::String(text) => text.parse::<i64>().ok(),
-        _ => None,
-    }?;
-    Some(millis.div_euclid(1000))
+/// What the function answers, in the shape of the event's source.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Response {
+    /// Direct invocation, EventBridge, and Connect flows (a flat map of strings).
+    Contact(CreatedContact),
+    /// EventBridge, for a permanent failure whose outcome event was published: the event's
+    /// detail (the producer has it; the invocation is not retried).
+    Reported(OutcomeEvent),
+    Sqs(SqsBatchResponse),
+    Http(HttpResponse),
 }

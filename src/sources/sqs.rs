@@ -18,7 +18,7 @@ use crate::idempotency::derive_client_token;
 use crate::json::parse_strict;
 use crate::outcome::{Delivery, OutcomeEvent, Producer};
 use crate::request::{CORRELATION_ID, ValidationErrors, correlation_id};
-use crate::sources::{Source, epoch_seconds_of_millis};
+use crate::source::{Source, epoch_seconds_of_millis};
 use crate::violation::ViolationKind;
 
 /// Whether an event is an SQS batch: `Records` whose every `eventSource` is `aws:sqs`.
