@@ -283,7 +283,8 @@ impl<C: Connect> Bridge<C> {
                         refusals,
                     ))
                 })?;
-                (Some((rules, at)), Some(with_body(payload, body)))
+                let patched = with_body(payload, &at, body);
+                (Some((rules, at)), Some(patched))
             }
             _ => (None, None),
         };
@@ -511,22 +512,21 @@ fn payload_of<'a>(payload: Payload<'a>) -> Option<(OperationName, &'a Value, Str
     }
 }
 
-/// The payload with its operation's body replaced by `body`: the operation when the payload is
-/// a body of one (`Payload::Of`), else `None` and the whole payload, still read as a payload
-/// (the members beside the operation are checked as before).
-fn with_body(payload: Payload<'_>, body: Value) -> (Option<OperationName>, Value) {
+/// The payload with its operation's body, at `at` (as [`payload_of`] found it), replaced by
+/// `body`: the operation when the payload is a body of one (`Payload::Of`), else `None` and the
+/// whole payload, still read as a payload (the members beside the operation are checked as
+/// before).
+fn with_body(payload: Payload<'_>, at: &str, body: Value) -> (Option<OperationName>, Value) {
     match payload {
         Payload::Of(operation, _) => (Some(operation), body),
-        Payload::Any(value) => match payload_body(value) {
-            Some((_, _, at)) if !at.is_empty() => {
-                let mut whole = value.clone();
-                let key = &at[1..];
-                whole[key] = body;
-                (None, whole)
-            }
-            // A bare CreateContact request: the body is the payload.
-            _ => (None, body),
-        },
+        // A bare CreateContact request: the body is the payload.
+        Payload::Any(_) if at.is_empty() => (None, body),
+        Payload::Any(value) => {
+            let mut whole = value.clone();
+            // An operation's name, so its pointer needs no unescaping.
+            whole[&at[1..]] = body;
+            (None, whole)
+        }
     }
 }
 

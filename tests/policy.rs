@@ -150,9 +150,20 @@ async fn a_source_may_ask_only_for_what_it_is_named_for() {
         "{}",
         error.error_message
     );
-    // "*": every operation.
+    // "*": every operation, a bare CreateContact request too.
     invoke(&h, event("direct-callback.json")).await.unwrap();
-    assert_eq!(h.bridge().connect.calls(), 2);
+    let bare = json!({"Channel": "TASK", "InitiationMethod": "API", "Name": "n"});
+    invoke(&h, bare.clone()).await.unwrap();
+    assert_eq!(h.bridge().connect.calls(), 3);
+    // A fixed value fills in a bare request as well.
+    let h = handler_with(
+        json!({"direct": {"CreateContact": {"fixed": {"Attributes.channel": "web"}}}}),
+    );
+    invoke(&h, bare).await.unwrap();
+    let Request::CreateContact(sent) = &h.bridge().connect.requests()[0] else {
+        panic!("a CreateContact request")
+    };
+    assert_eq!(sent.attributes["channel"], "web");
 }
 
 #[tokio::test]
