@@ -26,6 +26,7 @@ async fn main() -> ExitCode {
 /// Init (settings, one Connect client, the outcome bus's client when one is set), then the Lambda
 /// Runtime API loop, which finishes each invocation's background publications after its answer.
 async fn run_in_lambda() -> ExitCode {
+    keep_large_buffers_mapped();
     lambda_runtime::tracing::init_default_subscriber();
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
@@ -89,5 +90,20 @@ async fn report_init_error(message: &str) {
         if let Err(error) = client.call(request).await {
             tracing::error!(%error, "could not report the init error to the Runtime API");
         }
+    }
+}
+
+/// glibc serves an allocation of 128 KiB or more with a mapping of its own, unmapped when freed,
+/// but raises that threshold (up to 32 MiB) each time such a mapping is freed: after one large
+/// event, the next one's buffers come from the heap, and stay resident once freed. Fixing the
+/// threshold keeps a large event's body, parsed value and copies each returned to the kernel as
+/// soon as they are dropped, so the function's memory follows what is live (docs/performance.md,
+/// hostile input). Typical events allocate nothing this large.
+fn keep_large_buffers_mapped() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a parameter of the allocator, under the allocator's own lock;
+    // called once, at init, before any event is read.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
     }
 }
