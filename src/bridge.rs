@@ -609,10 +609,7 @@ pub fn loggable_id(id: &str) -> std::borrow::Cow<'_, str> {
     if id_like {
         std::borrow::Cow::Borrowed(id)
     } else {
-        std::borrow::Cow::Owned(format!(
-            "sha256:{}",
-            &crate::idempotency::digest_hex(&[id])[..32]
-        ))
+        std::borrow::Cow::Owned(crate::idempotency::id_digest(id))
     }
 }
 

@@ -7,12 +7,11 @@ use serde_json::value::RawValue;
 use crate::bridge::{Bridge, Deadline};
 use crate::connect::Connect;
 use crate::error::ContactError;
-use crate::json::parse_strict;
 use crate::request::{MEMBERS, OPERATION_NAMES, suggest_member};
 use crate::source::HttpShape;
 pub use crate::sources::Response;
 use crate::sources::{Source, connect_flow, direct, eventbridge, http, sqs};
-use crate::strict_event::ParsedEvent;
+use crate::strict_event::{ParsedEvent, read_event};
 
 /// The event shapes this function accepts, as the unrecognised-event error lists them.
 pub const ACCEPTED_SHAPES: &str = "an SQS batch (Records[].eventSource \"aws:sqs\"), \
@@ -111,8 +110,7 @@ impl<C: Connect> Handler<C> {
         let (raw, context) = event.into_parts();
         let payload = match self.parsed.as_ref().and_then(ParsedEvent::take) {
             Some(parsed) => parsed?,
-            None => parse_strict(raw.get().as_bytes())
-                .map_err(|e| ContactError::Invalid(e.into_validation("the event")))?,
+            None => read_event(raw.get().as_bytes())?,
         };
         drop(raw);
         self.handle(LambdaEvent::new(payload, context)).await

@@ -26,3 +26,9 @@ pub fn digest(parts: &[&str]) -> [u8; 32] {
     }
     hash.finalize().into()
 }
+
+/// An identifier that stands for `text` where the text itself must not go (too long, or not an
+/// identifier): `sha256:` and the text's digest.
+pub fn id_digest(text: &str) -> String {
+    format!("sha256:{}", digest_hex(&[text]))
+}

@@ -94,7 +94,7 @@ fn bounded(text: &str) -> String {
     if text.chars().count() <= MAX_PRODUCER_ID_CHARS {
         text.to_owned()
     } else {
-        format!("sha256:{}", crate::idempotency::digest_hex(&[text]))
+        crate::idempotency::id_digest(text)
     }
 }
 

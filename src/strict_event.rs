@@ -25,8 +25,7 @@ pub struct ParsedEvent(Arc<Mutex<Option<Result<Value, ContactError>>>>);
 
 impl ParsedEvent {
     fn put(&self, body: &[u8]) {
-        let parsed =
-            parse_strict(body).map_err(|e| ContactError::Invalid(e.into_validation("the event")));
+        let parsed = read_event(body);
         if let Ok(mut slot) = self.0.lock() {
             *slot = Some(parsed);
         }
@@ -36,6 +35,11 @@ impl ParsedEvent {
     pub fn take(&self) -> Option<Result<Value, ContactError>> {
         self.0.lock().ok()?.take()
     }
+}
+
+/// An event's body read strictly, or why it is not an event (a `ValidationError`).
+pub fn read_event(body: &[u8]) -> Result<Value, ContactError> {
+    parse_strict(body).map_err(|e| ContactError::Invalid(e.into_validation("the event")))
 }
 
 /// Wraps the runtime's service: parses each body into `parsed`, and passes the runtime `null`.

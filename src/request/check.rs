@@ -112,10 +112,7 @@ pub fn parse_payload(
     let Some(object) = value.as_object() else {
         return Err(ValidationErrors::one("", not_an_object(value)));
     };
-    let named: Vec<(&String, OperationName)> = object
-        .keys()
-        .filter_map(|k| Some((k, OperationName::parse(k)?)))
-        .collect();
+    let named = named_operations(object);
     match named.as_slice() {
         [] => match unknown_operation(object) {
             Some(key) => Err(ValidationErrors::one(
@@ -165,10 +162,7 @@ pub fn parse_operation(
 /// an unknown operation, several operations).
 pub fn payload_body(value: &Value) -> Option<(OperationName, &Value, String)> {
     let object = value.as_object()?;
-    let named: Vec<(&String, OperationName)> = object
-        .keys()
-        .filter_map(|k| Some((k, OperationName::parse(k)?)))
-        .collect();
+    let named = named_operations(object);
     match named.as_slice() {
         [] if unknown_operation(object).is_none() => {
             Some((OperationName::CreateContact, value, String::new()))
@@ -180,6 +174,14 @@ pub fn payload_body(value: &Value) -> Option<(OperationName, &Value, String)> {
         )),
         _ => None,
     }
+}
+
+/// The members of a payload that name an operation, with the operation each names.
+fn named_operations(object: &Map<String, Value>) -> Vec<(&String, OperationName)> {
+    object
+        .keys()
+        .filter_map(|k| Some((k, OperationName::parse(k)?)))
+        .collect()
 }
 
 /// Whether a payload names its operation (has a member named after one).
