@@ -3,12 +3,10 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::Value;
-use tracing::{Instrument, info, warn};
+use tracing::{Instrument, debug, info, warn};
 
 use crate::config::{Home, Settings};
 use crate::connect::{Connect, CreatedContact};
@@ -16,6 +14,7 @@ use crate::error::{ConnectError, ConnectErrorKind, ContactError};
 use crate::idempotency::derive_client_token;
 use crate::metrics::Metrics;
 use crate::outcome::{Background, Delivery, OutcomeEvent, OutcomeSink, Producer};
+use crate::pacing::{Backoff, MIN_CALL_TIME, Pacer};
 use crate::request::{
     OperationName, Request, RequestDefaults, ValidationErrors, Violation, ViolationKind,
     parse_operation, parse_payload, payload_body, payload_correlation_id, pointer,
@@ -147,6 +146,11 @@ impl Handled {
         }
     }
 
+    /// Whether the request was never sent: the pace gave it no turn before the deadline.
+    pub fn was_deferred(&self) -> bool {
+        matches!(&self.result, Err(ContactError::Connect(e)) if e.kind == ConnectErrorKind::Deferred)
+    }
+
     /// What a source answers: the request's own result, except that a contact whose event was
     /// not published is an `OutcomeNotPublished` error, so that the source's retry publishes it.
     pub fn answer(self, delivery: Delivery) -> Result<CreatedContact, ContactError> {
@@ -165,8 +169,8 @@ pub struct Bridge<C> {
     pub connect: C,
     /// Shared with background publications.
     metrics: Arc<Metrics>,
-    /// `MAX_CALLS_PER_SECOND`, evenly spaced (no burst), shared by all calls of this environment.
-    limiter: Option<DefaultDirectRateLimiter>,
+    /// The pace of this environment's bulk calls ([`Settings::bulk_ceiling`]); `None`: not paced.
+    pacer: Option<Pacer>,
     /// Where outcome events go (`OUTCOME_EVENT_BUS`); `None`: none are published.
     outcomes: Option<Arc<dyn OutcomeSink>>,
     /// Publications a flow's caller does not wait for.
@@ -179,14 +183,12 @@ pub struct Bridge<C> {
 impl<C: Connect> Bridge<C> {
     /// A bridge that emits no metrics (see [`Bridge::with_metrics`]).
     pub fn new(settings: Settings, connect: C) -> Self {
-        let limiter = settings
-            .max_calls_per_second
-            .map(|rate| RateLimiter::direct(Quota::per_second(rate).allow_burst(NonZeroU32::MIN)));
+        let pacer = settings.bulk_ceiling().map(Pacer::new);
         Bridge {
             settings,
             connect,
             metrics: Arc::new(Metrics::disabled()),
-            limiter,
+            pacer,
             outcomes: None,
             background: Background::default(),
             home: std::sync::OnceLock::new(),
@@ -212,6 +214,11 @@ impl<C: Connect> Bridge<C> {
     pub fn with_outcomes(mut self, sink: Arc<dyn OutcomeSink>) -> Self {
         self.outcomes = Some(sink);
         self
+    }
+
+    /// This environment's pace for bulk calls now, in calls per second (`None`: not paced).
+    pub fn pace_rate(&self) -> Option<f64> {
+        self.pacer.as_ref().map(Pacer::rate)
     }
 
     /// Whether outcome events are published (`OUTCOME_EVENT_BUS` is set).
@@ -333,48 +340,151 @@ impl<C: Connect> Bridge<C> {
         Ok(request)
     }
 
-    /// Sends a prepared request, giving up in time to answer before the deadline.
+    /// Sends a prepared request, giving up in time to answer before the deadline. A bulk
+    /// source's call waits for its turn in this environment's pace, and a throttled one takes
+    /// another turn while the deadline allows; a waiting caller's call goes at once, and a
+    /// throttled one is retried after a jittered backoff while the deadline leaves time for it
+    /// (docs/quota.md).
     pub async fn create(
         &self,
         source: Source,
         request: &Request,
         deadline: Deadline,
     ) -> Result<CreatedContact, ContactError> {
-        if let Err(error) = self.wait_for_rate_limit(deadline).await {
-            return Err(self.fail(source, request, error.into(), None));
+        let bulk = source.is_bulk();
+        let mut backoff = Backoff::new();
+        let mut last_error: Option<ConnectError> = None;
+        for attempt in 0.. {
+            if bulk
+                && let Some(pacer) = &self.pacer
+                && pacer.turn(deadline.call_budget()).await.is_err()
+            {
+                // A record tried before keeps its last error; one never tried is deferred.
+                let error = last_error.unwrap_or_else(deferred_error);
+                return Err(self.fail(source, request, error.into(), None));
+            }
+            let (outcome, latency) = self.call(request, bulk, deadline).await;
+            let throttled = matches!(&outcome, Err(e) if e.kind == ConnectErrorKind::Throttling);
+            self.pace_after(&outcome, throttled);
+            // A paced bulk call makes one attempt: the pace also retries what the SDK would
+            // (Connect's 5xx, a failed connection), but not a call the deadline cut short.
+            let passing = throttled
+                || bulk
+                    && matches!(&outcome, Err(e) if e.kind == ConnectErrorKind::Unavailable
+                        && e.code != DEADLINE_CODE);
+            match outcome {
+                Ok(contact) => return Ok(self.created(source, request, contact, latency)),
+                Err(error)
+                    if passing
+                        && self
+                            .tries_again(bulk, attempt, &mut backoff, deadline)
+                            .await =>
+                {
+                    debug!(
+                        operation = %request.operation(),
+                        attempt,
+                        error = %error.code,
+                        "Connect call failed; trying again"
+                    );
+                    last_error = Some(error);
+                }
+                Err(error) => {
+                    // A retry cut short by the deadline failed as the try before it did.
+                    let error = match last_error {
+                        Some(throttle) if error.code == DEADLINE_CODE => throttle,
+                        _ => error,
+                    };
+                    return Err(self.fail(source, request, error.into(), latency));
+                }
+            }
         }
+        unreachable!("the attempts are unbounded; each ends in a return")
+    }
+
+    /// One Connect call within the deadline, and how long it took (`None`: not sent).
+    async fn call(
+        &self,
+        request: &Request,
+        bulk: bool,
+        deadline: Deadline,
+    ) -> (Result<CreatedContact, ConnectError>, Option<Duration>) {
         let started = Instant::now();
-        let call = self.connect.start_contact(request);
-        let (outcome, latency) = match deadline.call_budget() {
-            None => (call.await, Some(started.elapsed())),
-            Some(budget) if budget.is_zero() => (Err(deadline_error()), None),
-            Some(budget) => {
-                let outcome = tokio::time::timeout(budget, call)
-                    .await
-                    .unwrap_or_else(|_| Err(deadline_error()));
-                (outcome, Some(started.elapsed()))
-            }
-        };
-        match outcome {
-            Ok(contact) => {
-                let message = if self.connect.is_dry_run() {
-                    "dry run: contact not created, Amazon Connect not called"
-                } else {
-                    "contact created"
-                };
-                info!(
-                    operation = %request.operation(),
-                    instance_id = %request.instance_id(),
-                    contact_id = %contact.contact_id,
-                    "{message}"
-                );
-                let operation = Some(request.operation().as_str());
-                self.metrics
-                    .record(source.name(), operation, &Ok(()), latency);
-                Ok(contact)
-            }
-            Err(error) => Err(self.fail(source, request, error.into(), latency)),
+        let budget = deadline.call_budget();
+        if budget.is_some_and(|b| b.is_zero()) {
+            return (Err(deadline_error()), None);
         }
+        let outcome = if bulk && self.pacer.is_some() {
+            within(budget, self.connect.start_bulk_contact(request)).await
+        } else {
+            within(budget, self.connect.start_contact(request)).await
+        };
+        (outcome, Some(started.elapsed()))
+    }
+
+    /// Tells the pace how a call fared, bulk or not: Connect's quota is the environment's.
+    fn pace_after(&self, outcome: &Result<CreatedContact, ConnectError>, throttled: bool) {
+        let Some(pacer) = &self.pacer else {
+            return;
+        };
+        match self.connect.throttles() {
+            Some(counter) => pacer.observe(counter, outcome.is_ok()),
+            None if throttled => pacer.throttled(),
+            None if outcome.is_ok() => pacer.succeeded(),
+            None => {}
+        }
+    }
+
+    /// Whether a call that may pass is tried again: a paced bulk one (throttled, or Connect's 5xx)
+    /// at its next turn, which decides whether there is time; a waiting caller's throttled one
+    /// after a jittered backoff, when the deadline leaves time for the wait and a call. At most
+    /// [`MAX_RETRIES`] times either way.
+    async fn tries_again(
+        &self,
+        bulk: bool,
+        attempt: u32,
+        backoff: &mut Backoff,
+        deadline: Deadline,
+    ) -> bool {
+        if bulk {
+            return self.pacer.is_some() && attempt < MAX_RETRIES;
+        }
+        if attempt >= MAX_RETRIES {
+            return false;
+        }
+        let wait = backoff.next_wait();
+        if deadline
+            .call_budget()
+            .is_some_and(|budget| budget < wait + MIN_CALL_TIME)
+        {
+            return false;
+        }
+        tokio::time::sleep(wait).await;
+        true
+    }
+
+    /// Logs and counts a new contact; returns it.
+    fn created(
+        &self,
+        source: Source,
+        request: &Request,
+        contact: CreatedContact,
+        latency: Option<Duration>,
+    ) -> CreatedContact {
+        let message = if self.connect.is_dry_run() {
+            "dry run: contact not created, Amazon Connect not called"
+        } else {
+            "contact created"
+        };
+        info!(
+            operation = %request.operation(),
+            instance_id = %request.instance_id(),
+            contact_id = %contact.contact_id,
+            "{message}"
+        );
+        let operation = Some(request.operation().as_str());
+        self.metrics
+            .record(source.name(), operation, &Ok(()), latency);
+        contact
     }
 
     /// Logs and counts a failed call; returns the error.
@@ -407,32 +517,6 @@ impl<C: Connect> Bridge<C> {
         self.metrics
             .record(source.name(), operation, &Err(&error), latency);
         error
-    }
-
-    /// Waits for a `MAX_CALLS_PER_SECOND` permit, as long as the deadline allows; a request that
-    /// cannot start in time fails as throttled (retryable: SQS redelivers it), never dropped.
-    async fn wait_for_rate_limit(&self, deadline: Deadline) -> Result<(), ConnectError> {
-        let Some(limiter) = &self.limiter else {
-            return Ok(());
-        };
-        let waited = match deadline.call_budget() {
-            None => {
-                limiter.until_ready().await;
-                true
-            }
-            Some(budget) => tokio::time::timeout(budget, limiter.until_ready())
-                .await
-                .is_ok(),
-        };
-        if waited {
-            Ok(())
-        } else {
-            Err(ConnectError::new(
-                ConnectErrorKind::Throttling,
-                "RateLimited",
-                "MAX_CALLS_PER_SECOND left no time to call Connect before the deadline",
-            ))
-        }
     }
 
     /// The one path of every request, from any source: in a span naming the source and its id
@@ -613,10 +697,39 @@ pub fn loggable_id(id: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The most times one request is tried again (its deadline usually stops it sooner; a local run
+/// without one stops here).
+pub const MAX_RETRIES: u32 = 20;
+
+fn deferred_error() -> ConnectError {
+    ConnectError::new(
+        ConnectErrorKind::Deferred,
+        "RateLimited",
+        "this environment's pace for bulk calls (CONNECT_QUOTA_PER_SECOND, MAX_CALLS_PER_SECOND) \
+         gave the call no turn before the deadline; the record goes back to its queue",
+    )
+}
+
+/// `call`, cut short after `budget` (`None`: never).
+async fn within(
+    budget: Option<Duration>,
+    call: impl std::future::Future<Output = Result<CreatedContact, ConnectError>>,
+) -> Result<CreatedContact, ConnectError> {
+    match budget {
+        None => call.await,
+        Some(budget) => tokio::time::timeout(budget, call)
+            .await
+            .unwrap_or_else(|_| Err(deadline_error())),
+    }
+}
+
+/// The code of a call cut short by the invocation's deadline.
+const DEADLINE_CODE: &str = "Timeout";
+
 fn deadline_error() -> ConnectError {
     ConnectError::new(
         ConnectErrorKind::Unavailable,
-        "Timeout",
+        DEADLINE_CODE,
         "no time left before the invocation's deadline to finish the call",
     )
 }

@@ -4,9 +4,9 @@
 //! `AWS_RETRY_MODE`, ...) are read by `aws-config`, not here.
 
 use std::collections::BTreeSet;
-use std::num::NonZeroU32;
 
 use crate::error::ContactError;
+use crate::pacing::{BULK_SHARE, CallsPerSecond};
 use crate::policy::Policy;
 use crate::request::{INSTANCE_ID_MAX_CHARS, is_instance_reference_char};
 
@@ -18,7 +18,8 @@ const EVENT_BUS_MAX_CHARS: usize = 1600;
 /// Default for `MAX_CONCURRENCY`.
 pub const DEFAULT_MAX_CONCURRENCY: usize = 10;
 const MAX_CONCURRENCY_LIMIT: usize = 1_000;
-const MAX_CALLS_PER_SECOND_LIMIT: u32 = 10_000;
+/// The most environments `BULK_ENVIRONMENTS` may name (the SQS mapping's own limit).
+const BULK_ENVIRONMENTS_LIMIT: u32 = 1_000;
 
 /// A setting that cannot be used; init fails with this message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -188,9 +189,15 @@ pub struct Settings {
     pub allowed_instances: InstanceAllowList,
     /// `MAX_CONCURRENCY`: CreateContact calls in flight at once for one SQS batch.
     pub max_concurrency: usize,
-    /// `MAX_CALLS_PER_SECOND`: Connect calls per second from this execution environment;
-    /// `None`: no limit.
-    pub max_calls_per_second: Option<NonZeroU32>,
+    /// `MAX_CALLS_PER_SECOND`: the ceiling of this execution environment's bulk calls (SQS,
+    /// EventBridge) per second, over the one derived from the quota.
+    pub max_calls_per_second: Option<CallsPerSecond>,
+    /// `CONNECT_QUOTA_PER_SECOND`: the account's API quota for the operations that create
+    /// contacts (2 by default in Connect).
+    pub connect_quota_per_second: Option<CallsPerSecond>,
+    /// `BULK_ENVIRONMENTS`: the most execution environments that make bulk calls at once (the
+    /// SQS event source mapping's maximum concurrency), which share the bulk part of the quota.
+    pub bulk_environments: u32,
     /// `DEFAULT_CONTACT_FLOW_ID`: the flow of tasks that name no flow, quick connect or template,
     /// and of callbacks that name no flow.
     pub default_contact_flow_id: Option<String>,
@@ -211,6 +218,8 @@ impl Default for Settings {
             allowed_instances: InstanceAllowList::Any,
             max_concurrency: DEFAULT_MAX_CONCURRENCY,
             max_calls_per_second: None,
+            connect_quota_per_second: None,
+            bulk_environments: 1,
             default_contact_flow_id: None,
             default_queue_id: None,
             outcome_event_bus: None,
@@ -298,19 +307,33 @@ impl Settings {
             None => DEFAULT_MAX_CONCURRENCY,
         };
 
-        let max_calls_per_second = match read("MAX_CALLS_PER_SECOND") {
-            Some(text) => match text.trim().parse::<u32>().ok().and_then(NonZeroU32::new) {
-                Some(n) if n.get() <= MAX_CALLS_PER_SECOND_LIMIT => Some(n),
+        let rate = |name: &'static str| match read(name) {
+            Some(text) => CallsPerSecond::parse(text.trim()).map(Some).ok_or_else(|| {
+                invalid(
+                    name,
+                    format!(
+                        "expected calls per second, from {} to {} with at most three decimals \
+                         (0.7, 2), or nothing",
+                        CallsPerSecond::MIN,
+                        CallsPerSecond::MAX
+                    ),
+                )
+            }),
+            None => Ok(None),
+        };
+        let max_calls_per_second = rate("MAX_CALLS_PER_SECOND")?;
+        let connect_quota_per_second = rate("CONNECT_QUOTA_PER_SECOND")?;
+        let bulk_environments = match read("BULK_ENVIRONMENTS") {
+            Some(text) => match text.trim().parse::<u32>() {
+                Ok(n) if (1..=BULK_ENVIRONMENTS_LIMIT).contains(&n) => n,
                 _ => {
                     return Err(invalid(
-                        "MAX_CALLS_PER_SECOND",
-                        format!(
-                            "expected a whole number from 1 to {MAX_CALLS_PER_SECOND_LIMIT}, or nothing for no limit"
-                        ),
+                        "BULK_ENVIRONMENTS",
+                        format!("expected a whole number from 1 to {BULK_ENVIRONMENTS_LIMIT}"),
                     ));
                 }
             },
-            None => None,
+            None => 1,
         };
 
         let default_contact_flow_id = read("DEFAULT_CONTACT_FLOW_ID")
@@ -347,9 +370,24 @@ impl Settings {
             allowed_instances,
             max_concurrency,
             max_calls_per_second,
+            connect_quota_per_second,
+            bulk_environments,
             default_contact_flow_id,
             default_queue_id,
             outcome_event_bus,
+        })
+    }
+
+    /// The most bulk calls per second of this environment: `MAX_CALLS_PER_SECOND`, else its
+    /// share of the bulk part of the quota (`CONNECT_QUOTA_PER_SECOND` x [`BULK_SHARE`] /
+    /// `BULK_ENVIRONMENTS`); `None`: bulk calls are not paced.
+    pub fn bulk_ceiling(&self) -> Option<CallsPerSecond> {
+        self.max_calls_per_second.or_else(|| {
+            self.connect_quota_per_second.map(|quota| {
+                CallsPerSecond::from_f64(
+                    quota.get() * BULK_SHARE / f64::from(self.bulk_environments),
+                )
+            })
         })
     }
 

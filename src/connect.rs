@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
+use std::sync::Arc;
 
 use aws_sdk_connect::config::http::HttpResponse;
 use aws_sdk_connect::error::{BuildError, ProvideErrorMetadata, SdkError};
@@ -17,6 +18,7 @@ use aws_sdk_connect::types as sdk;
 use serde::Serialize;
 
 use crate::error::{ConnectError, ConnectErrorKind, ContactError};
+use crate::pacing::ThrottleCounter;
 use crate::request::{
     CreateContactRequest, OutboundStrategy, Reference, Request, SegmentAttributeValue,
     StartOutboundVoiceContactRequest, StartTaskContactRequest,
@@ -39,6 +41,15 @@ pub trait Connect: Send + Sync {
         request: &Request,
     ) -> impl Future<Output = Result<CreatedContact, ConnectError>> + Send;
 
+    /// A bulk call (SQS, EventBridge): one attempt, since the environment's pace retries it
+    /// (`crate::pacing`); the SDK's own retries would send throttled attempts at no one's pace.
+    fn start_bulk_contact(
+        &self,
+        request: &Request,
+    ) -> impl Future<Output = Result<CreatedContact, ConnectError>> + Send {
+        self.start_contact(request)
+    }
+
     /// Whether no contact is really created (the local dry run): the outcome log line says so.
     fn is_dry_run(&self) -> bool {
         false
@@ -47,6 +58,12 @@ pub trait Connect: Send + Sync {
     /// Shows a request refused before Connect, with its violations, where the dry run prints
     /// what it would send; Amazon Connect itself shows nothing (the logs carry no content).
     fn show_refusal(&self, _error: &ContactError) {}
+
+    /// Every attempt Connect throttled, the SDK's own retries included, when the client counts
+    /// them (`None`: only a call's final error tells).
+    fn throttles(&self) -> Option<&ThrottleCounter> {
+        None
+    }
 }
 
 /// Amazon Connect through the AWS SDK. Retries (throttling, 5xx) are the SDK's, configured by
@@ -54,11 +71,17 @@ pub trait Connect: Send + Sync {
 #[derive(Debug, Clone)]
 pub struct ConnectClient {
     client: aws_sdk_connect::Client,
+    /// Filled by the client's [`CountThrottles`] interceptor, when it has one.
+    throttles: Option<Arc<ThrottleCounter>>,
 }
 
 impl ConnectClient {
+    /// A client as given (a test's): its throttled attempts are not counted.
     pub fn new(client: aws_sdk_connect::Client) -> Self {
-        ConnectClient { client }
+        ConnectClient {
+            client,
+            throttles: None,
+        }
     }
 
     /// A client from the standard AWS configuration chain (environment, profile, role).
@@ -67,9 +90,17 @@ impl ConnectClient {
         Self::from_config(&config)
     }
 
-    /// A client of `config` (loaded once at init, shared with the outcome bus's client).
+    /// A client of `config` (loaded once at init, shared with the outcome bus's client) that
+    /// counts every throttled attempt for the pace of bulk calls.
     pub fn from_config(config: &aws_config::SdkConfig) -> Self {
-        Self::new(aws_sdk_connect::Client::new(config))
+        let throttles = Arc::new(ThrottleCounter::default());
+        let config = aws_sdk_connect::config::Builder::from(config)
+            .interceptor(CountThrottles(throttles.clone()))
+            .build();
+        ConnectClient {
+            client: aws_sdk_connect::Client::from_conf(config),
+            throttles: Some(throttles),
+        }
     }
 
     /// The SDK call for `request`, ready to send: the whole translation to the SDK.
@@ -209,8 +240,56 @@ const NO_CREDENTIALS: &str = "no AWS credentials were found by the default chain
      AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (any values for a local stub), or AWS_PROFILE; \
      Lambda sets them from the function's role";
 
+/// Counts each attempt Connect answers with 429 (ThrottlingException), before the SDK decides
+/// whether to retry it.
+#[derive(Debug)]
+struct CountThrottles(Arc<ThrottleCounter>);
+
+impl aws_sdk_connect::config::Intercept for CountThrottles {
+    fn name(&self) -> &'static str {
+        "CountThrottles"
+    }
+
+    fn read_before_deserialization(
+        &self,
+        context: &aws_sdk_connect::config::interceptors::BeforeDeserializationInterceptorContextRef<
+            '_,
+        >,
+        _runtime_components: &aws_sdk_connect::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_connect::config::ConfigBag,
+    ) -> Result<(), aws_sdk_connect::error::BoxError> {
+        if context.response().status().as_u16() == 429 {
+            self.0.add();
+        }
+        Ok(())
+    }
+}
+
 impl Connect for ConnectClient {
+    fn throttles(&self) -> Option<&ThrottleCounter> {
+        self.throttles.as_deref()
+    }
+
     async fn start_contact(&self, request: &Request) -> Result<CreatedContact, ConnectError> {
+        self.send(request, aws_sdk_connect::config::Builder::default())
+            .await
+    }
+
+    async fn start_bulk_contact(&self, request: &Request) -> Result<CreatedContact, ConnectError> {
+        let one_attempt = aws_sdk_connect::config::Builder::default().retry_config(
+            aws_sdk_connect::config::retry::RetryConfig::standard().with_max_attempts(1),
+        );
+        self.send(request, one_attempt).await
+    }
+}
+
+impl ConnectClient {
+    /// Sends `request` with `overrides` over the client's configuration (an empty builder: none).
+    async fn send(
+        &self,
+        request: &Request,
+        overrides: aws_sdk_connect::config::Builder,
+    ) -> Result<CreatedContact, ConnectError> {
         let operation = request.operation();
         if self.client.config().region().is_none() {
             return Err(ConnectError::new(
@@ -223,18 +302,24 @@ impl Connect for ConnectClient {
         // Each send boxed: the SDK's orchestrator futures are deep enough to overflow the
         // compiler's layout-query limit once nested in the handler's futures.
         let answer = match self.call_for(request)? {
-            Call::CreateContact(call) => Box::pin(call.send())
-                .await
-                .map(|o| (o.contact_id, o.contact_arn))
-                .map_err(|e| classify(e, create_contact_error)),
-            Call::StartTaskContact(call) => Box::pin(call.send())
-                .await
-                .map(|o| (o.contact_id, None))
-                .map_err(|e| classify(e, start_task_contact_error)),
-            Call::StartOutboundVoiceContact(call) => Box::pin(call.send())
-                .await
-                .map(|o| (o.contact_id, None))
-                .map_err(|e| classify(e, start_outbound_voice_contact_error)),
+            Call::CreateContact(call) => {
+                Box::pin(call.customize().config_override(overrides).send())
+                    .await
+                    .map(|o| (o.contact_id, o.contact_arn))
+                    .map_err(|e| classify(e, create_contact_error))
+            }
+            Call::StartTaskContact(call) => {
+                Box::pin(call.customize().config_override(overrides).send())
+                    .await
+                    .map(|o| (o.contact_id, None))
+                    .map_err(|e| classify(e, start_task_contact_error))
+            }
+            Call::StartOutboundVoiceContact(call) => {
+                Box::pin(call.customize().config_override(overrides).send())
+                    .await
+                    .map(|o| (o.contact_id, None))
+                    .map_err(|e| classify(e, start_outbound_voice_contact_error))
+            }
         };
         let (contact_id, contact_arn) = answer.map_err(|e| e.during(operation))?;
         match contact_id {

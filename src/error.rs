@@ -124,6 +124,9 @@ pub enum ConnectErrorKind {
     NotPermitted,
     /// The SDK could not build the request: a bug or misconfiguration on our side.
     Internal,
+    /// Not sent: this environment's pace for bulk calls (docs/quota.md) gave the call no turn
+    /// before the deadline. The record goes back to its queue; nothing reached Connect.
+    Deferred,
     /// No AWS credentials or no Region: the environment does not say how to reach Connect. A
     /// retry succeeds once it does (nothing was sent, so nothing is lost by waiting).
     Unconfigured,
@@ -199,6 +202,7 @@ impl ConnectError {
             ConnectErrorKind::Throttling
                 | ConnectErrorKind::Unavailable
                 | ConnectErrorKind::LimitExceeded
+                | ConnectErrorKind::Deferred
                 | ConnectErrorKind::Unconfigured
         )
     }

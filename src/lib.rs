@@ -8,6 +8,7 @@
 //! - [`connect`]: the Connect call through the AWS SDK, and its errors ([`error`]);
 //! - [`local_connect`]: the local run's stand-in for Connect, which prints what it would send;
 //! - [`idempotency`]: ClientTokens derived from an event's identity;
+//! - [`pacing`]: the pace of bulk calls under Connect's API quota, and a waiting caller's retries;
 //! - [`bridge`]: one request from JSON to contact, shared by every source;
 //! - [`source`]: which source sent an event;
 //! - [`sources`]: one module per event source, and the answer of each;
@@ -33,6 +34,7 @@ pub mod json;
 pub mod local_connect;
 pub mod metrics;
 pub mod outcome;
+pub mod pacing;
 pub mod policy;
 pub mod request;
 pub mod source;

@@ -3,7 +3,9 @@
 //!
 //! Metrics (namespace `ContactBridge`, dimension `Source`, and `Source` with `Operation` when the
 //! request's operation is known): `ContactsCreated`, `ValidationFailures`, `ConnectErrors` (also
-//! by `ErrorName`), `Throttles`, `PermanentErrors` (the Connect errors a retry cannot mend: the
+//! by `ErrorName`), `Throttles` (still throttled when the request gave up), `Deferred` (bulk
+//! records the pace gave no turn before the deadline, returned to their queue untried),
+//! `PermanentErrors` (the Connect errors a retry cannot mend: the
 //! template's alarm watches them), and `CreateContactLatency` in milliseconds (the Connect call of
 //! any operation; the name predates the other operations, and the alarms and dashboard use it);
 //! with `OUTCOME_EVENT_BUS`, `OutcomeEventsPublished` and `OutcomeEventFailures` by `Source`.
@@ -118,8 +120,10 @@ pub fn emf_line(
         Err(ContactError::Connect(error)) => {
             document["ErrorName"] = json!(error.code);
             by_error.push(("ConnectErrors", "Count", json!(1)));
-            if error.kind == ConnectErrorKind::Throttling {
-                by_source.push(("Throttles", "Count", json!(1)));
+            match error.kind {
+                ConnectErrorKind::Throttling => by_source.push(("Throttles", "Count", json!(1))),
+                ConnectErrorKind::Deferred => by_source.push(("Deferred", "Count", json!(1))),
+                _ => {}
             }
             if !error.is_retryable() {
                 by_source.push(("PermanentErrors", "Count", json!(1)));

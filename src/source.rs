@@ -35,6 +35,13 @@ impl Source {
         }
     }
 
+    /// Whether nobody waits on the answer (SQS, EventBridge): its calls are paced under the
+    /// quota (`crate::pacing`), and a throttled one goes back to its source rather than wait. A
+    /// flow, HTTP and a direct invocation have a caller waiting.
+    pub fn is_bulk(self) -> bool {
+        matches!(self, Source::Sqs | Source::EventBridge)
+    }
+
     /// The source's name in the deployer's policy (`POLICY`): `sqs`, `eventbridge`, `http`,
     /// `connect_flow`, `direct`.
     pub fn policy_name(self) -> &'static str {

@@ -72,16 +72,30 @@ async fn invalid_input_is_a_validation_error_listing_every_violation() {
     );
 }
 
-#[tokio::test]
-async fn connect_failures_are_function_errors_named_after_connect_errors() {
-    let failure = ConnectError::new(
+fn throttled() -> ConnectError {
+    ConnectError::new(
         ConnectErrorKind::Throttling,
         "ThrottlingException",
         "Rate exceeded",
+    )
+}
+
+/// A waiting caller's throttled call is retried, with a jittered backoff, while its deadline
+/// leaves time; then the error is Connect's, by name.
+#[tokio::test]
+async fn throttling_is_retried_until_the_deadline_then_named_after_connect_s_error() {
+    let h = handler(
+        settings(),
+        FakeConnect::new().script((0..100).map(|_| Err(throttled()))),
     );
-    let h = handler(settings(), FakeConnect::new().script([Err(failure)]));
-    let error = invoke(&h, event("direct-task.json"), "req-1")
+    let event =
+        common::lambda_event_due(event("direct-task.json"), "req-1", Duration::from_secs(2));
+    let started = std::time::Instant::now();
+    let error = h
+        .handle(event)
         .await
+        .map(|_| ())
+        .map_err(Diagnostic::from)
         .unwrap_err();
     assert_eq!(error.error_type, "ThrottlingException");
     assert!(
@@ -89,6 +103,47 @@ async fn connect_failures_are_function_errors_named_after_connect_errors() {
         "{}",
         error.error_message
     );
+    let calls = h.bridge().connect.calls();
+    assert!(calls >= 2, "retried: {calls} calls");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "answered before the deadline"
+    );
+}
+
+#[tokio::test]
+async fn a_waiting_caller_gets_its_contact_once_throttling_passes() {
+    let h = handler(
+        settings(),
+        FakeConnect::new().script([Err(throttled()), Err(throttled())]),
+    );
+    let event =
+        common::lambda_event_due(event("direct-task.json"), "req-1", Duration::from_secs(8));
+    let response = h.handle(event).await.unwrap();
+    let response = serde_json::to_value(response).unwrap();
+    assert!(response["ContactId"].is_string(), "{response}");
+    assert_eq!(h.bridge().connect.calls(), 3);
+}
+
+/// Errors a retry cannot mend are not retried, and are named after Connect's.
+#[tokio::test]
+async fn connect_failures_are_function_errors_named_after_connect_errors() {
+    let failure = ConnectError::new(
+        ConnectErrorKind::QuotaExceeded,
+        "ServiceQuotaExceededException",
+        "Too many open tasks",
+    );
+    let h = handler(settings(), FakeConnect::new().script([Err(failure)]));
+    let error = invoke(&h, event("direct-task.json"), "req-1")
+        .await
+        .unwrap_err();
+    assert_eq!(error.error_type, "ServiceQuotaExceededException");
+    assert!(
+        error.error_message.contains("Too many open tasks"),
+        "{}",
+        error.error_message
+    );
+    assert_eq!(h.bridge().connect.calls(), 1);
 }
 
 #[tokio::test]

@@ -135,8 +135,11 @@ async fn input_refused_before_the_bridge_validates_it_is_counted_too() {
 #[tokio::test]
 async fn metrics_carry_the_operation_when_it_is_known() {
     let out = Captured::default();
-    let bridge = Bridge::new(settings(), FakeConnect::new().script([Ok(()), throttle()]))
-        .with_metrics(Metrics::to_writer(Box::new(out.clone())));
+    let bridge = Bridge::new(
+        settings(),
+        FakeConnect::new().script([Ok(()), access_denied()]),
+    )
+    .with_metrics(Metrics::to_writer(Box::new(out.clone())));
     let h = Handler::new(bridge);
     h.handle(lambda_event(event("direct-routed-task.json"), "r"))
         .await

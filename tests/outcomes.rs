@@ -233,7 +233,7 @@ async fn one_slow_record_fails_alone_with_or_without_a_bus() {
 async fn under_a_rate_limit_only_the_records_not_started_are_listed() {
     let outcomes = Arc::new(FakeOutcomes::with_delay(Duration::from_millis(100)));
     let settings = Settings {
-        max_calls_per_second: std::num::NonZeroU32::new(2),
+        max_calls_per_second: contact_bridge::pacing::CallsPerSecond::parse("2"),
         ..settings()
     };
     let connect = FakeConnect::new();

@@ -152,8 +152,22 @@ fn malformed_settings_name_themselves() {
         (&[("MAX_CONCURRENCY", "1001")], "MAX_CONCURRENCY"),
         (&[("MAX_CONCURRENCY", "-1")], "MAX_CONCURRENCY"),
         (&[("MAX_CALLS_PER_SECOND", "0")], "MAX_CALLS_PER_SECOND"),
-        (&[("MAX_CALLS_PER_SECOND", "2.5")], "MAX_CALLS_PER_SECOND"),
+        (
+            &[("MAX_CALLS_PER_SECOND", "2.5001")],
+            "MAX_CALLS_PER_SECOND",
+        ),
         (&[("MAX_CALLS_PER_SECOND", "fast")], "MAX_CALLS_PER_SECOND"),
+        (&[("MAX_CALLS_PER_SECOND", "10001")], "MAX_CALLS_PER_SECOND"),
+        (
+            &[("CONNECT_QUOTA_PER_SECOND", "0")],
+            "CONNECT_QUOTA_PER_SECOND",
+        ),
+        (
+            &[("CONNECT_QUOTA_PER_SECOND", "-2")],
+            "CONNECT_QUOTA_PER_SECOND",
+        ),
+        (&[("BULK_ENVIRONMENTS", "0")], "BULK_ENVIRONMENTS"),
+        (&[("BULK_ENVIRONMENTS", "1001")], "BULK_ENVIRONMENTS"),
     ];
     for (vars, expected) in cases {
         let error = settings(vars).expect_err(expected).to_string();
@@ -169,6 +183,31 @@ fn malformed_settings_name_themselves() {
             .max_concurrency,
         25
     );
+}
+
+/// The pace of bulk calls: the quota's bulk share, split between the environments; an explicit
+/// MAX_CALLS_PER_SECOND wins; neither: not paced.
+#[test]
+fn the_bulk_ceiling_follows_the_quota_and_the_environments() {
+    let ceiling = |vars: &[(&str, &str)]| settings(vars).unwrap().bulk_ceiling().map(|c| c.get());
+    assert_eq!(ceiling(&[]), None);
+    assert_eq!(
+        ceiling(&[
+            ("CONNECT_QUOTA_PER_SECOND", "2"),
+            ("BULK_ENVIRONMENTS", "2")
+        ]),
+        Some(0.9),
+        "0.9 of 2 per second, for 2 environments"
+    );
+    assert_eq!(ceiling(&[("CONNECT_QUOTA_PER_SECOND", "20")]), Some(18.0));
+    assert_eq!(
+        ceiling(&[
+            ("CONNECT_QUOTA_PER_SECOND", "2"),
+            ("MAX_CALLS_PER_SECOND", "0.25")
+        ]),
+        Some(0.25)
+    );
+    assert_eq!(ceiling(&[("MAX_CALLS_PER_SECOND", "2.5")]), Some(2.5));
 }
 
 #[test]
@@ -223,6 +262,61 @@ fn the_template_takes_instances_as_the_function_does() {
         let in_class = c.is_ascii_alphanumeric() || ":/-".contains(c);
         assert_eq!(in_class, is_instance_reference_char(c), "{c:?}");
     }
+}
+
+/// Every MaxCallsPerSecond the template takes, the function takes (an empty one is unset).
+#[test]
+fn the_template_takes_rates_the_function_takes() {
+    let template =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml")).unwrap();
+    let pattern = regex::Regex::new(&allowed_pattern(&template, "MaxCallsPerSecond")).unwrap();
+    let values = [
+        "1", "2", "0.5", "0.001", "0.01", "0.010", "0.100", "1.5", "9999.999", "0", "0.0", "0.000",
+        "00.5", "1.", ".5", "1.2345", "10000", "-1", "x",
+    ];
+    let mut taken = 0;
+    for value in values {
+        if pattern.is_match(value) {
+            taken += 1;
+            assert!(
+                settings(&[("MAX_CALLS_PER_SECOND", value)]).is_ok(),
+                "the template takes {value:?}, the function refuses it"
+            );
+        }
+    }
+    assert_eq!(taken, 9, "the pattern takes the rates it should");
+}
+
+/// A message is received at most maxReceiveCount times, each at least VisibilityTimeout after
+/// the last: the queue-age alarm must fire before the last receive can send it to the DLQ.
+#[test]
+fn the_backlog_alarm_fires_before_a_message_can_reach_the_dead_letter_queue() {
+    let template =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml")).unwrap();
+    let number = |key: &str| -> u64 {
+        template
+            .lines()
+            .find_map(|line| line.trim().strip_prefix(key))
+            .unwrap_or_else(|| panic!("template.yaml has no {key}"))
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let receives = number("maxReceiveCount:");
+    let visibility = number("VisibilityTimeout:");
+    let start = template.find("\n  QueueAgeAlarmSeconds:\n").unwrap();
+    let alarm: u64 = template[start..]
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("Default:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        alarm < (receives - 1) * visibility,
+        "alarm at {alarm} s, DLQ possible after {} s",
+        (receives - 1) * visibility
+    );
 }
 
 #[test]
@@ -364,8 +458,10 @@ fn the_template_builds_a_policy_and_wires_the_rule() {
     for wiring in [
         "source: !Ref EventSources",
         "- [!Ref AWS::AccountId]",
-        "ThrottlingRateLimit: !Ref HttpThrottlingRateLimit",
-        "ThrottlingBurstLimit: !Ref HttpThrottlingBurstLimit",
+        "ThrottlingRateLimit: !If [HasHttpRateLimit, !Ref HttpThrottlingRateLimit, !Ref ConnectQuotaPerSecond]",
+        "ThrottlingBurstLimit: !If [HasHttpBurstLimit, !Ref HttpThrottlingBurstLimit, !Ref ConnectQuotaBurst]",
+        "CONNECT_QUOTA_PER_SECOND: !Ref ConnectQuotaPerSecond",
+        "BULK_ENVIRONMENTS: !Ref SqsMaximumConcurrency",
         "ReservedConcurrentExecutions: !If",
         "POLICY: !If",
     ] {

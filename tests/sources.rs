@@ -385,11 +385,13 @@ async fn http_connect_errors_map_to_statuses() {
         (K::QuotaExceeded, "ServiceQuotaExceededException", 403, None),
     ];
     for (kind, code, status, retry_after) in cases {
+        // Throttling is retried until the deadline: it fails every time here.
         let h = handler(
             settings(),
-            FakeConnect::new().script([Err(failure(kind, code))]),
+            FakeConnect::new().script((0..50).map(|_| Err(failure(kind, code)))),
         );
-        let response = invoke(&h, event("function-url.json")).await.unwrap();
+        let due = common::lambda_event_due(event("function-url.json"), "r", Duration::from_secs(1));
+        let response = serde_json::to_value(h.handle(due).await.unwrap()).unwrap();
         assert_eq!(response["statusCode"], status, "{code}");
         assert_eq!(
             response["headers"]["retry-after"].as_str(),
@@ -623,15 +625,21 @@ async fn flow_tokens_follow_the_contact_and_parameters() {
 async fn flow_failures_are_function_errors() {
     let h = handler(
         settings(),
-        FakeConnect::new().script([Err(failure(
-            ConnectErrorKind::Throttling,
-            "ThrottlingException",
-        ))]),
+        FakeConnect::new().script(
+            (0..50).map(|_| Err(failure(ConnectErrorKind::Throttling, "ThrottlingException"))),
+        ),
     );
-    let error = invoke(&h, event("connect-flow-external-audio.json"))
-        .await
-        .unwrap_err();
+    let due = common::lambda_event_due(
+        event("connect-flow-external-audio.json"),
+        "r",
+        Duration::from_secs(1),
+    );
+    let error = lambda_runtime::Diagnostic::from(h.handle(due).await.unwrap_err());
     assert_eq!(error.error_type, "ThrottlingException");
+    assert!(
+        h.bridge().connect.calls() >= 2,
+        "a waiting caller's call is retried"
+    );
 }
 
 // ---------------------------------------------------------------- recognition and allow-list
@@ -700,7 +708,7 @@ async fn the_allow_list_holds_for_every_source() {
 #[tokio::test]
 async fn rate_limited_records_that_cannot_start_in_time_are_reported_not_dropped() {
     let settings = Settings {
-        max_calls_per_second: std::num::NonZeroU32::new(1),
+        max_calls_per_second: contact_bridge::pacing::CallsPerSecond::parse("1"),
         ..settings()
     };
     let h = handler(settings, FakeConnect::new());

@@ -289,7 +289,7 @@ pub fn error_response(error: &ContactError) -> HttpResponse {
         .with_header("retry-after", RETRY_AFTER_SECONDS),
         ContactError::Connect(e) => {
             let (status, message) = match e.kind {
-                Kind::Throttling | Kind::LimitExceeded => (429, e.to_string()),
+                Kind::Throttling | Kind::LimitExceeded | Kind::Deferred => (429, e.to_string()),
                 Kind::Unavailable if matches!(e.code.as_str(), "Timeout" | "NetworkError") => {
                     (503, e.to_string())
                 }

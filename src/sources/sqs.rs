@@ -46,6 +46,8 @@ struct SqsRecord<'a> {
     queue_arn: Option<&'a str>,
     /// `attributes.SentTimestamp`, in seconds: the same on every redelivery.
     sent_at: Option<i64>,
+    /// `attributes.ApproximateReceiveCount`: how close the record is to the dead-letter queue.
+    receive_count: u32,
 }
 
 impl<'a> SqsRecord<'a> {
@@ -60,12 +62,16 @@ impl<'a> SqsRecord<'a> {
             .ok(),
             queue_arn: record["eventSourceARN"].as_str(),
             sent_at: epoch_seconds_of_millis(&record["attributes"]["SentTimestamp"]),
+            receive_count: record["attributes"]["ApproximateReceiveCount"]
+                .as_str()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1),
         }
     }
 }
 
 /// Processes a batch. Records of a standard queue run concurrently, at most `MAX_CONCURRENCY`
-/// calls at once. A FIFO queue's records run in order within each message group: at a group's
+/// calls at once, each at its turn in the environment's pace (`crate::pacing`). A FIFO queue's records run in order within each message group: at a group's
 /// first failure, that record and the group's later records are reported failed without being
 /// attempted, so the group's order holds; other groups go on (concurrently, each in order).
 pub async fn handle<C: Connect>(
@@ -96,16 +102,26 @@ pub async fn handle<C: Connect>(
             .collect()
             .await
     } else {
-        stream::iter(records.iter().enumerate())
-            .map(|(i, record)| async move {
-                (i, Some(process(bridge, record, calls_deadline).await))
-            })
+        // The records received most often first: under the pace, those that get no turn before
+        // the deadline go back to the queue, and they should be the ones furthest from its
+        // dead-letter queue (FIFO groups keep their order instead).
+        let mut order: Vec<usize> = (0..records.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(records[i].receive_count));
+        let records = &records;
+        stream::iter(order)
+            .map(|i| async move { (i, Some(process(bridge, &records[i], calls_deadline).await)) })
             .buffer_unordered(bridge.settings.max_concurrency)
             .collect()
             .await
     };
-    // In the batch's order, whatever order the calls finished in.
+    // In the batch's order, whatever order the calls finished in. A record the pace gave no
+    // turn was not tried: it goes back to the queue with no outcome event (it has no outcome).
     outcomes.sort_unstable_by_key(|(i, _)| *i);
+    for (_, handled) in &mut outcomes {
+        if handled.as_ref().is_some_and(Handled::was_deferred) {
+            *handled = None;
+        }
+    }
     // Every handled record's outcome event at once: PutEvents takes 10 entries a call, so a
     // batch of 10 is one call.
     let events: Vec<OutcomeEvent> = outcomes

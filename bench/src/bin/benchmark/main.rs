@@ -14,6 +14,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod hostile;
+mod quota;
 mod report;
 mod stats;
 mod tls;
@@ -53,6 +54,7 @@ const SCENARIOS: &[&str] = &[
     "rate",
     "tls",
     "hostile",
+    "quota",
     "translation",
     "sizes",
 ];
@@ -884,6 +886,9 @@ async fn main() -> Result<()> {
     }
     if runs("hostile") {
         hostile::run(&binaries, &mut table, &mut notes).await?;
+    }
+    if runs("quota") {
+        quota::run(&binaries, &mut table, &mut notes).await?;
     }
     if runs("translation") {
         translation(&binaries, &mut table, &mut notes);
