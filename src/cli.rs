@@ -11,12 +11,12 @@ use serde_json::{Value, json};
 use crate::bridge::Bridge;
 use crate::config::Settings;
 use crate::connect::{Connect, ConnectClient};
-use crate::eventbridge::EventBridgeOutcomes;
 use crate::handler::Handler;
 use crate::idempotency::digest_hex;
 use crate::json::parse_strict;
 use crate::local_connect::LocalConnect;
 use crate::outcome::PrintedOutcomes;
+use crate::outcome_bus::EventBridgeOutcomes;
 
 pub const USAGE: &str = "\
 usage: contact-bridge invoke [--live] FILE

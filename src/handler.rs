@@ -10,7 +10,7 @@ use crate::error::ContactError;
 use crate::request::{MEMBERS, OPERATION_NAMES, suggest_member};
 use crate::source::HttpShape;
 pub use crate::sources::Response;
-use crate::sources::{Source, connect_flow, direct, eventbridge, http, sqs};
+use crate::sources::{Source, connect_flow, direct, eventbridge_rule, http, sqs};
 use crate::strict_event::{ParsedEvent, read_event};
 
 /// The event shapes this function accepts, as the unrecognised-event error lists them.
@@ -30,7 +30,7 @@ impl Source {
             Some(Source::Sqs)
         } else if connect_flow::recognise(event) {
             Some(Source::ConnectFlow)
-        } else if eventbridge::recognise(event) {
+        } else if eventbridge_rule::recognise(event) {
             Some(Source::EventBridge)
         } else if let Some(shape) = HttpShape::recognise(event) {
             Some(Source::Http(shape))
@@ -123,7 +123,9 @@ impl<C: Connect> Handler<C> {
         bridge.learn_home(&context.invoked_function_arn);
         match Source::recognise(&payload) {
             Some(Source::Sqs) => Ok(Response::Sqs(sqs::handle(bridge, &payload, deadline).await)),
-            Some(Source::EventBridge) => Ok(eventbridge::handle(bridge, &payload, deadline).await?),
+            Some(Source::EventBridge) => {
+                Ok(eventbridge_rule::handle(bridge, &payload, deadline).await?)
+            }
             Some(Source::Http(shape)) => Ok(Response::Http(
                 http::handle(bridge, shape, &payload, deadline).await,
             )),

@@ -15,7 +15,7 @@
 //! - [`handler`]: recognises the source of an event and dispatches it;
 //! - [`json`]: strict JSON reading (duplicate members are errors);
 //! - [`metrics`]: CloudWatch Embedded Metric Format lines;
-//! - [`outcome`]: outcome events, one per request, for asynchronous producers; [`eventbridge`]
+//! - [`outcome`]: outcome events, one per request, for asynchronous producers; [`outcome_bus`]
 //!   puts them on the bus;
 //! - [`cli`]: the local command line (`contact-bridge invoke FILE`);
 //! - [`after_answer`]: the runtime layer that finishes background work after each answer;
@@ -27,13 +27,13 @@ pub mod cli;
 pub mod config;
 pub mod connect;
 pub mod error;
-pub mod eventbridge;
 pub mod handler;
 pub mod idempotency;
 pub mod json;
 pub mod local_connect;
 pub mod metrics;
 pub mod outcome;
+pub mod outcome_bus;
 pub mod pacing;
 pub mod policy;
 pub mod request;

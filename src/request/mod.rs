@@ -8,13 +8,16 @@
 //! - [`spec`]: the one description of each operation's members, shapes and bounds;
 //! - [`wire`]: the wire enums (channels, initiation methods, reference types, ...);
 //! - [`model`]: the validated request of each operation;
-//! - [`check`]: reading and validation by the description, every violation at once with its path;
+//! - [`check`]: the entry points: a payload or an operation's body, every violation at once;
+//! - `checker`: the checker's state: paths, defaults, the bounded violations found so far;
+//! - `walk`: the walk over a request by the description, member by member;
 //! - `rules`: the rules between members, one function per operation;
 //! - [`schema`]: the JSON Schema and the rule tables of docs/requests.md, derived from the description.
 //!
 //! [`Violation`] and JSON Pointers live in [`crate::violation`], shared with strict JSON reading.
 
 mod check;
+mod checker;
 mod model;
 pub mod pattern;
 mod redact;
@@ -22,6 +25,7 @@ mod rules;
 mod schema;
 mod spec;
 mod time;
+mod walk;
 mod wire;
 
 pub use crate::violation::{ValidationErrors, Violation, ViolationKind, json_type, pointer};

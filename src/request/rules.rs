@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::check::{At, Checked, Checker};
+use super::checker::{At, Checked, Checker};
 use super::spec::{OperationName, TASK_ROUTES};
 use super::wire::{Channel, InitiateAs, InitiationMethod, WireEnum};
 use crate::violation::ViolationKind as Kind;

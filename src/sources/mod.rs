@@ -2,7 +2,7 @@
 
 pub mod connect_flow;
 pub mod direct;
-pub mod eventbridge;
+pub mod eventbridge_rule;
 pub mod http;
 pub mod sqs;
 
