@@ -1,56 +1,114 @@
 //! The operations' description (`request::spec`) against the AWS service model of Connect
-//! (API 2017-08-08) as botocore ships it: every member, whether it is required, its type, bounds,
-//! pattern and values, down through nested structures and lists. A model update that changes one
-//! of them fails here, naming it.
-//!
-//! It needs python3 with botocore, so it is ignored by a plain `cargo test`; `.ci/run` installs
-//! the pinned botocore (docs/contributing.md) and runs it:
-//! `PYTHONPATH=<botocore> cargo test --locked --test service_model -- --ignored`.
+//! (API 2017-08-08) as `cargo xtask codegen` generated it from the pinned botocore
+//! (`request::generated`, which CI regenerates and compares): every member, whether it is
+//! required, its type, bounds, pattern and values, down through nested structures and lists. A
+//! model update that changes one of them fails here, naming it.
 
 use std::collections::BTreeSet;
-use std::process::Command;
 
+use contact_bridge::request::generated::BOTOCORE_VERSION;
+use contact_bridge::request::service_model::{ModelKind, ModelShape, operation};
 use contact_bridge::request::{
     Form, InitiationMethod, Member, OperationName, Presence, REFERENCE_MEMBERS, ReferenceStatus,
     ReferenceType, SEGMENT_VALUE_MEMBERS, Shape,
 };
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
-/// Each operation's input shape, members resolved recursively, as JSON.
-const EXTRACT: &str = r#"
-import gzip, json, os, sys, botocore
-path = os.path.join(os.path.dirname(botocore.__file__), "data/connect/2017-08-08/service-2.json.gz")
-model = json.load(gzip.open(path))
-shapes = model["shapes"]
-def shape(name, seen=()):
-    s = shapes[name]
-    out = {k: s[k] for k in ("type", "min", "max", "pattern", "enum", "required") if k in s}
-    out["name"] = name
-    if name in seen:
-        return out
-    seen = seen + (name,)
-    if "members" in s:
-        out["members"] = {k: shape(v["shape"], seen) for k, v in s["members"].items()}
-    for part in ("member", "key", "value"):
-        if part in s:
-            out[part] = shape(s[part]["shape"], seen)
-    return out
-ops = sys.argv[1:]
-print(json.dumps({"version": botocore.__version__,
-                  "operations": {op: shape(model["operations"][op]["input"]["shape"]) for op in ops}}))
-"#;
+/// A model shape as JSON, members resolved recursively (a shape inside itself is named only).
+fn shape_json(shape: &ModelShape, seen: &mut Vec<&'static str>) -> Value {
+    let mut out = Map::new();
+    out.insert("name".to_owned(), json!(shape.name));
+    let bound = |out: &mut Map<String, Value>, min: Option<i64>, max: Option<i64>| {
+        if let Some(min) = min {
+            out.insert("min".to_owned(), json!(min));
+        }
+        if let Some(max) = max {
+            out.insert("max".to_owned(), json!(max));
+        }
+    };
+    let recursive = seen.contains(&shape.name);
+    match &shape.kind {
+        ModelKind::Structure { members, required } => {
+            out.insert("type".to_owned(), json!("structure"));
+            if !required.is_empty() {
+                out.insert("required".to_owned(), json!(required));
+            }
+            if !recursive {
+                seen.push(shape.name);
+                let members: Map<String, Value> = members
+                    .iter()
+                    .map(|m| (m.name.to_owned(), shape_json(m.shape, seen)))
+                    .collect();
+                seen.pop();
+                out.insert("members".to_owned(), Value::Object(members));
+            }
+        }
+        ModelKind::String {
+            min,
+            max,
+            pattern,
+            values,
+        } => {
+            out.insert("type".to_owned(), json!("string"));
+            bound(&mut out, *min, *max);
+            if let Some(pattern) = pattern {
+                out.insert("pattern".to_owned(), json!(pattern));
+            }
+            if let Some(values) = values {
+                out.insert("enum".to_owned(), json!(values));
+            }
+        }
+        ModelKind::Integer { min, max } => {
+            out.insert("type".to_owned(), json!("integer"));
+            bound(&mut out, *min, *max);
+        }
+        ModelKind::Boolean => {
+            out.insert("type".to_owned(), json!("boolean"));
+        }
+        ModelKind::Timestamp => {
+            out.insert("type".to_owned(), json!("timestamp"));
+        }
+        ModelKind::List { member, min, max } => {
+            out.insert("type".to_owned(), json!("list"));
+            bound(&mut out, *min, *max);
+            if !recursive {
+                seen.push(shape.name);
+                out.insert("member".to_owned(), shape_json(member, seen));
+                seen.pop();
+            }
+        }
+        ModelKind::Map {
+            key,
+            value,
+            min,
+            max,
+        } => {
+            out.insert("type".to_owned(), json!("map"));
+            bound(&mut out, *min, *max);
+            if !recursive {
+                seen.push(shape.name);
+                out.insert("key".to_owned(), shape_json(key, seen));
+                out.insert("value".to_owned(), shape_json(value, seen));
+                seen.pop();
+            }
+        }
+    }
+    Value::Object(out)
+}
 
+/// Each supported operation's input shape, as JSON.
 fn model() -> Value {
-    let mut command = Command::new("python3");
-    command.args(["-c", EXTRACT]);
-    command.args(OperationName::ALL.iter().map(|op| op.as_str()));
-    let output = command.output().expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "python3 with botocore is needed (pip install botocore): {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("the extract prints JSON")
+    let operations: Map<String, Value> = OperationName::ALL
+        .iter()
+        .map(|op| {
+            let model = operation(op.as_str()).expect("the generated model has the operation");
+            (
+                op.as_str().to_owned(),
+                shape_json(model.input, &mut Vec::new()),
+            )
+        })
+        .collect();
+    json!({ "version": BOTOCORE_VERSION, "operations": operations })
 }
 
 fn names(values: &[&str]) -> BTreeSet<String> {
@@ -233,7 +291,6 @@ fn compare_shape(at: &str, ours: &Shape, theirs: &Value, problems: &mut Vec<Stri
 }
 
 #[test]
-#[ignore = "needs python3 with botocore; .ci/run installs it and runs this test"]
 fn the_description_matches_botocores_service_model() {
     let model = model();
     let mut problems = Vec::new();
@@ -364,7 +421,6 @@ const CATEGORIES: &[(&str, char)] = &[
 /// and where no documented rule is stricter (`FileName`), the checker admits exactly what the
 /// pattern matches.
 #[test]
-#[ignore = "needs python3 with botocore; .ci/run installs it and runs this test"]
 fn every_model_pattern_is_enforced_with_its_meaning() {
     use contact_bridge::request::pattern::model_regex;
     let model = model();

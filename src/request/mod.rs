@@ -5,6 +5,8 @@
 //! serde stops at the first problem, and callers need every violation at once, each with its JSON
 //! Pointer path. Messages name members and expected types, never member values (they may hold PII).
 //!
+//! - [`service_model`]: what the Connect service model states, generated into [`generated`] by
+//!   `cargo xtask codegen` from the pinned botocore;
 //! - [`spec`]: the one description of each operation's members, shapes and bounds;
 //! - [`wire`]: the wire enums (channels, initiation methods, reference types, ...);
 //! - [`model`]: the validated request of each operation;
@@ -18,11 +20,13 @@
 
 mod check;
 mod checker;
+pub mod generated;
 mod model;
 pub mod pattern;
 mod redact;
 mod rules;
 mod schema;
+pub mod service_model;
 mod spec;
 mod time;
 mod walk;
