@@ -28,7 +28,9 @@ fn shape_json(shape: &ModelShape, seen: &mut Vec<&'static str>) -> Value {
     };
     let recursive = seen.contains(&shape.name);
     match &shape.kind {
-        ModelKind::Structure { members, required } => {
+        ModelKind::Structure {
+            members, required, ..
+        } => {
             out.insert("type".to_owned(), json!("structure"));
             if !required.is_empty() {
                 out.insert("required".to_owned(), json!(required));

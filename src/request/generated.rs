@@ -163,6 +163,9 @@ pub static ARN: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `AgentFirst`, in the model's order.
+pub const AGENT_FIRST_MEMBERS: &[&str] = &["Preview"];
+
 pub static AGENT_FIRST: ModelShape = ModelShape {
     name: "AgentFirst",
     kind: ModelKind::Structure {
@@ -171,6 +174,7 @@ pub static AGENT_FIRST: ModelShape = ModelShape {
             shape: &PREVIEW,
             idempotency_token: false,
         }],
+        member_names: AGENT_FIRST_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -187,21 +191,25 @@ pub static AGENT_RESOURCE_ID: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `AllowedCapabilities`, in the model's order.
+pub const ALLOWED_CAPABILITIES_MEMBERS: &[&str] = &["Customer", "Agent"];
+
 pub static ALLOWED_CAPABILITIES: ModelShape = ModelShape {
     name: "AllowedCapabilities",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "Agent",
-                shape: &PARTICIPANT_CAPABILITIES,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "Customer",
                 shape: &PARTICIPANT_CAPABILITIES,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "Agent",
+                shape: &PARTICIPANT_CAPABILITIES,
+                idempotency_token: false,
+            },
         ],
+        member_names: ALLOWED_CAPABILITIES_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -228,25 +236,33 @@ pub static ALLOWED_USER_ACTIONS: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `AnswerMachineDetectionConfig`, in the model's order.
+pub const ANSWER_MACHINE_DETECTION_CONFIG_MEMBERS: &[&str] =
+    &["EnableAnswerMachineDetection", "AwaitAnswerMachinePrompt"];
+
 pub static ANSWER_MACHINE_DETECTION_CONFIG: ModelShape = ModelShape {
     name: "AnswerMachineDetectionConfig",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "AwaitAnswerMachinePrompt",
-                shape: &BOOLEAN,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "EnableAnswerMachineDetection",
                 shape: &BOOLEAN,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "AwaitAnswerMachinePrompt",
+                shape: &BOOLEAN,
+                idempotency_token: false,
+            },
         ],
+        member_names: ANSWER_MACHINE_DETECTION_CONFIG_MEMBERS,
         required: &[],
     },
     sensitive: false,
 };
+
+/// The members of `Attendee`, in the model's order.
+pub const ATTENDEE_MEMBERS: &[&str] = &["AttendeeId", "JoinToken"];
 
 pub static ATTENDEE: ModelShape = ModelShape {
     name: "Attendee",
@@ -263,6 +279,7 @@ pub static ATTENDEE: ModelShape = ModelShape {
                 idempotency_token: false,
             },
         ],
+        member_names: ATTENDEE_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -312,6 +329,9 @@ pub static ATTRIBUTES: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `AudioFeatures`, in the model's order.
+pub const AUDIO_FEATURES_MEMBERS: &[&str] = &["EchoReduction"];
+
 pub static AUDIO_FEATURES: ModelShape = ModelShape {
     name: "AudioFeatures",
     kind: ModelKind::Structure {
@@ -320,6 +340,7 @@ pub static AUDIO_FEATURES: ModelShape = ModelShape {
             shape: &MEETING_FEATURE_STATUS,
             idempotency_token: false,
         }],
+        member_names: AUDIO_FEATURES_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -395,25 +416,32 @@ pub static CHAT_DURATION_IN_MINUTES: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `ChatMessage`, in the model's order.
+pub const CHAT_MESSAGE_MEMBERS: &[&str] = &["ContentType", "Content"];
+
 pub static CHAT_MESSAGE: ModelShape = ModelShape {
     name: "ChatMessage",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "Content",
-                shape: &CHAT_CONTENT,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "ContentType",
                 shape: &CHAT_CONTENT_TYPE,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "Content",
+                shape: &CHAT_CONTENT,
+                idempotency_token: false,
+            },
         ],
+        member_names: CHAT_MESSAGE_MEMBERS,
         required: &["ContentType", "Content"],
     },
     sensitive: false,
 };
+
+/// The members of `ChatStreamingConfiguration`, in the model's order.
+pub const CHAT_STREAMING_CONFIGURATION_MEMBERS: &[&str] = &["StreamingEndpointArn"];
 
 pub static CHAT_STREAMING_CONFIGURATION: ModelShape = ModelShape {
     name: "ChatStreamingConfiguration",
@@ -423,6 +451,7 @@ pub static CHAT_STREAMING_CONFIGURATION: ModelShape = ModelShape {
             shape: &CHAT_STREAMING_ENDPOINT_ARN,
             idempotency_token: false,
         }],
+        member_names: CHAT_STREAMING_CONFIGURATION_MEMBERS,
         required: &["StreamingEndpointArn"],
     },
     sensitive: false,
@@ -450,6 +479,9 @@ pub static CLIENT_TOKEN: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `ConnectionCredentials`, in the model's order.
+pub const CONNECTION_CREDENTIALS_MEMBERS: &[&str] = &["ConnectionToken", "Expiry"];
+
 pub static CONNECTION_CREDENTIALS: ModelShape = ModelShape {
     name: "ConnectionCredentials",
     kind: ModelKind::Structure {
@@ -465,10 +497,14 @@ pub static CONNECTION_CREDENTIALS: ModelShape = ModelShape {
                 idempotency_token: false,
             },
         ],
+        member_names: CONNECTION_CREDENTIALS_MEMBERS,
         required: &[],
     },
     sensitive: false,
 };
+
+/// The members of `ConnectionData`, in the model's order.
+pub const CONNECTION_DATA_MEMBERS: &[&str] = &["Attendee", "Meeting"];
 
 pub static CONNECTION_DATA: ModelShape = ModelShape {
     name: "ConnectionData",
@@ -485,6 +521,7 @@ pub static CONNECTION_DATA: ModelShape = ModelShape {
                 idempotency_token: false,
             },
         ],
+        member_names: CONNECTION_DATA_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -573,18 +610,31 @@ pub static CONTACT_REFERENCES: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `CreateContactRequest`, in the model's order.
+pub const CREATE_CONTACT_REQUEST_MEMBERS: &[&str] = &[
+    "InstanceId",
+    "ClientToken",
+    "RelatedContactId",
+    "Attributes",
+    "References",
+    "Channel",
+    "InitiationMethod",
+    "ExpiryDurationInMinutes",
+    "UserInfo",
+    "InitiateAs",
+    "Name",
+    "Description",
+    "SegmentAttributes",
+    "PreviousContactId",
+];
+
 pub static CREATE_CONTACT_REQUEST: ModelShape = ModelShape {
     name: "CreateContactRequest",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "Attributes",
-                shape: &ATTRIBUTES,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "Channel",
-                shape: &CHANNEL,
+                name: "InstanceId",
+                shape: &INSTANCE_ID,
                 idempotency_token: false,
             },
             ModelMember {
@@ -593,38 +643,13 @@ pub static CREATE_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: true,
             },
             ModelMember {
-                name: "Description",
-                shape: &DESCRIPTION,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "ExpiryDurationInMinutes",
-                shape: &EXPIRY_DURATION_IN_MINUTES,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "InitiateAs",
-                shape: &INITIATE_AS,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "InitiationMethod",
-                shape: &CONTACT_INITIATION_METHOD,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "InstanceId",
-                shape: &INSTANCE_ID,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "Name",
-                shape: &NAME,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "PreviousContactId",
+                name: "RelatedContactId",
                 shape: &CONTACT_ID,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "Attributes",
+                shape: &ATTRIBUTES,
                 idempotency_token: false,
             },
             ModelMember {
@@ -633,8 +658,38 @@ pub static CREATE_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "RelatedContactId",
-                shape: &CONTACT_ID,
+                name: "Channel",
+                shape: &CHANNEL,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "InitiationMethod",
+                shape: &CONTACT_INITIATION_METHOD,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "ExpiryDurationInMinutes",
+                shape: &EXPIRY_DURATION_IN_MINUTES,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "UserInfo",
+                shape: &USER_INFO,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "InitiateAs",
+                shape: &INITIATE_AS,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "Name",
+                shape: &NAME,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "Description",
+                shape: &DESCRIPTION,
                 idempotency_token: false,
             },
             ModelMember {
@@ -643,31 +698,36 @@ pub static CREATE_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "UserInfo",
-                shape: &USER_INFO,
+                name: "PreviousContactId",
+                shape: &CONTACT_ID,
                 idempotency_token: false,
             },
         ],
+        member_names: CREATE_CONTACT_REQUEST_MEMBERS,
         required: &["InstanceId", "Channel", "InitiationMethod"],
     },
     sensitive: false,
 };
+
+/// The members of `CreateContactResponse`, in the model's order.
+pub const CREATE_CONTACT_RESPONSE_MEMBERS: &[&str] = &["ContactId", "ContactArn"];
 
 pub static CREATE_CONTACT_RESPONSE: ModelShape = ModelShape {
     name: "CreateContactResponse",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "ContactArn",
-                shape: &ARN,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "ContactId",
                 shape: &CONTACT_ID,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "ContactArn",
+                shape: &ARN,
+                idempotency_token: false,
+            },
         ],
+        member_names: CREATE_CONTACT_RESPONSE_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -760,21 +820,25 @@ pub static EMAIL_ADDRESS_DISPLAY_NAME: ModelShape = ModelShape {
     sensitive: true,
 };
 
+/// The members of `EmailAddressInfo`, in the model's order.
+pub const EMAIL_ADDRESS_INFO_MEMBERS: &[&str] = &["EmailAddress", "DisplayName"];
+
 pub static EMAIL_ADDRESS_INFO: ModelShape = ModelShape {
     name: "EmailAddressInfo",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "DisplayName",
-                shape: &EMAIL_ADDRESS_DISPLAY_NAME,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "EmailAddress",
                 shape: &EMAIL_ADDRESS,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "DisplayName",
+                shape: &EMAIL_ADDRESS_DISPLAY_NAME,
+                idempotency_token: false,
+            },
         ],
+        member_names: EMAIL_ADDRESS_INFO_MEMBERS,
         required: &["EmailAddress"],
     },
     sensitive: false,
@@ -789,6 +853,9 @@ pub static EMAIL_ADDRESS_RECIPIENT_LIST: ModelShape = ModelShape {
     },
     sensitive: false,
 };
+
+/// The members of `EmailAttachment`, in the model's order.
+pub const EMAIL_ATTACHMENT_MEMBERS: &[&str] = &["FileName", "S3Url"];
 
 pub static EMAIL_ATTACHMENT: ModelShape = ModelShape {
     name: "EmailAttachment",
@@ -805,6 +872,7 @@ pub static EMAIL_ATTACHMENT: ModelShape = ModelShape {
                 idempotency_token: false,
             },
         ],
+        member_names: EMAIL_ATTACHMENT_MEMBERS,
         required: &["FileName", "S3Url"],
     },
     sensitive: false,
@@ -870,21 +938,25 @@ pub static EMAIL_MESSAGE_CONTENT_TYPE: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `Endpoint`, in the model's order.
+pub const ENDPOINT_MEMBERS: &[&str] = &["Type", "Address"];
+
 pub static ENDPOINT: ModelShape = ModelShape {
     name: "Endpoint",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "Address",
-                shape: &ENDPOINT_ADDRESS,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "Type",
                 shape: &ENDPOINT_TYPE,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "Address",
+                shape: &ENDPOINT_ADDRESS,
+                idempotency_token: false,
+            },
         ],
+        member_names: ENDPOINT_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -949,25 +1021,32 @@ pub static ISO8601_DATETIME: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `InboundAdditionalRecipients`, in the model's order.
+pub const INBOUND_ADDITIONAL_RECIPIENTS_MEMBERS: &[&str] = &["ToAddresses", "CcAddresses"];
+
 pub static INBOUND_ADDITIONAL_RECIPIENTS: ModelShape = ModelShape {
     name: "InboundAdditionalRecipients",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "CcAddresses",
-                shape: &EMAIL_ADDRESS_RECIPIENT_LIST,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "ToAddresses",
                 shape: &EMAIL_ADDRESS_RECIPIENT_LIST,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "CcAddresses",
+                shape: &EMAIL_ADDRESS_RECIPIENT_LIST,
+                idempotency_token: false,
+            },
         ],
+        member_names: INBOUND_ADDITIONAL_RECIPIENTS_MEMBERS,
         required: &[],
     },
     sensitive: false,
 };
+
+/// The members of `InboundEmailContent`, in the model's order.
+pub const INBOUND_EMAIL_CONTENT_MEMBERS: &[&str] = &["MessageSourceType", "RawMessage"];
 
 pub static INBOUND_EMAIL_CONTENT: ModelShape = ModelShape {
     name: "InboundEmailContent",
@@ -984,6 +1063,7 @@ pub static INBOUND_EMAIL_CONTENT: ModelShape = ModelShape {
                 idempotency_token: false,
             },
         ],
+        member_names: INBOUND_EMAIL_CONTENT_MEMBERS,
         required: &["MessageSourceType"],
     },
     sensitive: false,
@@ -1000,10 +1080,18 @@ pub static INBOUND_MESSAGE_SOURCE_TYPE: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `InboundRawMessage`, in the model's order.
+pub const INBOUND_RAW_MESSAGE_MEMBERS: &[&str] = &["Subject", "Body", "ContentType", "Headers"];
+
 pub static INBOUND_RAW_MESSAGE: ModelShape = ModelShape {
     name: "InboundRawMessage",
     kind: ModelKind::Structure {
         members: &[
+            ModelMember {
+                name: "Subject",
+                shape: &INBOUND_SUBJECT,
+                idempotency_token: false,
+            },
             ModelMember {
                 name: "Body",
                 shape: &BODY,
@@ -1019,12 +1107,8 @@ pub static INBOUND_RAW_MESSAGE: ModelShape = ModelShape {
                 shape: &EMAIL_HEADERS,
                 idempotency_token: false,
             },
-            ModelMember {
-                name: "Subject",
-                shape: &INBOUND_SUBJECT,
-                idempotency_token: false,
-            },
         ],
+        member_names: INBOUND_RAW_MESSAGE_MEMBERS,
         required: &["Subject", "Body", "ContentType"],
     },
     sensitive: false,
@@ -1074,22 +1158,26 @@ pub static JOIN_TOKEN: ModelShape = ModelShape {
     sensitive: true,
 };
 
+/// The members of `MediaPlacement`, in the model's order.
+pub const MEDIA_PLACEMENT_MEMBERS: &[&str] = &[
+    "AudioHostUrl",
+    "AudioFallbackUrl",
+    "SignalingUrl",
+    "TurnControlUrl",
+    "EventIngestionUrl",
+];
+
 pub static MEDIA_PLACEMENT: ModelShape = ModelShape {
     name: "MediaPlacement",
     kind: ModelKind::Structure {
         members: &[
-            ModelMember {
-                name: "AudioFallbackUrl",
-                shape: &URI,
-                idempotency_token: false,
-            },
             ModelMember {
                 name: "AudioHostUrl",
                 shape: &URI,
                 idempotency_token: false,
             },
             ModelMember {
-                name: "EventIngestionUrl",
+                name: "AudioFallbackUrl",
                 shape: &URI,
                 idempotency_token: false,
             },
@@ -1103,7 +1191,13 @@ pub static MEDIA_PLACEMENT: ModelShape = ModelShape {
                 shape: &URI,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "EventIngestionUrl",
+                shape: &URI,
+                idempotency_token: false,
+            },
         ],
+        member_names: MEDIA_PLACEMENT_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -1120,18 +1214,26 @@ pub static MEDIA_REGION: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `Meeting`, in the model's order.
+pub const MEETING_MEMBERS: &[&str] = &[
+    "MediaRegion",
+    "MediaPlacement",
+    "MeetingFeatures",
+    "MeetingId",
+];
+
 pub static MEETING: ModelShape = ModelShape {
     name: "Meeting",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "MediaPlacement",
-                shape: &MEDIA_PLACEMENT,
+                name: "MediaRegion",
+                shape: &MEDIA_REGION,
                 idempotency_token: false,
             },
             ModelMember {
-                name: "MediaRegion",
-                shape: &MEDIA_REGION,
+                name: "MediaPlacement",
+                shape: &MEDIA_PLACEMENT,
                 idempotency_token: false,
             },
             ModelMember {
@@ -1145,6 +1247,7 @@ pub static MEETING: ModelShape = ModelShape {
                 idempotency_token: false,
             },
         ],
+        member_names: MEETING_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -1161,6 +1264,9 @@ pub static MEETING_FEATURE_STATUS: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `MeetingFeaturesConfiguration`, in the model's order.
+pub const MEETING_FEATURES_CONFIGURATION_MEMBERS: &[&str] = &["Audio"];
+
 pub static MEETING_FEATURES_CONFIGURATION: ModelShape = ModelShape {
     name: "MeetingFeaturesConfiguration",
     kind: ModelKind::Structure {
@@ -1169,6 +1275,7 @@ pub static MEETING_FEATURES_CONFIGURATION: ModelShape = ModelShape {
             shape: &AUDIO_FEATURES,
             idempotency_token: false,
         }],
+        member_names: MEETING_FEATURES_CONFIGURATION_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -1218,6 +1325,9 @@ pub static NAME: ModelShape = ModelShape {
     sensitive: true,
 };
 
+/// The members of `OutboundAdditionalRecipients`, in the model's order.
+pub const OUTBOUND_ADDITIONAL_RECIPIENTS_MEMBERS: &[&str] = &["CcEmailAddresses"];
+
 pub static OUTBOUND_ADDITIONAL_RECIPIENTS: ModelShape = ModelShape {
     name: "OutboundAdditionalRecipients",
     kind: ModelKind::Structure {
@@ -1226,10 +1336,15 @@ pub static OUTBOUND_ADDITIONAL_RECIPIENTS: ModelShape = ModelShape {
             shape: &EMAIL_ADDRESS_RECIPIENT_LIST,
             idempotency_token: false,
         }],
+        member_names: OUTBOUND_ADDITIONAL_RECIPIENTS_MEMBERS,
         required: &[],
     },
     sensitive: false,
 };
+
+/// The members of `OutboundEmailContent`, in the model's order.
+pub const OUTBOUND_EMAIL_CONTENT_MEMBERS: &[&str] =
+    &["MessageSourceType", "TemplatedMessageConfig", "RawMessage"];
 
 pub static OUTBOUND_EMAIL_CONTENT: ModelShape = ModelShape {
     name: "OutboundEmailContent",
@@ -1241,16 +1356,17 @@ pub static OUTBOUND_EMAIL_CONTENT: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "RawMessage",
-                shape: &OUTBOUND_RAW_MESSAGE,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "TemplatedMessageConfig",
                 shape: &TEMPLATED_MESSAGE_CONFIG,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "RawMessage",
+                shape: &OUTBOUND_RAW_MESSAGE,
+                idempotency_token: false,
+            },
         ],
+        member_names: OUTBOUND_EMAIL_CONTENT_MEMBERS,
         required: &["MessageSourceType"],
     },
     sensitive: false,
@@ -1267,10 +1383,18 @@ pub static OUTBOUND_MESSAGE_SOURCE_TYPE: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `OutboundRawMessage`, in the model's order.
+pub const OUTBOUND_RAW_MESSAGE_MEMBERS: &[&str] = &["Subject", "Body", "ContentType"];
+
 pub static OUTBOUND_RAW_MESSAGE: ModelShape = ModelShape {
     name: "OutboundRawMessage",
     kind: ModelKind::Structure {
         members: &[
+            ModelMember {
+                name: "Subject",
+                shape: &OUTBOUND_SUBJECT,
+                idempotency_token: false,
+            },
             ModelMember {
                 name: "Body",
                 shape: &BODY,
@@ -1281,36 +1405,39 @@ pub static OUTBOUND_RAW_MESSAGE: ModelShape = ModelShape {
                 shape: &EMAIL_MESSAGE_CONTENT_TYPE,
                 idempotency_token: false,
             },
-            ModelMember {
-                name: "Subject",
-                shape: &OUTBOUND_SUBJECT,
-                idempotency_token: false,
-            },
         ],
+        member_names: OUTBOUND_RAW_MESSAGE_MEMBERS,
         required: &["Subject", "Body", "ContentType"],
     },
     sensitive: false,
 };
+
+/// The members of `OutboundStrategy`, in the model's order.
+pub const OUTBOUND_STRATEGY_MEMBERS: &[&str] = &["Type", "Config"];
 
 pub static OUTBOUND_STRATEGY: ModelShape = ModelShape {
     name: "OutboundStrategy",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "Config",
-                shape: &OUTBOUND_STRATEGY_CONFIG,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "Type",
                 shape: &OUTBOUND_STRATEGY_TYPE,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "Config",
+                shape: &OUTBOUND_STRATEGY_CONFIG,
+                idempotency_token: false,
+            },
         ],
+        member_names: OUTBOUND_STRATEGY_MEMBERS,
         required: &["Type"],
     },
     sensitive: false,
 };
+
+/// The members of `OutboundStrategyConfig`, in the model's order.
+pub const OUTBOUND_STRATEGY_CONFIG_MEMBERS: &[&str] = &["AgentFirst"];
 
 pub static OUTBOUND_STRATEGY_CONFIG: ModelShape = ModelShape {
     name: "OutboundStrategyConfig",
@@ -1320,6 +1447,7 @@ pub static OUTBOUND_STRATEGY_CONFIG: ModelShape = ModelShape {
             shape: &AGENT_FIRST,
             idempotency_token: false,
         }],
+        member_names: OUTBOUND_STRATEGY_CONFIG_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -1347,25 +1475,32 @@ pub static OUTBOUND_SUBJECT: ModelShape = ModelShape {
     sensitive: true,
 };
 
+/// The members of `ParticipantCapabilities`, in the model's order.
+pub const PARTICIPANT_CAPABILITIES_MEMBERS: &[&str] = &["Video", "ScreenShare"];
+
 pub static PARTICIPANT_CAPABILITIES: ModelShape = ModelShape {
     name: "ParticipantCapabilities",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "ScreenShare",
-                shape: &SCREEN_SHARE_CAPABILITY,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "Video",
                 shape: &VIDEO_CAPABILITY,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "ScreenShare",
+                shape: &SCREEN_SHARE_CAPABILITY,
+                idempotency_token: false,
+            },
         ],
+        member_names: PARTICIPANT_CAPABILITIES_MEMBERS,
         required: &[],
     },
     sensitive: false,
 };
+
+/// The members of `ParticipantConfiguration`, in the model's order.
+pub const PARTICIPANT_CONFIGURATION_MEMBERS: &[&str] = &["ResponseMode"];
 
 pub static PARTICIPANT_CONFIGURATION: ModelShape = ModelShape {
     name: "ParticipantConfiguration",
@@ -1375,10 +1510,14 @@ pub static PARTICIPANT_CONFIGURATION: ModelShape = ModelShape {
             shape: &RESPONSE_MODE,
             idempotency_token: false,
         }],
+        member_names: PARTICIPANT_CONFIGURATION_MEMBERS,
         required: &[],
     },
     sensitive: false,
 };
+
+/// The members of `ParticipantDetails`, in the model's order.
+pub const PARTICIPANT_DETAILS_MEMBERS: &[&str] = &["DisplayName"];
 
 pub static PARTICIPANT_DETAILS: ModelShape = ModelShape {
     name: "ParticipantDetails",
@@ -1388,6 +1527,7 @@ pub static PARTICIPANT_DETAILS: ModelShape = ModelShape {
             shape: &DISPLAY_NAME,
             idempotency_token: false,
         }],
+        member_names: PARTICIPANT_DETAILS_MEMBERS,
         required: &["DisplayName"],
     },
     sensitive: false,
@@ -1415,6 +1555,9 @@ pub static PARTICIPANT_TOKEN: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `PersistentChat`, in the model's order.
+pub const PERSISTENT_CHAT_MEMBERS: &[&str] = &["RehydrationType", "SourceContactId"];
+
 pub static PERSISTENT_CHAT: ModelShape = ModelShape {
     name: "PersistentChat",
     kind: ModelKind::Structure {
@@ -1430,6 +1573,7 @@ pub static PERSISTENT_CHAT: ModelShape = ModelShape {
                 idempotency_token: false,
             },
         ],
+        member_names: PERSISTENT_CHAT_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -1455,6 +1599,9 @@ pub static POST_ACCEPT_PREVIEW_TIMEOUT_DURATION_IN_SECONDS: ModelShape = ModelSh
     sensitive: false,
 };
 
+/// The members of `PostAcceptTimeoutConfig`, in the model's order.
+pub const POST_ACCEPT_TIMEOUT_CONFIG_MEMBERS: &[&str] = &["DurationInSeconds"];
+
 pub static POST_ACCEPT_TIMEOUT_CONFIG: ModelShape = ModelShape {
     name: "PostAcceptTimeoutConfig",
     kind: ModelKind::Structure {
@@ -1463,6 +1610,7 @@ pub static POST_ACCEPT_TIMEOUT_CONFIG: ModelShape = ModelShape {
             shape: &POST_ACCEPT_PREVIEW_TIMEOUT_DURATION_IN_SECONDS,
             idempotency_token: false,
         }],
+        member_names: POST_ACCEPT_TIMEOUT_CONFIG_MEMBERS,
         required: &["DurationInSeconds"],
     },
     sensitive: false,
@@ -1490,21 +1638,25 @@ pub static PRE_SIGNED_CONNECTION_URL: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `Preview`, in the model's order.
+pub const PREVIEW_MEMBERS: &[&str] = &["PostAcceptTimeoutConfig", "AllowedUserActions"];
+
 pub static PREVIEW: ModelShape = ModelShape {
     name: "Preview",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "AllowedUserActions",
-                shape: &ALLOWED_USER_ACTIONS,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "PostAcceptTimeoutConfig",
                 shape: &POST_ACCEPT_TIMEOUT_CONFIG,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "AllowedUserActions",
+                shape: &ALLOWED_USER_ACTIONS,
+                idempotency_token: false,
+            },
         ],
+        member_names: PREVIEW_MEMBERS,
         required: &["PostAcceptTimeoutConfig", "AllowedUserActions"],
     },
     sensitive: false,
@@ -1532,23 +1684,16 @@ pub static QUICK_CONNECT_ID: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `Reference`, in the model's order.
+pub const REFERENCE_MEMBERS: &[&str] = &["Value", "Type", "Status", "Arn", "StatusReason"];
+
 pub static REFERENCE: ModelShape = ModelShape {
     name: "Reference",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "Arn",
-                shape: &REFERENCE_ARN,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "Status",
-                shape: &REFERENCE_STATUS,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "StatusReason",
-                shape: &REFERENCE_STATUS_REASON,
+                name: "Value",
+                shape: &REFERENCE_VALUE,
                 idempotency_token: false,
             },
             ModelMember {
@@ -1557,11 +1702,22 @@ pub static REFERENCE: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "Value",
-                shape: &REFERENCE_VALUE,
+                name: "Status",
+                shape: &REFERENCE_STATUS,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "Arn",
+                shape: &REFERENCE_ARN,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "StatusReason",
+                shape: &REFERENCE_STATUS_REASON,
                 idempotency_token: false,
             },
         ],
+        member_names: REFERENCE_MEMBERS,
         required: &["Type"],
     },
     sensitive: false,
@@ -1710,13 +1866,27 @@ pub static SEGMENT_ATTRIBUTE_NAME: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `SegmentAttributeValue`, in the model's order.
+pub const SEGMENT_ATTRIBUTE_VALUE_MEMBERS: &[&str] = &[
+    "ValueString",
+    "ValueMap",
+    "ValueInteger",
+    "ValueList",
+    "ValueArn",
+];
+
 pub static SEGMENT_ATTRIBUTE_VALUE: ModelShape = ModelShape {
     name: "SegmentAttributeValue",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "ValueArn",
+                name: "ValueString",
                 shape: &SEGMENT_ATTRIBUTE_VALUE_STRING,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "ValueMap",
+                shape: &SEGMENT_ATTRIBUTE_VALUE_MAP,
                 idempotency_token: false,
             },
             ModelMember {
@@ -1730,16 +1900,12 @@ pub static SEGMENT_ATTRIBUTE_VALUE: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "ValueMap",
-                shape: &SEGMENT_ATTRIBUTE_VALUE_MAP,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "ValueString",
+                name: "ValueArn",
                 shape: &SEGMENT_ATTRIBUTE_VALUE_STRING,
                 idempotency_token: false,
             },
         ],
+        member_names: SEGMENT_ATTRIBUTE_VALUE_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -1797,33 +1963,33 @@ pub static SEGMENT_ATTRIBUTES: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `StartChatContactRequest`, in the model's order.
+pub const START_CHAT_CONTACT_REQUEST_MEMBERS: &[&str] = &[
+    "InstanceId",
+    "ContactFlowId",
+    "Attributes",
+    "ParticipantDetails",
+    "ParticipantConfiguration",
+    "InitialMessage",
+    "ClientToken",
+    "ChatDurationInMinutes",
+    "SupportedMessagingContentTypes",
+    "PersistentChat",
+    "RelatedContactId",
+    "SegmentAttributes",
+    "CustomerId",
+    "DisconnectOnCustomerExit",
+    "ConnectionTypes",
+    "ChatStreamingConfiguration",
+];
+
 pub static START_CHAT_CONTACT_REQUEST: ModelShape = ModelShape {
     name: "StartChatContactRequest",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "Attributes",
-                shape: &ATTRIBUTES,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "ChatDurationInMinutes",
-                shape: &CHAT_DURATION_IN_MINUTES,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "ChatStreamingConfiguration",
-                shape: &CHAT_STREAMING_CONFIGURATION,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "ClientToken",
-                shape: &CLIENT_TOKEN,
-                idempotency_token: true,
-            },
-            ModelMember {
-                name: "ConnectionTypes",
-                shape: &CONNECTION_TYPE_LIST,
+                name: "InstanceId",
+                shape: &INSTANCE_ID,
                 idempotency_token: false,
             },
             ModelMember {
@@ -1832,23 +1998,13 @@ pub static START_CHAT_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "CustomerId",
-                shape: &CUSTOMER_ID_NON_EMPTY,
+                name: "Attributes",
+                shape: &ATTRIBUTES,
                 idempotency_token: false,
             },
             ModelMember {
-                name: "DisconnectOnCustomerExit",
-                shape: &DISCONNECT_ON_CUSTOMER_EXIT,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "InitialMessage",
-                shape: &CHAT_MESSAGE,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "InstanceId",
-                shape: &INSTANCE_ID,
+                name: "ParticipantDetails",
+                shape: &PARTICIPANT_DETAILS,
                 idempotency_token: false,
             },
             ModelMember {
@@ -1857,8 +2013,23 @@ pub static START_CHAT_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "ParticipantDetails",
-                shape: &PARTICIPANT_DETAILS,
+                name: "InitialMessage",
+                shape: &CHAT_MESSAGE,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "ClientToken",
+                shape: &CLIENT_TOKEN,
+                idempotency_token: true,
+            },
+            ModelMember {
+                name: "ChatDurationInMinutes",
+                shape: &CHAT_DURATION_IN_MINUTES,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "SupportedMessagingContentTypes",
+                shape: &SUPPORTED_MESSAGING_CONTENT_TYPES,
                 idempotency_token: false,
             },
             ModelMember {
@@ -1877,32 +2048,49 @@ pub static START_CHAT_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "SupportedMessagingContentTypes",
-                shape: &SUPPORTED_MESSAGING_CONTENT_TYPES,
+                name: "CustomerId",
+                shape: &CUSTOMER_ID_NON_EMPTY,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "DisconnectOnCustomerExit",
+                shape: &DISCONNECT_ON_CUSTOMER_EXIT,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "ConnectionTypes",
+                shape: &CONNECTION_TYPE_LIST,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "ChatStreamingConfiguration",
+                shape: &CHAT_STREAMING_CONFIGURATION,
                 idempotency_token: false,
             },
         ],
+        member_names: START_CHAT_CONTACT_REQUEST_MEMBERS,
         required: &["InstanceId", "ContactFlowId", "ParticipantDetails"],
     },
     sensitive: false,
 };
+
+/// The members of `StartChatContactResponse`, in the model's order.
+pub const START_CHAT_CONTACT_RESPONSE_MEMBERS: &[&str] = &[
+    "ContactId",
+    "ParticipantId",
+    "ParticipantToken",
+    "ContinuedFromContactId",
+    "ConnectionCredentials",
+    "Websocket",
+    "StreamingId",
+];
 
 pub static START_CHAT_CONTACT_RESPONSE: ModelShape = ModelShape {
     name: "StartChatContactResponse",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "ConnectionCredentials",
-                shape: &CONNECTION_CREDENTIALS,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "ContactId",
-                shape: &CONTACT_ID,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "ContinuedFromContactId",
                 shape: &CONTACT_ID,
                 idempotency_token: false,
             },
@@ -1917,8 +2105,13 @@ pub static START_CHAT_CONTACT_RESPONSE: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "StreamingId",
-                shape: &STREAMING_ID,
+                name: "ContinuedFromContactId",
+                shape: &CONTACT_ID,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "ConnectionCredentials",
+                shape: &CONNECTION_CREDENTIALS,
                 idempotency_token: false,
             },
             ModelMember {
@@ -1926,16 +2119,75 @@ pub static START_CHAT_CONTACT_RESPONSE: ModelShape = ModelShape {
                 shape: &WEBSOCKET,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "StreamingId",
+                shape: &STREAMING_ID,
+                idempotency_token: false,
+            },
         ],
+        member_names: START_CHAT_CONTACT_RESPONSE_MEMBERS,
         required: &[],
     },
     sensitive: false,
 };
 
+/// The members of `StartEmailContactRequest`, in the model's order.
+pub const START_EMAIL_CONTACT_REQUEST_MEMBERS: &[&str] = &[
+    "InstanceId",
+    "FromEmailAddress",
+    "DestinationEmailAddress",
+    "Description",
+    "References",
+    "Name",
+    "EmailMessage",
+    "AdditionalRecipients",
+    "Attachments",
+    "ContactFlowId",
+    "RelatedContactId",
+    "Attributes",
+    "SegmentAttributes",
+    "ClientToken",
+];
+
 pub static START_EMAIL_CONTACT_REQUEST: ModelShape = ModelShape {
     name: "StartEmailContactRequest",
     kind: ModelKind::Structure {
         members: &[
+            ModelMember {
+                name: "InstanceId",
+                shape: &INSTANCE_ID,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "FromEmailAddress",
+                shape: &EMAIL_ADDRESS_INFO,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "DestinationEmailAddress",
+                shape: &EMAIL_ADDRESS,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "Description",
+                shape: &DESCRIPTION,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "References",
+                shape: &CONTACT_REFERENCES,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "Name",
+                shape: &NAME,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "EmailMessage",
+                shape: &INBOUND_EMAIL_CONTENT,
+                idempotency_token: false,
+            },
             ModelMember {
                 name: "AdditionalRecipients",
                 shape: &INBOUND_ADDITIONAL_RECIPIENTS,
@@ -1947,53 +2199,8 @@ pub static START_EMAIL_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "Attributes",
-                shape: &ATTRIBUTES,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "ClientToken",
-                shape: &CLIENT_TOKEN,
-                idempotency_token: true,
-            },
-            ModelMember {
                 name: "ContactFlowId",
                 shape: &CONTACT_FLOW_ID,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "Description",
-                shape: &DESCRIPTION,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "DestinationEmailAddress",
-                shape: &EMAIL_ADDRESS,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "EmailMessage",
-                shape: &INBOUND_EMAIL_CONTENT,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "FromEmailAddress",
-                shape: &EMAIL_ADDRESS_INFO,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "InstanceId",
-                shape: &INSTANCE_ID,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "Name",
-                shape: &NAME,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "References",
-                shape: &CONTACT_REFERENCES,
                 idempotency_token: false,
             },
             ModelMember {
@@ -2002,11 +2209,22 @@ pub static START_EMAIL_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
+                name: "Attributes",
+                shape: &ATTRIBUTES,
+                idempotency_token: false,
+            },
+            ModelMember {
                 name: "SegmentAttributes",
                 shape: &SEGMENT_ATTRIBUTES,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "ClientToken",
+                shape: &CLIENT_TOKEN,
+                idempotency_token: true,
+            },
         ],
+        member_names: START_EMAIL_CONTACT_REQUEST_MEMBERS,
         required: &[
             "InstanceId",
             "FromEmailAddress",
@@ -2017,6 +2235,9 @@ pub static START_EMAIL_CONTACT_REQUEST: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `StartEmailContactResponse`, in the model's order.
+pub const START_EMAIL_CONTACT_RESPONSE_MEMBERS: &[&str] = &["ContactId"];
+
 pub static START_EMAIL_CONTACT_RESPONSE: ModelShape = ModelShape {
     name: "StartEmailContactResponse",
     kind: ModelKind::Structure {
@@ -2025,18 +2246,61 @@ pub static START_EMAIL_CONTACT_RESPONSE: ModelShape = ModelShape {
             shape: &CONTACT_ID,
             idempotency_token: false,
         }],
+        member_names: START_EMAIL_CONTACT_RESPONSE_MEMBERS,
         required: &[],
     },
     sensitive: false,
 };
+
+/// The members of `StartOutboundChatContactRequest`, in the model's order.
+pub const START_OUTBOUND_CHAT_CONTACT_REQUEST_MEMBERS: &[&str] = &[
+    "SourceEndpoint",
+    "DestinationEndpoint",
+    "InstanceId",
+    "SegmentAttributes",
+    "Attributes",
+    "ContactFlowId",
+    "ChatDurationInMinutes",
+    "ParticipantDetails",
+    "InitialSystemMessage",
+    "InitialTemplatedSystemMessage",
+    "RelatedContactId",
+    "SupportedMessagingContentTypes",
+    "ClientToken",
+];
 
 pub static START_OUTBOUND_CHAT_CONTACT_REQUEST: ModelShape = ModelShape {
     name: "StartOutboundChatContactRequest",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
+                name: "SourceEndpoint",
+                shape: &ENDPOINT,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "DestinationEndpoint",
+                shape: &ENDPOINT,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "InstanceId",
+                shape: &INSTANCE_ID,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "SegmentAttributes",
+                shape: &SEGMENT_ATTRIBUTES,
+                idempotency_token: false,
+            },
+            ModelMember {
                 name: "Attributes",
                 shape: &ATTRIBUTES,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "ContactFlowId",
+                shape: &CONTACT_FLOW_ID,
                 idempotency_token: false,
             },
             ModelMember {
@@ -2045,18 +2309,8 @@ pub static START_OUTBOUND_CHAT_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "ClientToken",
-                shape: &CLIENT_TOKEN,
-                idempotency_token: true,
-            },
-            ModelMember {
-                name: "ContactFlowId",
-                shape: &CONTACT_FLOW_ID,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "DestinationEndpoint",
-                shape: &ENDPOINT,
+                name: "ParticipantDetails",
+                shape: &PARTICIPANT_DETAILS,
                 idempotency_token: false,
             },
             ModelMember {
@@ -2070,28 +2324,8 @@ pub static START_OUTBOUND_CHAT_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "InstanceId",
-                shape: &INSTANCE_ID,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "ParticipantDetails",
-                shape: &PARTICIPANT_DETAILS,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "RelatedContactId",
                 shape: &CONTACT_ID,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "SegmentAttributes",
-                shape: &SEGMENT_ATTRIBUTES,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "SourceEndpoint",
-                shape: &ENDPOINT,
                 idempotency_token: false,
             },
             ModelMember {
@@ -2099,7 +2333,13 @@ pub static START_OUTBOUND_CHAT_CONTACT_REQUEST: ModelShape = ModelShape {
                 shape: &SUPPORTED_MESSAGING_CONTENT_TYPES,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "ClientToken",
+                shape: &CLIENT_TOKEN,
+                idempotency_token: true,
+            },
         ],
+        member_names: START_OUTBOUND_CHAT_CONTACT_REQUEST_MEMBERS,
         required: &[
             "SourceEndpoint",
             "DestinationEndpoint",
@@ -2111,6 +2351,9 @@ pub static START_OUTBOUND_CHAT_CONTACT_REQUEST: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `StartOutboundChatContactResponse`, in the model's order.
+pub const START_OUTBOUND_CHAT_CONTACT_RESPONSE_MEMBERS: &[&str] = &["ContactId"];
+
 pub static START_OUTBOUND_CHAT_CONTACT_RESPONSE: ModelShape = ModelShape {
     name: "StartOutboundChatContactResponse",
     kind: ModelKind::Structure {
@@ -2119,38 +2362,35 @@ pub static START_OUTBOUND_CHAT_CONTACT_RESPONSE: ModelShape = ModelShape {
             shape: &CONTACT_ID,
             idempotency_token: false,
         }],
+        member_names: START_OUTBOUND_CHAT_CONTACT_RESPONSE_MEMBERS,
         required: &[],
     },
     sensitive: false,
 };
+
+/// The members of `StartOutboundEmailContactRequest`, in the model's order.
+pub const START_OUTBOUND_EMAIL_CONTACT_REQUEST_MEMBERS: &[&str] = &[
+    "InstanceId",
+    "ContactId",
+    "FromEmailAddress",
+    "DestinationEmailAddress",
+    "AdditionalRecipients",
+    "EmailMessage",
+    "ClientToken",
+];
 
 pub static START_OUTBOUND_EMAIL_CONTACT_REQUEST: ModelShape = ModelShape {
     name: "StartOutboundEmailContactRequest",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "AdditionalRecipients",
-                shape: &OUTBOUND_ADDITIONAL_RECIPIENTS,
+                name: "InstanceId",
+                shape: &INSTANCE_ID,
                 idempotency_token: false,
-            },
-            ModelMember {
-                name: "ClientToken",
-                shape: &CLIENT_TOKEN,
-                idempotency_token: true,
             },
             ModelMember {
                 name: "ContactId",
                 shape: &CONTACT_ID,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "DestinationEmailAddress",
-                shape: &EMAIL_ADDRESS_INFO,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "EmailMessage",
-                shape: &OUTBOUND_EMAIL_CONTENT,
                 idempotency_token: false,
             },
             ModelMember {
@@ -2159,11 +2399,27 @@ pub static START_OUTBOUND_EMAIL_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "InstanceId",
-                shape: &INSTANCE_ID,
+                name: "DestinationEmailAddress",
+                shape: &EMAIL_ADDRESS_INFO,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "AdditionalRecipients",
+                shape: &OUTBOUND_ADDITIONAL_RECIPIENTS,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "EmailMessage",
+                shape: &OUTBOUND_EMAIL_CONTENT,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "ClientToken",
+                shape: &CLIENT_TOKEN,
+                idempotency_token: true,
+            },
         ],
+        member_names: START_OUTBOUND_EMAIL_CONTACT_REQUEST_MEMBERS,
         required: &[
             "InstanceId",
             "ContactId",
@@ -2174,6 +2430,9 @@ pub static START_OUTBOUND_EMAIL_CONTACT_REQUEST: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `StartOutboundEmailContactResponse`, in the model's order.
+pub const START_OUTBOUND_EMAIL_CONTACT_RESPONSE_MEMBERS: &[&str] = &["ContactId"];
+
 pub static START_OUTBOUND_EMAIL_CONTACT_RESPONSE: ModelShape = ModelShape {
     name: "StartOutboundEmailContactResponse",
     kind: ModelKind::Structure {
@@ -2182,68 +2441,44 @@ pub static START_OUTBOUND_EMAIL_CONTACT_RESPONSE: ModelShape = ModelShape {
             shape: &CONTACT_ID,
             idempotency_token: false,
         }],
+        member_names: START_OUTBOUND_EMAIL_CONTACT_RESPONSE_MEMBERS,
         required: &[],
     },
     sensitive: false,
 };
+
+/// The members of `StartOutboundVoiceContactRequest`, in the model's order.
+pub const START_OUTBOUND_VOICE_CONTACT_REQUEST_MEMBERS: &[&str] = &[
+    "Name",
+    "Description",
+    "References",
+    "RelatedContactId",
+    "DestinationPhoneNumber",
+    "ContactFlowId",
+    "InstanceId",
+    "ClientToken",
+    "SourcePhoneNumber",
+    "QueueId",
+    "Attributes",
+    "AnswerMachineDetectionConfig",
+    "CampaignId",
+    "TrafficType",
+    "OutboundStrategy",
+    "RingTimeoutInSeconds",
+];
 
 pub static START_OUTBOUND_VOICE_CONTACT_REQUEST: ModelShape = ModelShape {
     name: "StartOutboundVoiceContactRequest",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "AnswerMachineDetectionConfig",
-                shape: &ANSWER_MACHINE_DETECTION_CONFIG,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "Attributes",
-                shape: &ATTRIBUTES,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "CampaignId",
-                shape: &CAMPAIGN_ID,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "ClientToken",
-                shape: &CLIENT_TOKEN,
-                idempotency_token: true,
-            },
-            ModelMember {
-                name: "ContactFlowId",
-                shape: &CONTACT_FLOW_ID,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "Description",
-                shape: &DESCRIPTION,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "DestinationPhoneNumber",
-                shape: &PHONE_NUMBER,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "InstanceId",
-                shape: &INSTANCE_ID,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "Name",
                 shape: &NAME,
                 idempotency_token: false,
             },
             ModelMember {
-                name: "OutboundStrategy",
-                shape: &OUTBOUND_STRATEGY,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "QueueId",
-                shape: &QUEUE_ID,
+                name: "Description",
+                shape: &DESCRIPTION,
                 idempotency_token: false,
             },
             ModelMember {
@@ -2257,9 +2492,24 @@ pub static START_OUTBOUND_VOICE_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "RingTimeoutInSeconds",
-                shape: &RING_TIMEOUT_IN_SECONDS,
+                name: "DestinationPhoneNumber",
+                shape: &PHONE_NUMBER,
                 idempotency_token: false,
+            },
+            ModelMember {
+                name: "ContactFlowId",
+                shape: &CONTACT_FLOW_ID,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "InstanceId",
+                shape: &INSTANCE_ID,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "ClientToken",
+                shape: &CLIENT_TOKEN,
+                idempotency_token: true,
             },
             ModelMember {
                 name: "SourcePhoneNumber",
@@ -2267,15 +2517,49 @@ pub static START_OUTBOUND_VOICE_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
+                name: "QueueId",
+                shape: &QUEUE_ID,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "Attributes",
+                shape: &ATTRIBUTES,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "AnswerMachineDetectionConfig",
+                shape: &ANSWER_MACHINE_DETECTION_CONFIG,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "CampaignId",
+                shape: &CAMPAIGN_ID,
+                idempotency_token: false,
+            },
+            ModelMember {
                 name: "TrafficType",
                 shape: &TRAFFIC_TYPE,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "OutboundStrategy",
+                shape: &OUTBOUND_STRATEGY,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "RingTimeoutInSeconds",
+                shape: &RING_TIMEOUT_IN_SECONDS,
+                idempotency_token: false,
+            },
         ],
+        member_names: START_OUTBOUND_VOICE_CONTACT_REQUEST_MEMBERS,
         required: &["DestinationPhoneNumber", "ContactFlowId", "InstanceId"],
     },
     sensitive: false,
 };
+
+/// The members of `StartOutboundVoiceContactResponse`, in the model's order.
+pub const START_OUTBOUND_VOICE_CONTACT_RESPONSE_MEMBERS: &[&str] = &["ContactId"];
 
 pub static START_OUTBOUND_VOICE_CONTACT_RESPONSE: ModelShape = ModelShape {
     name: "StartOutboundVoiceContactResponse",
@@ -2285,48 +2569,37 @@ pub static START_OUTBOUND_VOICE_CONTACT_RESPONSE: ModelShape = ModelShape {
             shape: &CONTACT_ID,
             idempotency_token: false,
         }],
+        member_names: START_OUTBOUND_VOICE_CONTACT_RESPONSE_MEMBERS,
         required: &[],
     },
     sensitive: false,
 };
+
+/// The members of `StartTaskContactRequest`, in the model's order.
+pub const START_TASK_CONTACT_REQUEST_MEMBERS: &[&str] = &[
+    "InstanceId",
+    "PreviousContactId",
+    "ContactFlowId",
+    "Attributes",
+    "Name",
+    "References",
+    "Description",
+    "ClientToken",
+    "ScheduledTime",
+    "TaskTemplateId",
+    "QuickConnectId",
+    "RelatedContactId",
+    "SegmentAttributes",
+    "Attachments",
+];
 
 pub static START_TASK_CONTACT_REQUEST: ModelShape = ModelShape {
     name: "StartTaskContactRequest",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "Attachments",
-                shape: &TASK_ATTACHMENTS,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "Attributes",
-                shape: &ATTRIBUTES,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "ClientToken",
-                shape: &CLIENT_TOKEN,
-                idempotency_token: true,
-            },
-            ModelMember {
-                name: "ContactFlowId",
-                shape: &CONTACT_FLOW_ID,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "Description",
-                shape: &DESCRIPTION,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "InstanceId",
                 shape: &INSTANCE_ID,
-                idempotency_token: false,
-            },
-            ModelMember {
-                name: "Name",
-                shape: &NAME,
                 idempotency_token: false,
             },
             ModelMember {
@@ -2335,8 +2608,18 @@ pub static START_TASK_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "QuickConnectId",
-                shape: &QUICK_CONNECT_ID,
+                name: "ContactFlowId",
+                shape: &CONTACT_FLOW_ID,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "Attributes",
+                shape: &ATTRIBUTES,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "Name",
+                shape: &NAME,
                 idempotency_token: false,
             },
             ModelMember {
@@ -2345,13 +2628,33 @@ pub static START_TASK_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "RelatedContactId",
-                shape: &CONTACT_ID,
+                name: "Description",
+                shape: &DESCRIPTION,
                 idempotency_token: false,
+            },
+            ModelMember {
+                name: "ClientToken",
+                shape: &CLIENT_TOKEN,
+                idempotency_token: true,
             },
             ModelMember {
                 name: "ScheduledTime",
                 shape: &TIMESTAMP,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "TaskTemplateId",
+                shape: &TASK_TEMPLATE_ID,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "QuickConnectId",
+                shape: &QUICK_CONNECT_ID,
+                idempotency_token: false,
+            },
+            ModelMember {
+                name: "RelatedContactId",
+                shape: &CONTACT_ID,
                 idempotency_token: false,
             },
             ModelMember {
@@ -2360,15 +2663,19 @@ pub static START_TASK_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "TaskTemplateId",
-                shape: &TASK_TEMPLATE_ID,
+                name: "Attachments",
+                shape: &TASK_ATTACHMENTS,
                 idempotency_token: false,
             },
         ],
+        member_names: START_TASK_CONTACT_REQUEST_MEMBERS,
         required: &["InstanceId", "Name"],
     },
     sensitive: false,
 };
+
+/// The members of `StartTaskContactResponse`, in the model's order.
+pub const START_TASK_CONTACT_RESPONSE_MEMBERS: &[&str] = &["ContactId"];
 
 pub static START_TASK_CONTACT_RESPONSE: ModelShape = ModelShape {
     name: "StartTaskContactResponse",
@@ -2378,20 +2685,30 @@ pub static START_TASK_CONTACT_RESPONSE: ModelShape = ModelShape {
             shape: &CONTACT_ID,
             idempotency_token: false,
         }],
+        member_names: START_TASK_CONTACT_RESPONSE_MEMBERS,
         required: &[],
     },
     sensitive: false,
 };
 
+/// The members of `StartWebRTCContactRequest`, in the model's order.
+pub const START_WEB_RTC_CONTACT_REQUEST_MEMBERS: &[&str] = &[
+    "Attributes",
+    "ClientToken",
+    "ContactFlowId",
+    "InstanceId",
+    "AllowedCapabilities",
+    "ParticipantDetails",
+    "RelatedContactId",
+    "References",
+    "Description",
+    "SegmentAttributes",
+];
+
 pub static START_WEB_RTC_CONTACT_REQUEST: ModelShape = ModelShape {
     name: "StartWebRTCContactRequest",
     kind: ModelKind::Structure {
         members: &[
-            ModelMember {
-                name: "AllowedCapabilities",
-                shape: &ALLOWED_CAPABILITIES,
-                idempotency_token: false,
-            },
             ModelMember {
                 name: "Attributes",
                 shape: &ATTRIBUTES,
@@ -2408,13 +2725,13 @@ pub static START_WEB_RTC_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
-                name: "Description",
-                shape: &DESCRIPTION,
+                name: "InstanceId",
+                shape: &INSTANCE_ID,
                 idempotency_token: false,
             },
             ModelMember {
-                name: "InstanceId",
-                shape: &INSTANCE_ID,
+                name: "AllowedCapabilities",
+                shape: &ALLOWED_CAPABILITIES,
                 idempotency_token: false,
             },
             ModelMember {
@@ -2423,13 +2740,18 @@ pub static START_WEB_RTC_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
             ModelMember {
+                name: "RelatedContactId",
+                shape: &CONTACT_ID,
+                idempotency_token: false,
+            },
+            ModelMember {
                 name: "References",
                 shape: &CONTACT_REFERENCES,
                 idempotency_token: false,
             },
             ModelMember {
-                name: "RelatedContactId",
-                shape: &CONTACT_ID,
+                name: "Description",
+                shape: &DESCRIPTION,
                 idempotency_token: false,
             },
             ModelMember {
@@ -2438,10 +2760,19 @@ pub static START_WEB_RTC_CONTACT_REQUEST: ModelShape = ModelShape {
                 idempotency_token: false,
             },
         ],
+        member_names: START_WEB_RTC_CONTACT_REQUEST_MEMBERS,
         required: &["ContactFlowId", "InstanceId", "ParticipantDetails"],
     },
     sensitive: false,
 };
+
+/// The members of `StartWebRTCContactResponse`, in the model's order.
+pub const START_WEB_RTC_CONTACT_RESPONSE_MEMBERS: &[&str] = &[
+    "ConnectionData",
+    "ContactId",
+    "ParticipantId",
+    "ParticipantToken",
+];
 
 pub static START_WEB_RTC_CONTACT_RESPONSE: ModelShape = ModelShape {
     name: "StartWebRTCContactResponse",
@@ -2468,6 +2799,7 @@ pub static START_WEB_RTC_CONTACT_RESPONSE: ModelShape = ModelShape {
                 idempotency_token: false,
             },
         ],
+        member_names: START_WEB_RTC_CONTACT_RESPONSE_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -2505,6 +2837,9 @@ pub static SUPPORTED_MESSAGING_CONTENT_TYPES: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `TaskAttachment`, in the model's order.
+pub const TASK_ATTACHMENT_MEMBERS: &[&str] = &["FileName", "S3Url"];
+
 pub static TASK_ATTACHMENT: ModelShape = ModelShape {
     name: "TaskAttachment",
     kind: ModelKind::Structure {
@@ -2520,6 +2855,7 @@ pub static TASK_ATTACHMENT: ModelShape = ModelShape {
                 idempotency_token: false,
             },
         ],
+        member_names: TASK_ATTACHMENT_MEMBERS,
         required: &["FileName", "S3Url"],
     },
     sensitive: false,
@@ -2546,6 +2882,9 @@ pub static TASK_TEMPLATE_ID: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `TemplateAttributes`, in the model's order.
+pub const TEMPLATE_ATTRIBUTES_MEMBERS: &[&str] = &["CustomAttributes", "CustomerProfileAttributes"];
+
 pub static TEMPLATE_ATTRIBUTES: ModelShape = ModelShape {
     name: "TemplateAttributes",
     kind: ModelKind::Structure {
@@ -2561,10 +2900,15 @@ pub static TEMPLATE_ATTRIBUTES: ModelShape = ModelShape {
                 idempotency_token: false,
             },
         ],
+        member_names: TEMPLATE_ATTRIBUTES_MEMBERS,
         required: &[],
     },
     sensitive: false,
 };
+
+/// The members of `TemplatedMessageConfig`, in the model's order.
+pub const TEMPLATED_MESSAGE_CONFIG_MEMBERS: &[&str] =
+    &["KnowledgeBaseId", "MessageTemplateId", "TemplateAttributes"];
 
 pub static TEMPLATED_MESSAGE_CONFIG: ModelShape = ModelShape {
     name: "TemplatedMessageConfig",
@@ -2586,6 +2930,7 @@ pub static TEMPLATED_MESSAGE_CONFIG: ModelShape = ModelShape {
                 idempotency_token: false,
             },
         ],
+        member_names: TEMPLATED_MESSAGE_CONFIG_MEMBERS,
         required: &["KnowledgeBaseId", "MessageTemplateId", "TemplateAttributes"],
     },
     sensitive: false,
@@ -2619,6 +2964,9 @@ pub static URI: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `UserInfo`, in the model's order.
+pub const USER_INFO_MEMBERS: &[&str] = &["UserId"];
+
 pub static USER_INFO: ModelShape = ModelShape {
     name: "UserInfo",
     kind: ModelKind::Structure {
@@ -2627,6 +2975,7 @@ pub static USER_INFO: ModelShape = ModelShape {
             shape: &AGENT_RESOURCE_ID,
             idempotency_token: false,
         }],
+        member_names: USER_INFO_MEMBERS,
         required: &[],
     },
     sensitive: false,
@@ -2643,21 +2992,25 @@ pub static VIDEO_CAPABILITY: ModelShape = ModelShape {
     sensitive: false,
 };
 
+/// The members of `Websocket`, in the model's order.
+pub const WEBSOCKET_MEMBERS: &[&str] = &["Url", "ConnectionExpiry"];
+
 pub static WEBSOCKET: ModelShape = ModelShape {
     name: "Websocket",
     kind: ModelKind::Structure {
         members: &[
             ModelMember {
-                name: "ConnectionExpiry",
-                shape: &ISO8601_DATETIME,
-                idempotency_token: false,
-            },
-            ModelMember {
                 name: "Url",
                 shape: &PRE_SIGNED_CONNECTION_URL,
                 idempotency_token: false,
             },
+            ModelMember {
+                name: "ConnectionExpiry",
+                shape: &ISO8601_DATETIME,
+                idempotency_token: false,
+            },
         ],
+        member_names: WEBSOCKET_MEMBERS,
         required: &[],
     },
     sensitive: false,

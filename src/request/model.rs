@@ -278,4 +278,4 @@ pub const SEGMENT_VALUE_MEMBERS: &[&str] = &[
 ];
 
 /// Reference members, as the model lists them.
-pub const REFERENCE_MEMBERS: &[&str] = &["Type", "Value", "Status", "Arn", "StatusReason"];
+pub const REFERENCE_MEMBERS: &[&str] = super::generated::REFERENCE_MEMBERS;

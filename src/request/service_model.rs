@@ -30,6 +30,8 @@ pub struct ModelShape {
 pub enum ModelKind {
     Structure {
         members: &'static [ModelMember],
+        /// The members' names, in the model's order (as messages list them).
+        member_names: &'static [&'static str],
         required: &'static [&'static str],
     },
     /// A string: its length in characters, its pattern as the model spells it, or its values.

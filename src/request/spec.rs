@@ -3,6 +3,7 @@
 //! supply a member, which values a channel takes). The checker, the JSON Schema and rule
 //! tables are derived from it; `tests/service_model.rs` holds it to botocore's model.
 
+use super::generated;
 use super::wire::{
     AllowedUserAction, Channel, InitiateAs, OutboundStrategyType, ReferenceType, TrafficType,
 };
@@ -70,7 +71,7 @@ pub struct Operation {
     pub name: &'static str,
     /// The member list of the model's input structure, in the order the checker reads them.
     pub members: &'static [Member],
-    /// The member names, as unknown-member messages list them.
+    /// The member names, as unknown-member messages list them: the generated model's.
     pub member_names: &'static [&'static str],
 }
 
@@ -283,28 +284,13 @@ pub const CREATION_REFERENCE_TYPES: &[ReferenceType] = &[
 
 // ------------------------------------------------------------------------------- CreateContact
 
-/// The members of CreateContactRequest, as the AWS API spells them.
-pub const MEMBERS: &[&str] = &[
-    "InstanceId",
-    "ClientToken",
-    "RelatedContactId",
-    "Attributes",
-    "References",
-    "Channel",
-    "InitiationMethod",
-    "ExpiryDurationInMinutes",
-    "UserInfo",
-    "InitiateAs",
-    "Name",
-    "Description",
-    "SegmentAttributes",
-    "PreviousContactId",
-];
+/// The members of CreateContactRequest, as the AWS API spells them (the model's order).
+pub const MEMBERS: &[&str] = generated::CREATE_CONTACT_REQUEST_MEMBERS;
 
 pub static USER_INFO: Structure = Structure {
     name: "UserInfo",
     members: &[required("UserId", text(1, 256))],
-    member_names: &["UserId"],
+    member_names: generated::USER_INFO_MEMBERS,
 };
 
 fn channel_hint(text: &str) -> Option<String> {
@@ -366,7 +352,7 @@ pub static TASK_ATTACHMENT: Structure = Structure {
         ),
         required("S3Url", text(1, 2000)),
     ],
-    member_names: &["FileName", "S3Url"],
+    member_names: generated::TASK_ATTACHMENT_MEMBERS,
 };
 
 const TASK_ATTACHMENT_SHAPE: Shape = Shape::Structure(&TASK_ATTACHMENT);
@@ -411,22 +397,7 @@ pub static START_TASK_CONTACT: Operation = Operation {
             },
         ),
     ],
-    member_names: &[
-        "InstanceId",
-        "PreviousContactId",
-        "ContactFlowId",
-        "Attributes",
-        "Name",
-        "References",
-        "Description",
-        "ClientToken",
-        "ScheduledTime",
-        "TaskTemplateId",
-        "QuickConnectId",
-        "RelatedContactId",
-        "SegmentAttributes",
-        "Attachments",
-    ],
+    member_names: generated::START_TASK_CONTACT_REQUEST_MEMBERS,
 };
 
 // ------------------------------------------------------------------- StartOutboundVoiceContact
@@ -437,7 +408,7 @@ pub static ANSWER_MACHINE_DETECTION_CONFIG: Structure = Structure {
         optional("EnableAnswerMachineDetection", Shape::Boolean),
         optional("AwaitAnswerMachinePrompt", Shape::Boolean),
     ],
-    member_names: &["EnableAnswerMachineDetection", "AwaitAnswerMachinePrompt"],
+    member_names: generated::ANSWER_MACHINE_DETECTION_CONFIG_MEMBERS,
 };
 
 const ALLOWED_USER_ACTION: Shape = Shape::Enum {
@@ -454,7 +425,7 @@ pub static POST_ACCEPT_TIMEOUT_CONFIG: Structure = Structure {
             max: i32::MAX as i64,
         },
     )],
-    member_names: &["DurationInSeconds"],
+    member_names: generated::POST_ACCEPT_TIMEOUT_CONFIG_MEMBERS,
 };
 
 pub static PREVIEW: Structure = Structure {
@@ -473,19 +444,19 @@ pub static PREVIEW: Structure = Structure {
             },
         ),
     ],
-    member_names: &["PostAcceptTimeoutConfig", "AllowedUserActions"],
+    member_names: generated::PREVIEW_MEMBERS,
 };
 
 pub static AGENT_FIRST: Structure = Structure {
     name: "AgentFirst",
     members: &[optional("Preview", Shape::Structure(&PREVIEW))],
-    member_names: &["Preview"],
+    member_names: generated::AGENT_FIRST_MEMBERS,
 };
 
 pub static OUTBOUND_STRATEGY_CONFIG: Structure = Structure {
     name: "OutboundStrategyConfig",
     members: &[optional("AgentFirst", Shape::Structure(&AGENT_FIRST))],
-    member_names: &["AgentFirst"],
+    member_names: generated::OUTBOUND_STRATEGY_CONFIG_MEMBERS,
 };
 
 pub static OUTBOUND_STRATEGY: Structure = Structure {
@@ -500,7 +471,7 @@ pub static OUTBOUND_STRATEGY: Structure = Structure {
         ),
         optional("Config", Shape::Structure(&OUTBOUND_STRATEGY_CONFIG)),
     ],
-    member_names: &["Type", "Config"],
+    member_names: generated::OUTBOUND_STRATEGY_MEMBERS,
 };
 
 pub static START_OUTBOUND_VOICE_CONTACT: Operation = Operation {
@@ -548,24 +519,7 @@ pub static START_OUTBOUND_VOICE_CONTACT: Operation = Operation {
         optional("OutboundStrategy", Shape::Structure(&OUTBOUND_STRATEGY)),
         optional("RingTimeoutInSeconds", Shape::Integer { min: 15, max: 60 }),
     ],
-    member_names: &[
-        "Name",
-        "Description",
-        "References",
-        "RelatedContactId",
-        "DestinationPhoneNumber",
-        "ContactFlowId",
-        "InstanceId",
-        "ClientToken",
-        "SourcePhoneNumber",
-        "QueueId",
-        "Attributes",
-        "AnswerMachineDetectionConfig",
-        "CampaignId",
-        "TrafficType",
-        "OutboundStrategy",
-        "RingTimeoutInSeconds",
-    ],
+    member_names: generated::START_OUTBOUND_VOICE_CONTACT_REQUEST_MEMBERS,
 };
 
 /// Every member name of every operation (for recognising a direct invocation).

@@ -262,9 +262,20 @@ fn generate(model: &Value) -> Result<String> {
                     .as_array()
                     .map(|r| r.iter().map(|n| format!("{n}")).collect())
                     .unwrap_or_default();
+                let names: Vec<String> = shape["members"]
+                    .as_object()
+                    .map(|m| m.keys().map(|k| format!("{k:?}")).collect())
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "/// The members of `{name}`, in the model's order.\npub const {}_MEMBERS: &[&str] = &[{}];\n",
+                    static_name(name),
+                    names.join(", ")
+                );
                 format!(
-                    "ModelKind::Structure {{ members: &[{}], required: &[{}] }}",
+                    "ModelKind::Structure {{ members: &[{}], member_names: {}_MEMBERS, required: &[{}] }}",
                     members.join(", "),
+                    static_name(name),
                     required.join(", ")
                 )
             }
