@@ -274,21 +274,18 @@ impl<C: Connect> Bridge<C> {
             (Some(policy), Some((operation, body, at))) => {
                 let Some(rules) = policy.rules(source.policy_name(), operation) else {
                     return Err(ContactError::Refused(ValidationErrors::refusal(
-                        Some(operation.as_str()),
+                        Some(operation),
                         vec![Violation {
                             path: at,
                             kind: ViolationKind::OperationNotAllowed {
                                 source: source.policy_name(),
-                                operation: operation.as_str(),
+                                operation,
                             },
                         }],
                     )));
                 };
                 let body = rules.apply(operation, body, &at).map_err(|refusals| {
-                    ContactError::Refused(ValidationErrors::refusal(
-                        Some(operation.as_str()),
-                        refusals,
-                    ))
+                    ContactError::Refused(ValidationErrors::refusal(Some(operation), refusals))
                 })?;
                 let patched = with_body(payload, &at, body);
                 (Some((rules, at)), Some(patched))
@@ -319,7 +316,7 @@ impl<C: Connect> Bridge<C> {
         {
             if !rules.permits_destination(destination) {
                 return Err(ContactError::Refused(ValidationErrors::refusal(
-                    Some(request.operation().as_str()),
+                    Some(request.operation()),
                     vec![Violation {
                         path: pointer(&at, member),
                         kind: ViolationKind::DestinationNotAllowed,
@@ -360,7 +357,7 @@ impl<C: Connect> Bridge<C> {
                 && pacer.turn(deadline.call_budget()).await.is_err()
             {
                 // A record tried before keeps its last error; one never tried is deferred.
-                let error = last_error.unwrap_or_else(deferred_error);
+                let error = last_error.unwrap_or_else(|| deferred_error(request.operation()));
                 return Err(self.fail(source, request, error.into(), None));
             }
             let (outcome, latency) = self.call(request, bulk, deadline).await;
@@ -409,14 +406,15 @@ impl<C: Connect> Bridge<C> {
         deadline: Deadline,
     ) -> (Result<CreatedContact, ConnectError>, Option<Duration>) {
         let started = Instant::now();
+        let operation = request.operation();
         let budget = deadline.call_budget();
         if budget.is_some_and(|b| b.is_zero()) {
-            return (Err(deadline_error()), None);
+            return (Err(deadline_error(request.operation())), None);
         }
         let outcome = if bulk && self.pacer.is_some() {
-            within(budget, self.connect.start_bulk_contact(request)).await
+            within(operation, budget, self.connect.start_bulk_contact(request)).await
         } else {
-            within(budget, self.connect.start_contact(request)).await
+            within(operation, budget, self.connect.start_contact(request)).await
         };
         (outcome, Some(started.elapsed()))
     }
@@ -481,7 +479,7 @@ impl<C: Connect> Bridge<C> {
             contact_id = %contact.contact_id,
             "{message}"
         );
-        let operation = Some(request.operation().as_str());
+        let operation = Some(request.operation());
         self.metrics
             .record(source.name(), operation, &Ok(()), latency);
         contact
@@ -513,7 +511,7 @@ impl<C: Connect> Bridge<C> {
             aws_request_id,
             "Connect call failed"
         );
-        let operation = Some(request.operation().as_str());
+        let operation = Some(request.operation());
         self.metrics
             .record(source.name(), operation, &Err(&error), latency);
         error
@@ -548,11 +546,7 @@ impl<C: Connect> Bridge<C> {
                     Ok(request) => {
                         let result = self.create(source, &request, deadline).await;
                         let instance_id = request.instance_id().to_owned();
-                        (
-                            result,
-                            Some(request.operation().as_str()),
-                            Some(instance_id),
-                        )
+                        (result, Some(request.operation()), Some(instance_id))
                     }
                     Err(error) => {
                         let operation = error.operation();
@@ -701,8 +695,9 @@ pub fn loggable_id(id: &str) -> std::borrow::Cow<'_, str> {
 /// without one stops here).
 pub const MAX_RETRIES: u32 = 20;
 
-fn deferred_error() -> ConnectError {
+fn deferred_error(operation: OperationName) -> ConnectError {
     ConnectError::new(
+        operation,
         ConnectErrorKind::Deferred,
         "RateLimited",
         "this environment's pace for bulk calls (CONNECT_QUOTA_PER_SECOND, MAX_CALLS_PER_SECOND) \
@@ -712,6 +707,7 @@ fn deferred_error() -> ConnectError {
 
 /// `call`, cut short after `budget` (`None`: never).
 async fn within(
+    operation: OperationName,
     budget: Option<Duration>,
     call: impl std::future::Future<Output = Result<CreatedContact, ConnectError>>,
 ) -> Result<CreatedContact, ConnectError> {
@@ -719,15 +715,16 @@ async fn within(
         None => call.await,
         Some(budget) => tokio::time::timeout(budget, call)
             .await
-            .unwrap_or_else(|_| Err(deadline_error())),
+            .unwrap_or_else(|_| Err(deadline_error(operation))),
     }
 }
 
 /// The code of a call cut short by the invocation's deadline.
 const DEADLINE_CODE: &str = "Timeout";
 
-fn deadline_error() -> ConnectError {
+fn deadline_error(operation: OperationName) -> ConnectError {
     ConnectError::new(
+        operation,
         ConnectErrorKind::Unavailable,
         DEADLINE_CODE,
         "no time left before the invocation's deadline to finish the call",

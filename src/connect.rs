@@ -18,6 +18,7 @@ use aws_sdk_connect::types as sdk;
 use serde::Serialize;
 
 use crate::error::{ConnectError, ConnectErrorKind, ContactError};
+use crate::operation::OperationName;
 use crate::pacing::ThrottleCounter;
 use crate::request::{
     CreateContactRequest, OutboundStrategy, Reference, Request, SegmentAttributeValue,
@@ -105,19 +106,20 @@ impl ConnectClient {
 
     /// The SDK call for `request`, ready to send: the whole translation to the SDK.
     pub fn call_for(&self, request: &Request) -> Result<Call, ConnectError> {
-        Ok(match request {
-            Request::CreateContact(r) => Call::CreateContact(self.create_contact_call(r)?),
-            Request::StartTaskContact(r) => Call::StartTaskContact(self.task_call(r)?),
-            Request::StartOutboundVoiceContact(r) => {
-                Call::StartOutboundVoiceContact(self.outbound_voice_call(r)?)
-            }
-        })
+        let call = match request {
+            Request::CreateContact(r) => self.create_contact_call(r).map(Call::CreateContact),
+            Request::StartTaskContact(r) => self.task_call(r).map(Call::StartTaskContact),
+            Request::StartOutboundVoiceContact(r) => self
+                .outbound_voice_call(r)
+                .map(Call::StartOutboundVoiceContact),
+        };
+        call.map_err(|e| build_error(request.operation(), e))
     }
 
     fn create_contact_call(
         &self,
         request: &CreateContactRequest,
-    ) -> Result<CreateContactFluentBuilder, ConnectError> {
+    ) -> Result<CreateContactFluentBuilder, BuildError> {
         Ok(self
             .client
             .create_contact()
@@ -151,7 +153,7 @@ impl ConnectClient {
     fn task_call(
         &self,
         request: &StartTaskContactRequest,
-    ) -> Result<StartTaskContactFluentBuilder, ConnectError> {
+    ) -> Result<StartTaskContactFluentBuilder, BuildError> {
         let attachments = request
             .attachments
             .iter()
@@ -160,7 +162,6 @@ impl ConnectClient {
                     .file_name(&a.file_name)
                     .s3_url(&a.s3_url)
                     .build()
-                    .map_err(build_error)
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(self
@@ -185,7 +186,7 @@ impl ConnectClient {
     fn outbound_voice_call(
         &self,
         request: &StartOutboundVoiceContactRequest,
-    ) -> Result<StartOutboundVoiceContactFluentBuilder, ConnectError> {
+    ) -> Result<StartOutboundVoiceContactFluentBuilder, BuildError> {
         let strategy = request
             .outbound_strategy
             .as_ref()
@@ -293,11 +294,11 @@ impl ConnectClient {
         let operation = request.operation();
         if self.client.config().region().is_none() {
             return Err(ConnectError::new(
+                operation,
                 ConnectErrorKind::Unconfigured,
                 "RegionMissing",
                 NO_REGION,
-            )
-            .during(operation));
+            ));
         }
         // Each send boxed: the SDK's orchestrator futures are deep enough to overflow the
         // compiler's layout-query limit once nested in the handler's futures.
@@ -306,22 +307,22 @@ impl ConnectClient {
                 Box::pin(call.customize().config_override(overrides).send())
                     .await
                     .map(|o| (o.contact_id, o.contact_arn))
-                    .map_err(|e| classify(e, create_contact_error))
+                    .map_err(|e| classify(operation, e, create_contact_error))
             }
             Call::StartTaskContact(call) => {
                 Box::pin(call.customize().config_override(overrides).send())
                     .await
                     .map(|o| (o.contact_id, None))
-                    .map_err(|e| classify(e, start_task_contact_error))
+                    .map_err(|e| classify(operation, e, start_task_contact_error))
             }
             Call::StartOutboundVoiceContact(call) => {
                 Box::pin(call.customize().config_override(overrides).send())
                     .await
                     .map(|o| (o.contact_id, None))
-                    .map_err(|e| classify(e, start_outbound_voice_contact_error))
+                    .map_err(|e| classify(operation, e, start_outbound_voice_contact_error))
             }
         };
-        let (contact_id, contact_arn) = answer.map_err(|e| e.during(operation))?;
+        let (contact_id, contact_arn) = answer?;
         match contact_id {
             Some(contact_id) if !operation.answers_contact_arn() || contact_arn.is_some() => {
                 Ok(CreatedContact {
@@ -330,11 +331,11 @@ impl ConnectClient {
                 })
             }
             _ => Err(ConnectError::new(
+                operation,
                 ConnectErrorKind::Unavailable,
                 "MalformedResponse",
                 "Amazon Connect answered without the new contact's identifiers",
-            )
-            .during(operation)),
+            )),
         }
     }
 }
@@ -349,11 +350,11 @@ fn attributes(map: &BTreeMap<String, String>) -> Option<HashMap<String, String>>
 
 fn references(
     map: &BTreeMap<String, Reference>,
-) -> Result<Option<HashMap<String, sdk::Reference>>, ConnectError> {
+) -> Result<Option<HashMap<String, sdk::Reference>>, BuildError> {
     let references = map
         .iter()
         .map(|(name, reference)| Ok((name.clone(), sdk_reference(reference)?)))
-        .collect::<Result<HashMap<_, _>, ConnectError>>()?;
+        .collect::<Result<HashMap<_, _>, BuildError>>()?;
     Ok(non_empty(references))
 }
 
@@ -367,15 +368,16 @@ fn segment_attributes(
     )
 }
 
-fn build_error(error: BuildError) -> ConnectError {
+fn build_error(operation: OperationName, error: BuildError) -> ConnectError {
     ConnectError::new(
+        operation,
         ConnectErrorKind::Internal,
         "RequestBuildError",
         error.to_string(),
     )
 }
 
-fn sdk_reference(reference: &Reference) -> Result<sdk::Reference, ConnectError> {
+fn sdk_reference(reference: &Reference) -> Result<sdk::Reference, BuildError> {
     sdk::Reference::builder()
         .r#type(sdk::ReferenceType::from(reference.r#type.as_str()))
         .set_value(reference.value.clone())
@@ -387,7 +389,6 @@ fn sdk_reference(reference: &Reference) -> Result<sdk::Reference, ConnectError> 
         .set_arn(reference.arn.clone())
         .set_status_reason(reference.status_reason.clone())
         .build()
-        .map_err(build_error)
 }
 
 fn sdk_segment_value(value: &SegmentAttributeValue) -> sdk::SegmentAttributeValue {
@@ -408,7 +409,7 @@ fn sdk_segment_value(value: &SegmentAttributeValue) -> sdk::SegmentAttributeValu
     .build()
 }
 
-fn outbound_strategy(strategy: &OutboundStrategy) -> Result<sdk::OutboundStrategy, ConnectError> {
+fn outbound_strategy(strategy: &OutboundStrategy) -> Result<sdk::OutboundStrategy, BuildError> {
     let preview = strategy
         .config
         .as_ref()
@@ -417,8 +418,7 @@ fn outbound_strategy(strategy: &OutboundStrategy) -> Result<sdk::OutboundStrateg
         .map(|p| {
             let timeout = sdk::PostAcceptTimeoutConfig::builder()
                 .duration_in_seconds(p.post_accept_timeout_config.duration_in_seconds)
-                .build()
-                .map_err(build_error)?;
+                .build()?;
             sdk::Preview::builder()
                 .post_accept_timeout_config(timeout)
                 .set_allowed_user_actions(Some(
@@ -428,7 +428,6 @@ fn outbound_strategy(strategy: &OutboundStrategy) -> Result<sdk::OutboundStrateg
                         .collect(),
                 ))
                 .build()
-                .map_err(build_error)
         })
         .transpose()?;
     let config = strategy.config.as_ref().map(|c| {
@@ -444,7 +443,6 @@ fn outbound_strategy(strategy: &OutboundStrategy) -> Result<sdk::OutboundStrateg
         .r#type(sdk::OutboundStrategyType::from(strategy.r#type.as_str()))
         .set_config(config)
         .build()
-        .map_err(build_error)
 }
 
 /// A modeled error of one operation: its name and message.
@@ -535,6 +533,7 @@ fn modeled_kind(name: &str) -> ConnectErrorKind {
 /// operation's modeled errors. Messages of failures that never reached Connect are ours: the
 /// SDK's would name endpoints.
 fn classify<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
+    operation: OperationName,
     error: SdkError<E, HttpResponse>,
     modeled: impl Fn(&E) -> Modeled<'_>,
 ) -> ConnectError {
@@ -561,6 +560,7 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>
                     let code = error.code().unwrap_or("UnknownError");
                     let message = error.message().unwrap_or("no message").to_owned();
                     return answered(ConnectError::new(
+                        operation,
                         unmodeled_kind(error.code(), status),
                         code,
                         message,
@@ -571,14 +571,16 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>
                 .or_else(|| error.message())
                 .unwrap_or("no message")
                 .to_owned();
-            answered(ConnectError::new(kind, code, message))
+            answered(ConnectError::new(operation, kind, code, message))
         }
         SdkError::TimeoutError(_) => ConnectError::new(
+            operation,
             Kind::Unavailable,
             "Timeout",
             "Amazon Connect did not answer in time",
         ),
         SdkError::DispatchFailure(failure) if failure.is_timeout() => ConnectError::new(
+            operation,
             Kind::Unavailable,
             "Timeout",
             "Amazon Connect did not answer in time",
@@ -588,24 +590,37 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>
                 .as_connector_error()
                 .is_some_and(|e| caused_by_credentials(e)) =>
         {
-            ConnectError::new(Kind::Unconfigured, "CredentialsError", NO_CREDENTIALS)
+            ConnectError::new(
+                operation,
+                Kind::Unconfigured,
+                "CredentialsError",
+                NO_CREDENTIALS,
+            )
         }
         SdkError::DispatchFailure(_) => ConnectError::new(
+            operation,
             Kind::Unavailable,
             "NetworkError",
             "could not reach Amazon Connect",
         ),
         SdkError::ResponseError(_) => ConnectError::new(
+            operation,
             Kind::Unavailable,
             "MalformedResponse",
             "Amazon Connect's response could not be read",
         ),
         SdkError::ConstructionFailure(_) => ConnectError::new(
+            operation,
             Kind::Internal,
             "RequestBuildError",
             "the request could not be built (check the function's AWS configuration)",
         ),
-        _ => ConnectError::new(Kind::Unavailable, "UnknownError", "the call failed"),
+        _ => ConnectError::new(
+            operation,
+            Kind::Unavailable,
+            "UnknownError",
+            "the call failed",
+        ),
     }
 }
 

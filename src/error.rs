@@ -64,7 +64,7 @@ impl ContactError {
     }
 
     /// The operation of the request, when it was read far enough to know it.
-    pub fn operation(&self) -> Option<&'static str> {
+    pub fn operation(&self) -> Option<OperationName> {
         match self {
             ContactError::Invalid(errors) | ContactError::Refused(errors) => errors.operation,
             ContactError::Connect(e) => Some(e.operation),
@@ -138,8 +138,8 @@ pub enum ConnectErrorKind {
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("Amazon Connect {operation} failed: {code}: {message}")]
 pub struct ConnectError {
-    /// The operation called (`CreateContact` until [`ConnectError::during`] says otherwise).
-    pub operation: &'static str,
+    /// The operation called.
+    pub operation: OperationName,
     pub kind: ConnectErrorKind,
     /// Connect's error name (`ThrottlingException`), or ours for failures without one
     /// (`Timeout`, `NetworkError`, `MalformedResponse`, `RequestBuildError`).
@@ -165,13 +165,15 @@ impl std::fmt::Debug for ConnectError {
 }
 
 impl ConnectError {
+    /// A failed call of `operation`.
     pub fn new(
+        operation: OperationName,
         kind: ConnectErrorKind,
         code: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
         ConnectError {
-            operation: OperationName::CreateContact.as_str(),
+            operation,
             kind,
             code: code.into(),
             message: message.into(),
@@ -188,9 +190,9 @@ impl ConnectError {
         self
     }
 
-    /// The same error, of a call of `operation`.
+    /// The same error, of a call of `operation` (a failure met before the call said which).
     pub fn during(mut self, operation: OperationName) -> Self {
-        self.operation = operation.as_str();
+        self.operation = operation;
         self
     }
 

@@ -2,6 +2,7 @@
 //!
 //! - [`request`]: the requests of each operation and their validation (description, wire enums,
 //!   model, checker, rules, schema);
+//! - [`operation`]: the operations by name ([`operation::OperationName`]), below everything else;
 //! - [`violation`]: violations at JSON Pointer paths, shared by the request rules and [`json`];
 //! - [`config`]: our settings, read once at init;
 //! - [`policy`]: the deployer's policy: what each source may ask for;
@@ -32,6 +33,7 @@ pub mod idempotency;
 pub mod json;
 pub mod local_connect;
 pub mod metrics;
+pub mod operation;
 pub mod outcome;
 pub mod outcome_bus;
 pub mod pacing;

@@ -17,6 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::{Value, json};
 
 use crate::error::{ConnectErrorKind, ContactError};
+use crate::operation::OperationName;
 
 pub const NAMESPACE: &str = "ContactBridge";
 
@@ -46,7 +47,7 @@ impl Metrics {
     pub fn record(
         &self,
         source: &str,
-        operation: Option<&str>,
+        operation: Option<OperationName>,
         outcome: &Result<(), &ContactError>,
         latency: Option<Duration>,
     ) {
@@ -99,7 +100,7 @@ fn epoch_millis(now: SystemTime) -> u64 {
 /// The EMF document for one outcome.
 pub fn emf_line(
     source: &str,
-    operation: Option<&str>,
+    operation: Option<OperationName>,
     outcome: &Result<(), &ContactError>,
     latency: Option<Duration>,
     now: SystemTime,

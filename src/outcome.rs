@@ -9,6 +9,7 @@
 //!   retry (see [`crate::bridge::Handled::needs_retry`]);
 //! - [`Background`]: publications a flow's caller does not wait for, finished after the answer.
 
+use crate::operation::OperationName;
 use std::future::Future;
 use std::io::Write;
 use std::pin::Pin;
@@ -34,7 +35,7 @@ pub const CONTACT_REQUEST_FAILED: &str = "ContactRequestFailed";
 pub struct OutcomeEvent {
     /// The operation, when the request was read far enough to know it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operation: Option<&'static str>,
+    pub operation: Option<OperationName>,
     /// `sqs`, `eventbridge`, `http`, `connect-flow` or `direct`.
     pub source: &'static str,
     /// The source's id for the event: SQS messageId, EventBridge event id, API request id, flow
@@ -114,7 +115,7 @@ impl OutcomeEvent {
     pub fn of(
         source: &'static str,
         source_id: &str,
-        operation: Option<&'static str>,
+        operation: Option<OperationName>,
         instance_id: Option<&str>,
         correlation_id: Option<String>,
         producer: Option<Producer>,

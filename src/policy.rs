@@ -80,7 +80,7 @@ pub struct Rules {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct SourceRules {
     every: Option<Rules>,
-    operations: BTreeMap<&'static str, Rules>,
+    operations: BTreeMap<OperationName, Rules>,
 }
 
 /// The policy, checked.
@@ -138,7 +138,7 @@ impl Policy {
                 let parsed = parse_rules(&at, body, &ops, &mut problems);
                 match OperationName::parse(operation) {
                     Some(op) => {
-                        rules.operations.insert(op.as_str(), parsed);
+                        rules.operations.insert(op, parsed);
                     }
                     None => rules.every = Some(parsed),
                 }
@@ -155,10 +155,7 @@ impl Policy {
     /// The rules of `operation` from `source` (a policy source name); `None`: not allowed.
     pub fn rules(&self, source: &str, operation: OperationName) -> Option<&Rules> {
         let rules = self.sources.get(source)?;
-        rules
-            .operations
-            .get(operation.as_str())
-            .or(rules.every.as_ref())
+        rules.operations.get(&operation).or(rules.every.as_ref())
     }
 }
 

@@ -1,6 +1,7 @@
 //! What is wrong with an input, and where: violations at JSON Pointer paths, collected so that
 //! every problem is reported at once. Shared by the request rules and strict JSON reading.
 
+use crate::operation::OperationName;
 use std::fmt;
 
 use serde::Serialize;
@@ -68,18 +69,18 @@ pub enum ViolationKind {
     /// A member of another operation's request (`ContactFlowId` in a bare CreateContact request).
     MemberOfOtherOperation {
         of: &'static str,
-        belongs_to: Vec<&'static str>,
+        belongs_to: Vec<OperationName>,
         accepted: &'static [&'static str],
     },
     /// A payload's lone member names an operation this function does not call.
     UnknownOperation {
-        suggestion: Option<&'static str>,
-        supported: &'static [&'static str],
+        suggestion: Option<OperationName>,
+        supported: &'static [OperationName],
     },
     /// A payload names more than one operation.
     SeveralOperations {
-        found: Vec<&'static str>,
-        supported: &'static [&'static str],
+        found: Vec<OperationName>,
+        supported: &'static [OperationName],
     },
     /// A list with too few or too many items.
     ItemCount {
@@ -108,7 +109,7 @@ pub enum ViolationKind {
     },
     /// A reference type the operation does not take at creation.
     ReferenceTypeAtCreation {
-        operation: &'static str,
+        operation: OperationName,
         allowed: Vec<&'static str>,
     },
     /// Not exactly one of the members that exclude each other.
@@ -131,7 +132,7 @@ pub enum ViolationKind {
     /// The policy does not let this source request this operation.
     OperationNotAllowed {
         source: &'static str,
-        operation: &'static str,
+        operation: OperationName,
     },
     /// The policy does not let this source set this member (or key).
     MemberNotAllowed,
@@ -198,8 +199,8 @@ impl fmt::Display for ViolationKind {
                 f,
                 "is not a member of {of} but of {}: name the operation, as in \
                  {{\"{}\": {{...}}}}",
-                belongs_to.join(" and "),
-                belongs_to.first().copied().unwrap_or_default(),
+                names(belongs_to).replace(", ", " and "),
+                belongs_to.first().map_or("", |op| op.as_str()),
             ),
             UnknownOperation {
                 suggestion,
@@ -209,14 +210,14 @@ impl fmt::Display for ViolationKind {
                 if let Some(near) = suggestion {
                     write!(f, " (did you mean {near}?)")?;
                 }
-                write!(f, "; supported: {}", supported.join(", "))
+                write!(f, "; supported: {}", names(supported))
             }
             SeveralOperations { found, supported } => write!(
                 f,
                 "names {} operations ({}); a payload names one of {}",
                 found.len(),
-                found.join(", "),
-                supported.join(", ")
+                names(found),
+                names(supported)
             ),
             ItemCount { min, max, count } => {
                 if *max == usize::MAX {
@@ -289,14 +290,14 @@ pub struct ValidationErrors {
     /// Violations found beyond [`MAX_VIOLATIONS`], counted but not kept.
     pub omitted: usize,
     /// The operation the request was read as, when it got that far.
-    pub operation: Option<&'static str>,
+    pub operation: Option<OperationName>,
     /// Refusals of the deployer's policy, not broken rules of the request.
     pub refused: bool,
 }
 
 impl ValidationErrors {
     /// The policy's refusals of a request of `operation`.
-    pub fn refusal(operation: Option<&'static str>, violations: Vec<Violation>) -> Self {
+    pub fn refusal(operation: Option<OperationName>, violations: Vec<Violation>) -> Self {
         ValidationErrors {
             refused: true,
             ..Self::new(operation, violations, 0)
@@ -316,13 +317,13 @@ impl ValidationErrors {
     }
 
     /// The violations of a request read as `operation`.
-    pub fn of(operation: &'static str, violations: Vec<Violation>) -> Self {
+    pub fn of(operation: OperationName, violations: Vec<Violation>) -> Self {
         Self::new(Some(operation), violations, 0)
     }
 
     /// At most [`MAX_VIOLATIONS`] of `violations`, the rest counted with `omitted`.
     pub fn new(
-        operation: Option<&'static str>,
+        operation: Option<OperationName>,
         mut violations: Vec<Violation>,
         omitted: usize,
     ) -> Self {
@@ -499,4 +500,13 @@ pub fn json_type(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+/// Operations as messages list them: `CreateContact, StartTaskContact`.
+fn names(operations: &[OperationName]) -> String {
+    operations
+        .iter()
+        .map(|op| op.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -13,7 +13,7 @@ use aws_sdk_connect::types::{self as sdk};
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use contact_bridge::connect::{Connect, ConnectClient};
 use contact_bridge::error::{ConnectError, ConnectErrorKind};
-use contact_bridge::request::{Request, RequestDefaults, parse_payload};
+use contact_bridge::request::{OperationName, Request, RequestDefaults, parse_payload};
 use serde_json::json;
 
 /// An operation's modeled error `$name` (with the message "m"), and the name it goes by.
@@ -517,7 +517,7 @@ async fn the_new_operations_modeled_errors_are_classified() {
                 error.is_retryable(),
                 error.operation
             ),
-            (kind, code, retryable, "StartTaskContact")
+            (kind, code, retryable, OperationName::StartTaskContact)
         );
         assert_eq!(error.message, "m");
     }
@@ -582,7 +582,12 @@ async fn the_new_operations_modeled_errors_are_classified() {
                 error.is_retryable(),
                 error.operation
             ),
-            (kind, code, retryable, "StartOutboundVoiceContact")
+            (
+                kind,
+                code,
+                retryable,
+                OperationName::StartOutboundVoiceContact
+            )
         );
     }
 }

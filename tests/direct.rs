@@ -74,6 +74,7 @@ async fn invalid_input_is_a_validation_error_listing_every_violation() {
 
 fn throttled() -> ConnectError {
     ConnectError::new(
+        contact_bridge::request::OperationName::CreateContact,
         ConnectErrorKind::Throttling,
         "ThrottlingException",
         "Rate exceeded",
@@ -129,6 +130,7 @@ async fn a_waiting_caller_gets_its_contact_once_throttling_passes() {
 #[tokio::test]
 async fn connect_failures_are_function_errors_named_after_connect_errors() {
     let failure = ConnectError::new(
+        contact_bridge::request::OperationName::CreateContact,
         ConnectErrorKind::QuotaExceeded,
         "ServiceQuotaExceededException",
         "Too many open tasks",

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 fn access_denied() -> Result<(), ConnectError> {
     Err(ConnectError::new(
+        contact_bridge::request::OperationName::CreateContact,
         ConnectErrorKind::AccessDenied,
         "AccessDeniedException",
         "not authorized",

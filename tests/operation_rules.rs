@@ -782,7 +782,10 @@ fn every_violation_of_a_callback_is_reported_at_once() {
         &defaults(),
     )
     .unwrap_err();
-    assert_eq!(errors.operation, Some("StartOutboundVoiceContact"));
+    assert_eq!(
+        errors.operation,
+        Some(contact_bridge::request::OperationName::StartOutboundVoiceContact)
+    );
     let kinds: Vec<(&str, &K)> = errors
         .violations
         .iter()

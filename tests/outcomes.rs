@@ -31,6 +31,7 @@ fn with_bus(connect: FakeConnect, outcomes: &Arc<FakeOutcomes>) -> Handler<FakeC
 
 fn access_denied() -> Result<(), ConnectError> {
     Err(ConnectError::new(
+        contact_bridge::request::OperationName::CreateContact,
         ConnectErrorKind::AccessDenied,
         "AccessDeniedException",
         "no",
@@ -99,7 +100,10 @@ async fn an_sqs_batch_publishes_one_event_per_record_in_one_call() {
             "ContactCreated"
         ]
     );
-    assert_eq!(events[0].operation, Some("StartTaskContact"));
+    assert_eq!(
+        events[0].operation,
+        Some(contact_bridge::request::OperationName::StartTaskContact)
+    );
     assert_eq!(events[0].instance_id.as_deref(), Some(INSTANCE));
     assert!(
         events[0]
@@ -116,7 +120,10 @@ async fn an_sqs_batch_publishes_one_event_per_record_in_one_call() {
             retryable: false
         })
     );
-    assert_eq!(events[1].operation, Some("StartOutboundVoiceContact"));
+    assert_eq!(
+        events[1].operation,
+        Some(contact_bridge::request::OperationName::StartOutboundVoiceContact)
+    );
     assert_eq!(
         events[2].error,
         Some(OutcomeError {
@@ -124,7 +131,10 @@ async fn an_sqs_batch_publishes_one_event_per_record_in_one_call() {
             retryable: true
         })
     );
-    assert_eq!(events[3].operation, Some("CreateContact"));
+    assert_eq!(
+        events[3].operation,
+        Some(contact_bridge::request::OperationName::CreateContact)
+    );
     assert!(events[3].contact_arn.is_some());
     for event in &events {
         assert_eq!(event.source, "sqs");

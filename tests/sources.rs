@@ -22,7 +22,12 @@ async fn invoke(h: &Handler<FakeConnect>, payload: Value) -> Result<Value, Diagn
 }
 
 fn failure(kind: ConnectErrorKind, code: &str) -> ConnectError {
-    ConnectError::new(kind, code, format!("{code} message"))
+    ConnectError::new(
+        contact_bridge::request::OperationName::CreateContact,
+        kind,
+        code,
+        format!("{code} message"),
+    )
 }
 
 /// A batch of `count` task requests, `m-0`... with names `t0`...

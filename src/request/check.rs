@@ -41,8 +41,8 @@ pub fn parse_payload(
             Some(key) => Err(ValidationErrors::one(
                 crate::violation::pointer("", key),
                 Kind::UnknownOperation {
-                    suggestion: closest(key, OPERATION_NAMES),
-                    supported: OPERATION_NAMES,
+                    suggestion: closest(key, OPERATION_NAMES).and_then(OperationName::parse),
+                    supported: OperationName::ALL,
                 },
             )),
             None => parse_operation(OperationName::CreateContact, value, defaults),
@@ -62,8 +62,8 @@ pub fn parse_payload(
         several => Err(ValidationErrors::one(
             "",
             Kind::SeveralOperations {
-                found: several.iter().map(|(_, op)| op.as_str()).collect(),
-                supported: OPERATION_NAMES,
+                found: several.iter().map(|(_, op)| *op).collect(),
+                supported: OperationName::ALL,
             },
         )),
     }

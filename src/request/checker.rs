@@ -92,7 +92,7 @@ pub(super) fn not_an_object(value: &Value) -> Kind {
 
 pub(super) fn incomplete(operation: OperationName) -> ValidationErrors {
     ValidationErrors::of(
-        operation.as_str(),
+        operation,
         vec![Violation {
             path: String::new(),
             kind: Kind::Rule("request is incomplete"),
@@ -216,7 +216,7 @@ impl<'d> Checker<'d> {
             _ => {
                 let omitted = self.found - self.violations.len();
                 Err(ValidationErrors::new(
-                    Some(self.operation.as_str()),
+                    Some(self.operation),
                     self.violations,
                     omitted,
                 ))
@@ -254,14 +254,18 @@ impl<'d> Checker<'d> {
     }
 
     /// At an operation's top level, the other operations that have member `key`.
-    pub(super) fn other_operations_with(&self, key: &str, what: &str) -> Option<Vec<&'static str>> {
+    pub(super) fn other_operations_with(
+        &self,
+        key: &str,
+        what: &str,
+    ) -> Option<Vec<OperationName>> {
         if what != self.operation.as_str() {
             return None;
         }
-        let others: Vec<&'static str> = OperationName::ALL
+        let others: Vec<OperationName> = OperationName::ALL
             .iter()
-            .filter(|op| **op != self.operation && op.spec().member_names.contains(&key))
-            .map(|op| op.as_str())
+            .copied()
+            .filter(|op| *op != self.operation && op.spec().member_names.contains(&key))
             .collect();
         (!others.is_empty()).then_some(others)
     }

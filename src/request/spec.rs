@@ -7,61 +7,20 @@ use super::generated;
 use super::wire::{
     AllowedUserAction, Channel, InitiateAs, OutboundStrategyType, ReferenceType, TrafficType,
 };
+pub use crate::operation::OperationName;
 
 /// The member beside the operation that carries a producer's correlation value, passed through
 /// to the request's outcome event.
 pub const CORRELATION_ID: &str = "CorrelationId";
 
-/// The operations a payload may name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OperationName {
-    CreateContact,
-    StartTaskContact,
-    StartOutboundVoiceContact,
-}
-
+/// Each operation's description.
 impl OperationName {
-    pub const ALL: &'static [OperationName] = &[
-        OperationName::CreateContact,
-        OperationName::StartTaskContact,
-        OperationName::StartOutboundVoiceContact,
-    ];
-
-    /// The operation's name, as the AWS API spells it.
-    pub fn as_str(self) -> &'static str {
-        self.spec().name
-    }
-
-    pub fn parse(text: &str) -> Option<OperationName> {
-        Self::ALL.iter().copied().find(|op| op.as_str() == text)
-    }
-
-    /// The supported operations, as messages list them.
-    pub fn choices() -> String {
-        Self::ALL
-            .iter()
-            .map(|op| op.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// Whether Connect answers the new contact's ARN besides its ID (CreateContact alone does).
-    pub fn answers_contact_arn(self) -> bool {
-        self == OperationName::CreateContact
-    }
-
     pub fn spec(self) -> &'static Operation {
         match self {
             OperationName::CreateContact => &CREATE_CONTACT,
             OperationName::StartTaskContact => &START_TASK_CONTACT,
             OperationName::StartOutboundVoiceContact => &START_OUTBOUND_VOICE_CONTACT,
         }
-    }
-}
-
-impl std::fmt::Display for OperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

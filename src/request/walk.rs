@@ -534,7 +534,7 @@ impl<'d> Checker<'d> {
             let names = allowed.iter().map(|t| t.as_str()).collect();
             let violation = if by_operation {
                 Kind::ReferenceTypeAtCreation {
-                    operation: self.operation.as_str(),
+                    operation: self.operation,
                     allowed: names,
                 }
             } else {

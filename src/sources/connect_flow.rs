@@ -93,7 +93,7 @@ pub async fn handle<C: Connect>(
                 omitted = more.omitted;
             }
             Err(ContactError::Invalid(ValidationErrors::new(
-                Some(operation.as_str()),
+                Some(operation),
                 violations,
                 omitted,
             )))

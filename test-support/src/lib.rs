@@ -247,6 +247,7 @@ pub fn http_body(response: &Value) -> Value {
 /// Connect's answer to a throttled call, after the SDK's retries.
 pub fn throttle() -> Result<(), ConnectError> {
     Err(ConnectError::new(
+        contact_bridge::request::OperationName::CreateContact,
         ConnectErrorKind::Throttling,
         "ThrottlingException",
         "Rate exceeded",

@@ -1,0 +1,65 @@
+//! The operations the function calls, by name: the one type that names an operation anywhere in
+//! the function (requests, errors, violations, metrics, outcome events). Its own module, below the
+//! requests and the errors, so that both name it without depending on each other; each operation's
+//! description is `crate::request::spec`'s.
+
+/// The operations a payload may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OperationName {
+    CreateContact,
+    StartTaskContact,
+    StartOutboundVoiceContact,
+}
+
+impl OperationName {
+    pub const ALL: &'static [OperationName] = &[
+        OperationName::CreateContact,
+        OperationName::StartTaskContact,
+        OperationName::StartOutboundVoiceContact,
+    ];
+
+    /// The operation's name, as the AWS API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationName::CreateContact => "CreateContact",
+            OperationName::StartTaskContact => "StartTaskContact",
+            OperationName::StartOutboundVoiceContact => "StartOutboundVoiceContact",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<OperationName> {
+        Self::ALL.iter().copied().find(|op| op.as_str() == text)
+    }
+
+    /// The supported operations, as messages list them.
+    pub fn choices() -> String {
+        Self::ALL
+            .iter()
+            .map(|op| op.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Whether Connect answers the new contact's ARN besides its ID (CreateContact alone does).
+    pub fn answers_contact_arn(self) -> bool {
+        self == OperationName::CreateContact
+    }
+}
+
+impl std::fmt::Display for OperationName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for OperationName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for OperationName {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
