@@ -6,8 +6,8 @@
 
 use std::collections::BTreeSet;
 
-use contact_bridge::request::generated::BOTOCORE_VERSION;
-use contact_bridge::request::service_model::{ModelKind, ModelShape, operation};
+use contact_bridge::request::generated::{BOTOCORE_VERSION, operation};
+use contact_bridge::request::service_model::{ModelKind, ModelShape};
 use contact_bridge::request::{
     Form, InitiationMethod, Member, OperationName, Presence, REFERENCE_MEMBERS, ReferenceStatus,
     ReferenceType, SEGMENT_VALUE_MEMBERS, Shape,

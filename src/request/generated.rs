@@ -18,6 +18,11 @@ pub static OPERATIONS: &[&ModelOperation] = &[
     &START_WEB_RTC_CONTACT,
 ];
 
+/// The operation named `name`, among [`OPERATIONS`].
+pub fn operation(name: &str) -> Option<&'static ModelOperation> {
+    OPERATIONS.iter().copied().find(|op| op.name == name)
+}
+
 pub static CREATE_CONTACT: ModelOperation = ModelOperation {
     name: "CreateContact",
     method: "PUT",

@@ -1,8 +1,9 @@
 //! What the Connect service model (API 2017-08-08, as botocore ships it) states about the
 //! operations that create a contact: each operation's route, input, output and modeled errors,
-//! and every shape they reach, with its bounds, pattern, values and `sensitive` flag. The shapes
-//! themselves are generated into `generated.rs` by `cargo xtask codegen` and checked in; CI
-//! regenerates them and fails on any difference (docs/contributing.md).
+//! and every shape they reach, with its bounds, pattern, values and `sensitive` flag. These are
+//! the types; the shapes themselves, and `generated::operation` that finds one by name, are
+//! generated into `generated.rs` by `cargo xtask codegen` and checked in. CI regenerates them and
+//! fails on any difference (docs/contributing.md).
 
 /// One operation of the model.
 #[derive(Debug)]
@@ -90,12 +91,4 @@ impl ModelShape {
             _ => false,
         }
     }
-}
-
-/// The model's operation named `name`, among those [`super::generated::OPERATIONS`] lists.
-pub fn operation(name: &str) -> Option<&'static ModelOperation> {
-    super::generated::OPERATIONS
-        .iter()
-        .copied()
-        .find(|op| op.name == name)
 }

@@ -202,6 +202,10 @@ fn generate(model: &Value) -> Result<String> {
         let _ = writeln!(out, "&{},", static_name(op));
     }
     let _ = writeln!(out, "];\n");
+    let _ = writeln!(
+        out,
+        "/// The operation named `name`, among [`OPERATIONS`].\npub fn operation(name: &str) -> Option<&'static ModelOperation> {{ OPERATIONS.iter().copied().find(|op| op.name == name) }}\n"
+    );
     for op in OPERATIONS {
         let operation = &model["operations"][op];
         let input = operation["input"]["shape"]
