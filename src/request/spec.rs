@@ -4,6 +4,7 @@
 //! tables are derived from it; `tests/service_model.rs` holds it to botocore's model.
 
 use super::generated;
+use super::service_model::{ModelKind, ModelShape};
 use super::wire::{
     AllowedUserAction, Channel, InitiateAs, OutboundStrategyType, ReferenceType, TrafficType,
 };
@@ -171,7 +172,10 @@ pub const SCHEDULE_WINDOW: TimeWindow = TimeWindow {
 /// SAM template: an instance ID, or an instance ARN, of 1 to [`INSTANCE_ID_MAX_CHARS`] characters
 /// (the model's bound). Requests are held to the model's length only; settings also to these
 /// characters, since they name the function's own instances.
-pub const INSTANCE_ID_MAX_CHARS: usize = 100;
+pub const INSTANCE_ID_MAX_CHARS: usize = match text_of(CREATE, "InstanceId") {
+    Shape::Text { max: Some(max), .. } => max,
+    _ => panic!("the model bounds InstanceId"),
+};
 
 /// The characters of an instance ID (letters, digits, '-') or instance ARN (also ':' and '/').
 pub fn is_instance_reference_char(c: char) -> bool {
@@ -183,25 +187,65 @@ pub const MAX_ATTRIBUTES_BYTES: usize = 32_768;
 /// Total UTF-8 bytes allowed across all reference keys and values of a contact.
 pub const MAX_REFERENCES_BYTES: usize = 4_096;
 
-const fn text(min: usize, max: usize) -> Shape {
+/// The shape of `structure`'s member `member` in the generated model; a name the model does not
+/// have fails the build.
+const fn model_member(structure: &ModelShape, member: &str) -> &'static ModelShape {
+    let ModelKind::Structure { members, .. } = &structure.kind else {
+        panic!("not a structure of the model");
+    };
+    let mut i = 0;
+    while i < members.len() {
+        if same(members[i].name, member) {
+            return members[i].shape;
+        }
+        i += 1;
+    }
+    panic!("no such member in the model's structure")
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A text member with the model's length bounds (the model's characters are the checker's
+/// `form`, held to the model's pattern by `tests/service_model.rs`).
+const fn model_text(structure: &ModelShape, member: &str, form: Option<Form>) -> Shape {
+    let ModelKind::String { min, max, .. } = &model_member(structure, member).kind else {
+        panic!("not a string member of the model");
+    };
     Shape::Text {
-        min,
-        max: Some(max),
-        form: None,
+        min: match min {
+            Some(min) => *min as usize,
+            None => 0,
+        },
+        max: match max {
+            Some(max) => Some(*max as usize),
+            None => None,
+        },
+        form,
     }
 }
 
-const UNBOUNDED_TEXT: Shape = Shape::Text {
-    min: 0,
-    max: None,
-    form: None,
-};
+/// A text member of CreateContact's, StartTaskContact's or StartOutboundVoiceContact's input
+/// (each shared member has one shape across them, as `tests/service_model.rs` checks).
+const fn text_of(structure: &ModelShape, member: &str) -> Shape {
+    model_text(structure, member, None)
+}
 
-const PHONE_NUMBER: Shape = Shape::Text {
-    min: 0,
-    max: None,
-    form: Some(Form::PhoneNumber),
-};
+const CREATE: &ModelShape = &generated::CREATE_CONTACT_REQUEST;
+const TASK: &ModelShape = &generated::START_TASK_CONTACT_REQUEST;
+const VOICE: &ModelShape = &generated::START_OUTBOUND_VOICE_CONTACT_REQUEST;
 
 const fn optional(name: &'static str, shape: Shape) -> Member {
     Member {
@@ -221,14 +265,16 @@ const fn required(name: &'static str, shape: Shape) -> Member {
 
 const INSTANCE_ID: Member = Member {
     name: "InstanceId",
-    shape: text(1, INSTANCE_ID_MAX_CHARS),
+    shape: text_of(CREATE, "InstanceId"),
     presence: Presence::RequiredOr(Setting::ConnectInstanceId),
 };
-const CLIENT_TOKEN: Member = optional("ClientToken", text(0, 500));
-const RELATED_CONTACT_ID: Member = optional("RelatedContactId", text(1, 256));
-const PREVIOUS_CONTACT_ID: Member = optional("PreviousContactId", text(1, 256));
-const NAME: Member = optional("Name", text(0, 1024));
-const DESCRIPTION: Member = optional("Description", text(0, 4096));
+const CLIENT_TOKEN: Member = optional("ClientToken", text_of(CREATE, "ClientToken"));
+const RELATED_CONTACT_ID: Member =
+    optional("RelatedContactId", text_of(CREATE, "RelatedContactId"));
+const PREVIOUS_CONTACT_ID: Member =
+    optional("PreviousContactId", text_of(CREATE, "PreviousContactId"));
+const NAME: Member = optional("Name", text_of(CREATE, "Name"));
+const DESCRIPTION: Member = optional("Description", text_of(CREATE, "Description"));
 const ATTRIBUTES: Member = optional("Attributes", Shape::Attributes);
 const SEGMENT_ATTRIBUTES: Member = optional("SegmentAttributes", Shape::SegmentAttributes);
 
@@ -248,7 +294,7 @@ pub const MEMBERS: &[&str] = generated::CREATE_CONTACT_REQUEST_MEMBERS;
 
 pub static USER_INFO: Structure = Structure {
     name: "UserInfo",
-    members: &[required("UserId", text(1, 256))],
+    members: &[required("UserId", text_of(&generated::USER_INFO, "UserId"))],
     member_names: generated::USER_INFO_MEMBERS,
 };
 
@@ -303,13 +349,13 @@ pub static TASK_ATTACHMENT: Structure = Structure {
     members: &[
         required(
             "FileName",
-            Shape::Text {
-                min: 1,
-                max: Some(256),
-                form: Some(Form::NoCategoryC),
-            },
+            model_text(
+                &generated::TASK_ATTACHMENT,
+                "FileName",
+                Some(Form::NoCategoryC),
+            ),
         ),
-        required("S3Url", text(1, 2000)),
+        required("S3Url", text_of(&generated::TASK_ATTACHMENT, "S3Url")),
     ],
     member_names: generated::TASK_ATTACHMENT_MEMBERS,
 };
@@ -323,17 +369,17 @@ pub static START_TASK_CONTACT: Operation = Operation {
     name: "StartTaskContact",
     members: &[
         INSTANCE_ID,
-        required("Name", text(0, 1024)),
+        required("Name", text_of(TASK, "Name")),
         Member {
             name: "ContactFlowId",
-            shape: text(0, 500),
+            shape: text_of(TASK, "ContactFlowId"),
             presence: Presence::OptionalOr {
                 setting: Setting::DefaultContactFlowId,
                 unless: &["QuickConnectId", "TaskTemplateId"],
             },
         },
-        optional("QuickConnectId", UNBOUNDED_TEXT),
-        optional("TaskTemplateId", text(1, 500)),
+        optional("QuickConnectId", text_of(TASK, "QuickConnectId")),
+        optional("TaskTemplateId", text_of(TASK, "TaskTemplateId")),
         CLIENT_TOKEN,
         PREVIOUS_CONTACT_ID,
         RELATED_CONTACT_ID,
@@ -437,21 +483,27 @@ pub static START_OUTBOUND_VOICE_CONTACT: Operation = Operation {
     name: "StartOutboundVoiceContact",
     members: &[
         INSTANCE_ID,
-        required("DestinationPhoneNumber", PHONE_NUMBER),
+        required(
+            "DestinationPhoneNumber",
+            model_text(VOICE, "DestinationPhoneNumber", Some(Form::PhoneNumber)),
+        ),
         Member {
             name: "ContactFlowId",
-            shape: text(0, 500),
+            shape: text_of(VOICE, "ContactFlowId"),
             presence: Presence::RequiredOr(Setting::DefaultContactFlowId),
         },
         Member {
             name: "QueueId",
-            shape: UNBOUNDED_TEXT,
+            shape: text_of(VOICE, "QueueId"),
             presence: Presence::OptionalOr {
                 setting: Setting::DefaultQueueId,
                 unless: &["SourcePhoneNumber"],
             },
         },
-        optional("SourcePhoneNumber", PHONE_NUMBER),
+        optional(
+            "SourcePhoneNumber",
+            model_text(VOICE, "SourcePhoneNumber", Some(Form::PhoneNumber)),
+        ),
         CLIENT_TOKEN,
         NAME,
         DESCRIPTION,
@@ -467,7 +519,7 @@ pub static START_OUTBOUND_VOICE_CONTACT: Operation = Operation {
             "AnswerMachineDetectionConfig",
             Shape::Structure(&ANSWER_MACHINE_DETECTION_CONFIG),
         ),
-        optional("CampaignId", text(1, 100)),
+        optional("CampaignId", text_of(VOICE, "CampaignId")),
         optional(
             "TrafficType",
             Shape::Enum {
