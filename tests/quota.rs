@@ -21,22 +21,15 @@ fn paced(rate: &str) -> Settings {
 
 /// Tasks named `t0`, `t1`, ..., with the receive counts given.
 fn batch(receive_counts: &[u32]) -> Value {
-    let mut event = common::sqs_batch(
-        QUEUE_ARN,
-        receive_counts.iter().enumerate().map(|(i, _)| {
+    let records: Vec<Value> = receive_counts
+        .iter()
+        .enumerate()
+        .map(|(i, count)| {
             let body = json!({"InstanceId": INSTANCE, "Channel": "TASK", "InitiationMethod": "API", "Name": format!("t{i}")});
-            (format!("m-{i}"), body.to_string())
-        }),
-    );
-    for (record, count) in event["Records"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .zip(receive_counts)
-    {
-        record["attributes"]["ApproximateReceiveCount"] = json!(count.to_string());
-    }
-    event
+            common::sqs_record(QUEUE_ARN, &format!("m-{i}"), &body.to_string(), *count)
+        })
+        .collect();
+    json!({ "Records": records })
 }
 
 async fn run(
@@ -46,15 +39,6 @@ async fn run(
 ) -> Value {
     let event = common::lambda_event_due(event, "req", left);
     serde_json::to_value(h.handle(event).await.unwrap()).unwrap()
-}
-
-fn names(h: &contact_bridge::handler::Handler<FakeConnect>) -> Vec<String> {
-    h.bridge()
-        .connect
-        .create_requests()
-        .into_iter()
-        .map(|r| r.name.unwrap_or_default())
-        .collect()
 }
 
 #[tokio::test]
@@ -89,7 +73,7 @@ async fn records_the_pace_cannot_start_go_back_untried_most_received_first() {
     let started = std::time::Instant::now();
     let response = run(&h, batch(&[1, 1, 4, 1, 7, 1]), Duration::from_secs(3)).await;
     let elapsed = started.elapsed();
-    let created = names(&h);
+    let created = h.bridge().connect.created_names();
     assert_eq!(
         created,
         ["t4", "t2"],

@@ -736,15 +736,6 @@ async fn rate_limited_records_that_cannot_start_in_time_are_reported_not_dropped
 
 // ---------------------------------------------------------------- events as others write them
 
-fn names(h: &Handler<FakeConnect>) -> Vec<String> {
-    h.bridge()
-        .connect
-        .create_requests()
-        .into_iter()
-        .map(|r| r.name.unwrap_or_default())
-        .collect()
-}
-
 #[tokio::test]
 async fn sqs_attributes_we_do_not_use_cannot_fail_the_batch() {
     // A message attribute whose binaryValue is not base64, and null messageAttributes.
@@ -768,7 +759,10 @@ async fn sqs_fifo_failure_holds_back_its_own_group_only() {
         ],
         "the invalid record and its group's later record, not attempted"
     );
-    assert_eq!(names(&h), ["Order 2077: step 1", "Order 2077: step 2"]);
+    assert_eq!(
+        h.bridge().connect.created_names(),
+        ["Order 2077: step 1", "Order 2077: step 2"]
+    );
 
     // A Connect failure in the middle of one group: its earlier records are created, its later
     // ones are not tried; the other group, and the records without a group, go on.
@@ -797,7 +791,10 @@ async fn sqs_fifo_failure_holds_back_its_own_group_only() {
     }
     let response = invoke(&h, batch).await.unwrap();
     assert_eq!(failed_ids(&response), ["m-1", "m-2"]);
-    assert_eq!(names(&h), ["t0", "t1", "t3", "t4", "t5", "t6"]);
+    assert_eq!(
+        h.bridge().connect.created_names(),
+        ["t0", "t1", "t3", "t4", "t5", "t6"]
+    );
 }
 
 #[tokio::test]
@@ -817,7 +814,7 @@ async fn sqs_fifo_groups_run_concurrently_each_in_order() {
     }
     let response = invoke(&h, batch).await.unwrap();
     assert!(failed_ids(&response).is_empty());
-    let names = names(&h);
+    let names = h.bridge().connect.created_names();
     for (first, second) in [("t0", "t3"), ("t1", "t4"), ("t2", "t5")] {
         let at = |n: &str| names.iter().position(|x| x == n).unwrap();
         assert!(at(first) < at(second), "order within a group: {names:?}");

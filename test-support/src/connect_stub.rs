@@ -47,20 +47,26 @@ pub fn operation_of(path: &str) -> &'static str {
     }
 }
 
+/// Connect's answer for the new contact `id` at `path`: with a ContactArn for CreateContact
+/// only, as Connect answers.
+pub fn contact_answer(path: &str, id: &str) -> Value {
+    if path == "/contact/create-contact" {
+        json!({
+            "ContactId": id,
+            "ContactArn": format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/contact/{id}"),
+        })
+    } else {
+        json!({ "ContactId": id })
+    }
+}
+
 impl Respond for ContactResponder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         self.arrivals.lock().unwrap().push(Instant::now());
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
         let token = body["ClientToken"].as_str().unwrap_or("none");
         let id = format!("contact-{}", &token[token.len().saturating_sub(12)..]);
-        let answer = if request.url.path() == "/contact/create-contact" {
-            json!({
-                "ContactId": id,
-                "ContactArn": format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/contact/{id}"),
-            })
-        } else {
-            json!({ "ContactId": id })
-        };
+        let answer = contact_answer(request.url.path(), &id);
         if self.show_calls {
             println!(
                 "{} ClientToken={token} -> ContactId={id}",

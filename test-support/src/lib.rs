@@ -78,6 +78,14 @@ impl FakeConnect {
             .collect()
     }
 
+    /// The `Name` of each CreateContact request, in the order they were sent.
+    pub fn created_names(&self) -> Vec<String> {
+        self.create_requests()
+            .into_iter()
+            .map(|r| r.name.unwrap_or_default())
+            .collect()
+    }
+
     pub fn calls(&self) -> usize {
         self.requests.lock().unwrap().len()
     }
@@ -207,26 +215,30 @@ pub const FIFO_QUEUE_ARN: &str = "arn:aws:sqs:us-east-1:123456789012:contact-req
 pub fn sqs_batch(queue_arn: &str, records: impl IntoIterator<Item = (String, String)>) -> Value {
     let records: Vec<Value> = records
         .into_iter()
-        .map(|(id, body)| {
-            json!({
-                "messageId": id,
-                "receiptHandle": format!("AQEB{id}"),
-                "body": body,
-                "attributes": {
-                    "ApproximateReceiveCount": "1",
-                    "SentTimestamp": "1764000000000",
-                    "SenderId": "AIDAEXAMPLE",
-                    "ApproximateFirstReceiveTimestamp": "1764000000001",
-                },
-                "messageAttributes": {},
-                "md5OfBody": "00000000000000000000000000000000",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": queue_arn,
-                "awsRegion": "us-east-1",
-            })
-        })
+        .map(|(id, body)| sqs_record(queue_arn, &id, &body, 1))
         .collect();
     json!({ "Records": records })
+}
+
+/// One SQS record from `queue_arn`, received `receive_count` times, with the envelope members
+/// SQS sends (which the function does not read).
+pub fn sqs_record(queue_arn: &str, id: &str, body: &str, receive_count: u32) -> Value {
+    json!({
+        "messageId": id,
+        "receiptHandle": format!("AQEB{id}-{receive_count}"),
+        "body": body,
+        "attributes": {
+            "ApproximateReceiveCount": receive_count.to_string(),
+            "SentTimestamp": "1764000000000",
+            "SenderId": "AIDAEXAMPLE",
+            "ApproximateFirstReceiveTimestamp": "1764000000001",
+        },
+        "messageAttributes": {},
+        "md5OfBody": "00000000000000000000000000000000",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": "us-east-1",
+    })
 }
 
 /// The messageIds an SQS answer lists in `batchItemFailures`.

@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use contact_bridge_test_support::INSTANCE;
+use contact_bridge_test_support::connect_stub::contact_answer;
+use contact_bridge_test_support::{INSTANCE, sqs_record};
 use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -93,14 +94,7 @@ impl Respond for QuotaConnect {
         let id = format!("contact-{}", &token[token.len().saturating_sub(16)..]);
         let name = body["Name"].as_str().unwrap_or("flow").to_owned();
         seen.contacts.entry(name).or_default().insert(id.clone());
-        let answer = if request.url.path() == "/contact/create-contact" {
-            json!({
-                "ContactId": id,
-                "ContactArn": format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/contact/{id}"),
-            })
-        } else {
-            json!({ "ContactId": id })
-        };
+        let answer = contact_answer(request.url.path(), &id);
         ResponseTemplate::new(200)
             .set_body_json(answer)
             .set_delay(LATENCY)
@@ -154,22 +148,7 @@ impl Queue {
             .iter()
             .map(|&i| {
                 let m = &self.messages[i];
-                json!({
-                    "messageId": m.id,
-                    "receiptHandle": format!("AQEB{}-{}", m.id, m.receives),
-                    "body": m.body,
-                    "attributes": {
-                        "ApproximateReceiveCount": m.receives.to_string(),
-                        "SentTimestamp": "1764000000000",
-                        "SenderId": "AIDAEXAMPLE",
-                        "ApproximateFirstReceiveTimestamp": "1764000000001",
-                    },
-                    "messageAttributes": {},
-                    "md5OfBody": "00000000000000000000000000000000",
-                    "eventSource": "aws:sqs",
-                    "eventSourceARN": QUEUE_ARN,
-                    "awsRegion": "us-east-1",
-                })
+                sqs_record(QUEUE_ARN, &m.id, &m.body, m.receives)
             })
             .collect();
         json!({ "Records": records }).to_string().into_bytes()
