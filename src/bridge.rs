@@ -349,7 +349,8 @@ impl<C: Connect> Bridge<C> {
         deadline: Deadline,
     ) -> Result<CreatedContact, ContactError> {
         let bulk = source.is_bulk();
-        let mut backoff = Backoff::new();
+        // Seeded only if a waiting caller's call is throttled.
+        let mut backoff: Option<Backoff> = None;
         let mut last_error: Option<ConnectError> = None;
         for attempt in 0.. {
             if bulk
@@ -440,7 +441,7 @@ impl<C: Connect> Bridge<C> {
         &self,
         bulk: bool,
         attempt: u32,
-        backoff: &mut Backoff,
+        backoff: &mut Option<Backoff>,
         deadline: Deadline,
     ) -> bool {
         if bulk {
@@ -449,7 +450,7 @@ impl<C: Connect> Bridge<C> {
         if attempt >= MAX_RETRIES {
             return false;
         }
-        let wait = backoff.next_wait();
+        let wait = backoff.get_or_insert_with(Backoff::new).next_wait();
         if deadline
             .call_budget()
             .is_some_and(|budget| budget < wait + MIN_CALL_TIME)
