@@ -11,7 +11,7 @@ use tracing::{Instrument, debug, info, warn};
 use crate::config::{Home, Settings};
 use crate::connect::{Connect, CreatedContact};
 use crate::error::{ConnectError, ConnectErrorKind, ContactError};
-use crate::idempotency::derive_client_token;
+use crate::idempotency::{loggable_id, once_per_window_token};
 use crate::metrics::Metrics;
 use crate::outcome::{Background, Delivery, OutcomeEvent, OutcomeSink, Producer};
 use crate::pacing::{Backoff, MIN_CALL_TIME, Pacer};
@@ -609,34 +609,6 @@ fn with_body(payload: Payload<'_>, at: &str, body: Value) -> (Option<OperationNa
     }
 }
 
-/// The ClientToken of a policy's one outbound contact per destination and window: the same for
-/// every request to `destination` in the same window of `minutes`, aligned to the UTC clock and
-/// taken from the event's own time, so that a repeat inside the window gets the same contact and
-/// Connect enforces it with no database.
-pub fn once_per_window_token(
-    operation: OperationName,
-    destination: &str,
-    event_time: Option<i64>,
-    minutes: u64,
-) -> String {
-    let now = event_time.unwrap_or_else(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64)
-    });
-    let window = (minutes * 60) as i64;
-    let start = now.div_euclid(window) * window;
-    derive_client_token(
-        "once-per-destination",
-        &[
-            operation.as_str(),
-            destination,
-            &start.to_string(),
-            &minutes.to_string(),
-        ],
-    )
-}
-
 /// Publishes `events` to `sink`, for at most `budget`; how each fared, counted in `metrics`.
 async fn publish_to(
     sink: &dyn OutcomeSink,
@@ -671,25 +643,6 @@ async fn publish_to(
         .count();
     metrics.record_outcome_events(first.source, events.len() - failed, failed);
     deliveries
-}
-
-/// The longest source id logged (and put in outcome events) as it is.
-const MAX_LOGGED_ID_CHARS: usize = 128;
-
-/// A source's id for its event as the logs and outcome events carry it: itself when it looks like
-/// an ID (at most [`MAX_LOGGED_ID_CHARS`] letters, digits and `-_.:/=+`), else a digest of it. AWS
-/// sets these ids, but a direct invocation can send an event of any shape, with an "id" of any
-/// length and content, which must not reach a log line.
-pub fn loggable_id(id: &str) -> std::borrow::Cow<'_, str> {
-    let id_like = id.len() <= MAX_LOGGED_ID_CHARS
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.:/=+".contains(&b));
-    if id_like {
-        std::borrow::Cow::Borrowed(id)
-    } else {
-        std::borrow::Cow::Owned(crate::idempotency::id_digest(id))
-    }
 }
 
 /// The most times one request is tried again (its deadline usually stops it sooner; a local run
