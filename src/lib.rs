@@ -8,7 +8,7 @@
 //! - [`policy`]: the deployer's policy: what each source may ask for;
 //! - [`connect`]: the Connect call through the AWS SDK, and its errors ([`error`]);
 //! - [`local_connect`]: the local run's stand-in for Connect, which prints what it would send;
-//! - [`idempotency`]: ClientTokens derived from an event's identity;
+//! - [`idempotency`]: ClientTokens and logged ids derived from an event's identity;
 //! - [`pacing`]: the pace of bulk calls under Connect's API quota, and a waiting caller's retries;
 //! - [`bridge`]: one request from JSON to contact, shared by every source;
 //! - [`source`]: which source sent an event;
