@@ -410,7 +410,7 @@ impl<C: Connect> Bridge<C> {
         let operation = request.operation();
         let budget = deadline.call_budget();
         if budget.is_some_and(|b| b.is_zero()) {
-            return (Err(deadline_error(request.operation())), None);
+            return (Err(deadline_error(operation)), None);
         }
         let outcome = if bulk && self.pacer.is_some() {
             within(operation, budget, self.connect.start_bulk_contact(request)).await

@@ -67,8 +67,9 @@ pub trait Connect: Send + Sync {
     }
 }
 
-/// Amazon Connect through the AWS SDK. Retries (throttling, 5xx) are the SDK's, configured by
-/// `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE`.
+/// Amazon Connect through the AWS SDK. A call with a waiting caller is retried by the SDK
+/// (throttling, 5xx), as `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE` configure; a bulk call makes one
+/// attempt, and the environment's pace retries it (`crate::pacing`).
 #[derive(Debug, Clone)]
 pub struct ConnectClient {
     client: aws_sdk_connect::Client,

@@ -116,10 +116,6 @@ impl Pacer {
         self.lock().rate
     }
 
-    pub fn ceiling(&self) -> f64 {
-        self.ceiling
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, PaceState> {
         // A panic while holding the lock leaves a consistent state (plain numbers).
         self.state.lock().unwrap_or_else(|e| e.into_inner())

@@ -853,15 +853,19 @@ fn each_request_serialises_as_the_aws_cli_input() {
 fn every_member_of_each_description_is_read() {
     // The serialisation test above names every member of both operations: the descriptions'
     // member lists hold exactly those.
-    for (spec, count) in [
-        (&contact_bridge::request::START_TASK_CONTACT, 14),
-        (&contact_bridge::request::START_OUTBOUND_VOICE_CONTACT, 16),
+    for (operation, count) in [
+        (contact_bridge::request::OperationName::StartTaskContact, 14),
+        (
+            contact_bridge::request::OperationName::StartOutboundVoiceContact,
+            16,
+        ),
     ] {
+        let spec = operation.spec();
         let mut described: Vec<&str> = spec.members.iter().map(|m| m.name).collect();
         let mut named = spec.member_names.to_vec();
         described.sort_unstable();
         named.sort_unstable();
-        assert_eq!(described, named, "{}", spec.name);
-        assert_eq!(described.len(), count, "{}", spec.name);
+        assert_eq!(described, named, "{operation}");
+        assert_eq!(described.len(), count, "{operation}");
     }
 }

@@ -298,9 +298,9 @@ fn the_description_matches_botocores_service_model() {
     let mut problems = Vec::new();
     for &operation in OperationName::ALL {
         let spec = operation.spec();
-        let input = &model["operations"][spec.name];
+        let input = &model["operations"][operation.as_str()];
         compare_members(
-            spec.name,
+            operation.as_str(),
             spec.members,
             spec.member_names,
             input,

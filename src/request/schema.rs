@@ -22,15 +22,15 @@ pub fn json_schema() -> Value {
     for &operation in OperationName::ALL {
         let spec = operation.spec();
         let mut schema = object_schema(spec.members, &mut defs);
-        schema["title"] = json!(spec.name);
+        schema["title"] = json!(operation.as_str());
         if let Some(rules) = cross_member_rules(operation) {
             schema["allOf"] = rules;
         }
         defs.insert(request_def(operation), schema);
         choices.push(json!({
             "type": "object",
-            "properties": { spec.name: { "$ref": format!("#/$defs/{}", request_def(operation)) } },
-            "required": [spec.name],
+            "properties": { operation.as_str(): { "$ref": format!("#/$defs/{}", request_def(operation)) } },
+            "required": [operation.as_str()],
             "additionalProperties": false,
         }));
     }

@@ -28,7 +28,6 @@ impl OperationName {
 /// One operation's input.
 #[derive(Debug)]
 pub struct Operation {
-    pub name: &'static str,
     /// The member list of the model's input structure, in the order the checker reads them.
     pub members: &'static [Member],
     /// The member names, as unknown-member messages list them: the generated model's.
@@ -303,7 +302,6 @@ fn channel_hint(text: &str) -> Option<String> {
 }
 
 pub static CREATE_CONTACT: Operation = Operation {
-    name: "CreateContact",
     // The order violations are reported in.
     members: &[
         required(
@@ -366,7 +364,6 @@ const TASK_ATTACHMENT_SHAPE: Shape = Shape::Structure(&TASK_ATTACHMENT);
 pub const TASK_ROUTES: &[&str] = &["ContactFlowId", "QuickConnectId", "TaskTemplateId"];
 
 pub static START_TASK_CONTACT: Operation = Operation {
-    name: "StartTaskContact",
     members: &[
         INSTANCE_ID,
         required("Name", text_of(TASK, "Name")),
@@ -480,7 +477,6 @@ pub static OUTBOUND_STRATEGY: Structure = Structure {
 };
 
 pub static START_OUTBOUND_VOICE_CONTACT: Operation = Operation {
-    name: "StartOutboundVoiceContact",
     members: &[
         INSTANCE_ID,
         required(

@@ -30,7 +30,13 @@ impl<'d> Checker<'d> {
             return None;
         };
         let spec = operation.spec();
-        let checked = self.structure(object, at, spec.members, spec.member_names, spec.name);
+        let checked = self.structure(
+            object,
+            at,
+            spec.members,
+            spec.member_names,
+            operation.as_str(),
+        );
         rules::check(self, operation, object, &checked, at);
         if self.has_violations() {
             return None;

@@ -71,8 +71,8 @@ impl<'a> SqsRecord<'a> {
 }
 
 /// Processes a batch. Records of a standard queue run concurrently, at most `MAX_CONCURRENCY`
-/// calls at once, each at its turn in the environment's pace (`crate::pacing`). A FIFO queue's records run in order within each message group: at a group's
-/// first failure, that record and the group's later records are reported failed without being
+/// calls at once, each at its turn in the environment's pace (`crate::pacing`). A FIFO queue's
+/// records run in order within each message group: at a group's first failure, that record and the group's later records are reported failed without being
 /// attempted, so the group's order holds; other groups go on (concurrently, each in order).
 pub async fn handle<C: Connect>(
     bridge: &Bridge<C>,

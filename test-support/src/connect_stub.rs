@@ -47,6 +47,11 @@ pub fn operation_of(path: &str) -> &'static str {
     }
 }
 
+/// The contact a ClientToken gets: the same token, the same contact, as Connect answers.
+pub fn contact_id(token: &str) -> String {
+    format!("contact-{}", &token[token.len().saturating_sub(12)..])
+}
+
 /// Connect's answer for the new contact `id` at `path`: with a ContactArn for CreateContact
 /// only, as Connect answers.
 pub fn contact_answer(path: &str, id: &str) -> Value {
@@ -65,7 +70,7 @@ impl Respond for ContactResponder {
         self.arrivals.lock().unwrap().push(Instant::now());
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
         let token = body["ClientToken"].as_str().unwrap_or("none");
-        let id = format!("contact-{}", &token[token.len().saturating_sub(12)..]);
+        let id = contact_id(token);
         let answer = contact_answer(request.url.path(), &id);
         if self.show_calls {
             println!(

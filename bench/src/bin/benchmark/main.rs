@@ -331,8 +331,13 @@ fn status_kib(status: &str, name: &str) -> Option<u64> {
 
 /// The environment of a spawned function, besides what `RuntimeApi::spawn` sets.
 fn env_for(mock: &ConnectStub, extra: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    env_at(&mock.server.uri(), extra)
+}
+
+/// The environment of a spawned function whose Connect endpoint is `endpoint`.
+fn env_at(endpoint: &str, extra: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
     let mut env = vec![
-        ("AWS_ENDPOINT_URL_CONNECT", mock.server.uri()),
+        ("AWS_ENDPOINT_URL_CONNECT", endpoint.to_owned()),
         ("CONNECT_INSTANCE_ID", INSTANCE.to_owned()),
         ("AWS_LAMBDA_LOG_LEVEL", LOG_LEVEL.to_owned()),
         ("MAX_CONCURRENCY", "10".to_owned()),

@@ -10,17 +10,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use contact_bridge_test_support::connect_stub::contact_answer;
-use contact_bridge_test_support::{INSTANCE, sqs_record};
+use contact_bridge_test_support::connect_stub::{contact_answer, contact_id};
+use contact_bridge_test_support::{QUEUE_ARN, sqs_record};
 use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use super::report::{Table, Verdict};
 use super::stats::percentile;
-use super::{Binaries, Binary, Function, Result, progress};
+use super::{Binaries, Binary, Function, Result, env_at, progress};
 
-const QUEUE_ARN: &str = "arn:aws:sqs:us-east-1:123456789012:contact-requests";
 const FLOW_CALLBACK: &str = include_str!("../../../../events/connect-flow-callback.json");
 
 /// The template's defaults (template.yaml).
@@ -90,8 +89,7 @@ impl Respond for QuotaConnect {
                 .set_delay(LATENCY);
         }
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
-        let token = body["ClientToken"].as_str().unwrap_or("none").to_owned();
-        let id = format!("contact-{}", &token[token.len().saturating_sub(16)..]);
+        let id = contact_id(body["ClientToken"].as_str().unwrap_or("none"));
         let name = body["Name"].as_str().unwrap_or("flow").to_owned();
         seen.contacts.entry(name).or_default().insert(id.clone());
         let answer = contact_answer(request.url.path(), &id);
@@ -196,20 +194,18 @@ async fn drain(binaries: &Binaries, quota: u32, burst: u32, backlog: usize) -> R
     // The template's environment for every function.
     let quota_text = quota.to_string();
     let environments = ENVIRONMENTS.to_string();
-    let env: Vec<(&'static str, String)> = vec![
-        ("AWS_ENDPOINT_URL_CONNECT", server.uri()),
-        ("CONNECT_INSTANCE_ID", INSTANCE.to_owned()),
-        ("AWS_LAMBDA_LOG_LEVEL", "WARN".to_owned()),
-        ("MAX_CONCURRENCY", "10".to_owned()),
-        ("AWS_MAX_ATTEMPTS", SDK_MAX_ATTEMPTS.to_owned()),
-        ("CONNECT_QUOTA_PER_SECOND", quota_text),
-        ("BULK_ENVIRONMENTS", environments),
-        (
-            "POLICY",
-            r#"{"sqs":{"*":{"destinations":["+1"]}},"connect_flow":{"*":{"destinations":["+1"]}}}"#
-                .to_owned(),
-        ),
-    ];
+    let env = env_at(
+        &server.uri(),
+        &[
+            ("AWS_MAX_ATTEMPTS", SDK_MAX_ATTEMPTS),
+            ("CONNECT_QUOTA_PER_SECOND", &quota_text),
+            ("BULK_ENVIRONMENTS", &environments),
+            (
+                "POLICY",
+                r#"{"sqs":{"*":{"destinations":["+1"]}},"connect_flow":{"*":{"destinations":["+1"]}}}"#,
+            ),
+        ],
+    );
     let mut pollers = Vec::new();
     for _ in 0..ENVIRONMENTS {
         pollers.push(Function::start(binaries, Binary::Project, &env).await?);
