@@ -610,3 +610,60 @@ async fn a_task_answer_without_a_contact_id_is_malformed() {
          without the new contact's identifiers"
     );
 }
+
+/// The client the function builds (`ConnectClient::from_config`) against an endpoint that always
+/// throttles: a bulk call makes one attempt whatever `AWS_MAX_ATTEMPTS` says (its pace retries
+/// it), a call with a waiting caller makes the SDK's attempts, and the interceptor counts every
+/// throttled attempt, the SDK's retries included.
+#[tokio::test]
+async fn a_bulk_call_makes_one_attempt_and_every_throttled_attempt_is_counted() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("x-amzn-ErrorType", "ThrottlingException")
+                .set_body_json(json!({"message": "Rate exceeded"})),
+        )
+        .mount(&server)
+        .await;
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_connect::config::Credentials::new(
+            "AKIDEXAMPLE",
+            "secret",
+            None,
+            None,
+            "test",
+        ))
+        .endpoint_url(server.uri())
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(Duration::from_millis(1)),
+        )
+        .load()
+        .await;
+    let client = ConnectClient::from_config(&config);
+    let task = request(json!({"InstanceId": "i", "Channel": "TASK", "InitiationMethod": "API"}));
+    let sent = || async { server.received_requests().await.unwrap_or_default().len() };
+
+    let bulk = client.start_bulk_contact(&task).await.unwrap_err();
+    assert_eq!(bulk.kind, ConnectErrorKind::Throttling);
+    assert_eq!(sent().await, 1, "a bulk call makes one attempt");
+    assert_eq!(client.throttles().map(|c| c.total()), Some(1));
+
+    let waiting = client.start_contact(&task).await.unwrap_err();
+    assert_eq!(waiting.kind, ConnectErrorKind::Throttling);
+    assert_eq!(
+        sent().await,
+        4,
+        "a waiting caller's call makes the SDK's 3 attempts"
+    );
+    assert_eq!(
+        client.throttles().map(|c| c.total()),
+        Some(4),
+        "every throttled attempt is counted, the SDK's retries included"
+    );
+}
