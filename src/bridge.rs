@@ -5,9 +5,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use std::sync::Arc;
 
-use serde_json::Value;
 use tracing::{Instrument, debug, info, warn};
 
+pub use crate::admission::Payload;
+use crate::admission::admit;
 use crate::config::{Home, Settings};
 use crate::connect::{Connect, CreatedContact};
 use crate::error::{ConnectError, ConnectErrorKind, ContactError};
@@ -17,7 +18,7 @@ use crate::outcome::{Background, Delivery, OutcomeEvent, OutcomeSink, Producer};
 use crate::pacing::{Backoff, MIN_CALL_TIME, Pacer};
 use crate::request::{
     OperationName, Request, RequestDefaults, ValidationErrors, Violation, ViolationKind,
-    parse_operation, parse_payload, payload_body, payload_correlation_id, pointer,
+    parse_operation, parse_payload, payload_correlation_id,
 };
 use crate::source::Source;
 
@@ -97,15 +98,6 @@ pub struct Origin<'a> {
     pub correlation_id: Option<String>,
     /// Who sent the event, as the source states it (for the outcome event).
     pub producer: Option<Producer>,
-}
-
-/// What a source read from its event: a payload (one member naming the operation, or a bare
-/// CreateContact request), or the body of an operation the event itself names (a flow's
-/// `Operation` parameter, an EventBridge detail-type).
-#[derive(Debug, Clone, Copy)]
-pub enum Payload<'a> {
-    Any(&'a Value),
-    Of(OperationName, &'a Value),
 }
 
 /// What the event supplies when the request leaves a member out.
@@ -268,31 +260,8 @@ impl<C: Connect> Bridge<C> {
         defaults: SourceDefaults,
     ) -> Result<Request, ContactError> {
         let settings = &self.settings;
-        // The policy's rules for this source and operation, and the payload with its fixed
-        // values filled in.
-        let (rules, patched) = match (&settings.policy, payload_of(payload)) {
-            (Some(policy), Some((operation, body, at))) => {
-                let Some(rules) = policy.rules(source.policy_name(), operation) else {
-                    return Err(ContactError::Refused(ValidationErrors::refusal(
-                        Some(operation),
-                        vec![Violation {
-                            path: at,
-                            kind: ViolationKind::OperationNotAllowed {
-                                source: source.policy_name(),
-                                operation,
-                            },
-                        }],
-                    )));
-                };
-                let body = rules.apply(operation, body, &at).map_err(|refusals| {
-                    ContactError::Refused(ValidationErrors::refusal(Some(operation), refusals))
-                })?;
-                let patched = with_body(payload, &at, body);
-                (Some((rules, at)), Some(patched))
-            }
-            _ => (None, None),
-        };
-        let payload = match &patched {
+        let admitted = admit(settings.policy.as_ref(), source, payload)?;
+        let payload = match &admitted.patched {
             Some((Some(operation), value)) => Payload::Of(*operation, value),
             Some((None, value)) => Payload::Any(value),
             None => payload,
@@ -311,14 +280,14 @@ impl<C: Connect> Bridge<C> {
             Payload::Of(operation, value) => parse_operation(operation, value, &request_defaults)?,
         };
         request.default_client_token(defaults.client_token);
-        if let Some((rules, at)) = rules
+        if let Some((rules, at)) = admitted.rules_of(request.operation())
             && let Some((member, destination)) = request.destination()
         {
             if !rules.permits_destination(destination) {
                 return Err(ContactError::Refused(ValidationErrors::refusal(
                     Some(request.operation()),
                     vec![Violation {
-                        path: pointer(&at, member),
+                        path: format!("{at}{member}"),
                         kind: ViolationKind::DestinationNotAllowed,
                     }],
                 )));
@@ -580,32 +549,6 @@ impl<C: Connect> Bridge<C> {
         self.metrics
             .record(source.name(), error.operation(), &Err(&error), None);
         error
-    }
-}
-
-/// The operation of a payload, its body, and the body's JSON Pointer in the payload.
-fn payload_of<'a>(payload: Payload<'a>) -> Option<(OperationName, &'a Value, String)> {
-    match payload {
-        Payload::Any(value) => payload_body(value),
-        Payload::Of(operation, value) => Some((operation, value, String::new())),
-    }
-}
-
-/// The payload with its operation's body, at `at` (as [`payload_of`] found it), replaced by
-/// `body`: the operation when the payload is a body of one (`Payload::Of`), else `None` and the
-/// whole payload, still read as a payload (the members beside the operation are checked as
-/// before).
-fn with_body(payload: Payload<'_>, at: &str, body: Value) -> (Option<OperationName>, Value) {
-    match payload {
-        Payload::Of(operation, _) => (Some(operation), body),
-        // A bare CreateContact request: the body is the payload.
-        Payload::Any(_) if at.is_empty() => (None, body),
-        Payload::Any(value) => {
-            let mut whole = value.clone();
-            // An operation's name, so its pointer needs no unescaping.
-            whole[&at[1..]] = body;
-            (None, whole)
-        }
     }
 }
 

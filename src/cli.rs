@@ -23,9 +23,10 @@ usage: contact-bridge invoke [--live] FILE
        contact-bridge schema
 
 Runs the function's handler on the event in FILE (- for standard input) and prints its response.
-By default Amazon Connect is not called: each request (CreateContact, StartTaskContact or
-StartOutboundVoiceContact) is validated and printed on stderr, as is every request refused with
-its violations, and the contact IDs are made up (they start with dry-run-); a
+By default Amazon Connect is not called: each request (of any of the eight operations) is
+validated and printed on stderr, as is every request refused with its violations, and the contact
+IDs are made up (they start with dry-run-), as are a chat's or call's participant token and
+meeting (placeholders, never real credentials); a
 request that names no instance gets CONNECT_INSTANCE_ID, else the placeholder
 00000000-0000-4000-8000-000000000000. --live sends the requests to Amazon Connect with the
 standard AWS credential chain (AWS_PROFILE, AWS_REGION, ...). With OUTCOME_EVENT_BUS set, each

@@ -17,22 +17,53 @@ use aws_sdk_connect::primitives::DateTime;
 use aws_sdk_connect::types as sdk;
 use serde::Serialize;
 
+mod generated;
+mod json_input;
+
 use crate::error::{ConnectError, ConnectErrorKind, ContactError};
 use crate::operation::OperationName;
 use crate::pacing::ThrottleCounter;
 use crate::request::{
-    CreateContactRequest, OutboundStrategy, Reference, Request, SegmentAttributeValue,
-    StartOutboundVoiceContactRequest, StartTaskContactRequest,
+    CreateContactRequest, ModeledRequest, OutboundStrategy, Reference, Request,
+    SegmentAttributeValue, StartOutboundVoiceContactRequest, StartTaskContactRequest,
 };
 
 /// What Connect answers for a new contact; also the response of direct and EventBridge
-/// invocations. StartTaskContact and StartOutboundVoiceContact answer no ARN.
+/// invocations. Only CreateContact answers an ARN.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreatedContact {
     pub contact_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_arn: Option<String>,
+    /// The rest of Connect's answer, for an operation that answers credentials to the waiting
+    /// client (StartChatContact, StartWebRTCContact): serialised beside `ContactId` in that
+    /// client's answer, and nowhere else.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub client_answer: Option<ClientAnswer>,
+}
+
+impl CreatedContact {
+    /// A contact Connect answered only identifiers for.
+    pub fn new(contact_id: String, contact_arn: Option<String>) -> Self {
+        CreatedContact {
+            contact_id,
+            contact_arn,
+            client_answer: None,
+        }
+    }
+}
+
+/// Connect's answer to a waiting client, beside the ContactId: participant and meeting data with
+/// their tokens. Its Debug shows none of it, so that no log line, error or panic message can.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ClientAnswer(pub serde_json::Map<String, serde_json::Value>);
+
+impl std::fmt::Debug for ClientAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ClientAnswer({} members, not shown)", self.0.len())
+    }
 }
 
 /// Starts contacts: Amazon Connect itself, the local dry run, or a test double.
@@ -107,14 +138,35 @@ impl ConnectClient {
 
     /// The SDK call for `request`, ready to send: the whole translation to the SDK.
     pub fn call_for(&self, request: &Request) -> Result<Call, ConnectError> {
+        if let Request::Modeled(r) = request {
+            return self.modeled_call(r.operation, &r.body);
+        }
         let call = match request {
             Request::CreateContact(r) => self.create_contact_call(r).map(Call::CreateContact),
             Request::StartTaskContact(r) => self.task_call(r).map(Call::StartTaskContact),
             Request::StartOutboundVoiceContact(r) => self
                 .outbound_voice_call(r)
                 .map(Call::StartOutboundVoiceContact),
+            Request::Modeled(_) => unreachable!("answered above"),
         };
         call.map_err(|e| build_error(request.operation(), e))
+    }
+
+    /// The generated mapping's call of a checked request of `operation`.
+    fn modeled_call(
+        &self,
+        operation: OperationName,
+        body: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Call, ConnectError> {
+        match generated::call(&self.client, operation, body) {
+            Some(call) => call.map(Call::Modeled),
+            None => Err(ConnectError::new(
+                operation,
+                ConnectErrorKind::Internal,
+                "RequestBuildError",
+                "the operation has no generated mapping",
+            )),
+        }
     }
 
     fn create_contact_call(
@@ -231,6 +283,8 @@ pub enum Call {
     CreateContact(CreateContactFluentBuilder),
     StartTaskContact(StartTaskContactFluentBuilder),
     StartOutboundVoiceContact(StartOutboundVoiceContactFluentBuilder),
+    /// An operation the model describes, through the generated mapping.
+    Modeled(generated::ModeledCall),
 }
 
 /// What the SDK needs and the environment did not give, as the error says it.
@@ -301,6 +355,9 @@ impl ConnectClient {
                 NO_REGION,
             ));
         }
+        if let Request::Modeled(modeled) = request {
+            return self.send_modeled(modeled, overrides).await;
+        }
         // Each send boxed: the SDK's orchestrator futures are deep enough to overflow the
         // compiler's layout-query limit once nested in the handler's futures.
         let answer = match self.call_for(request)? {
@@ -322,23 +379,64 @@ impl ConnectClient {
                     .map(|o| (o.contact_id, None))
                     .map_err(|e| classify(operation, e, start_outbound_voice_contact_error))
             }
+            Call::Modeled(_) => unreachable!("sent above"),
         };
         let (contact_id, contact_arn) = answer?;
         match contact_id {
             Some(contact_id) if !operation.answers_contact_arn() || contact_arn.is_some() => {
-                Ok(CreatedContact {
-                    contact_id,
-                    contact_arn,
-                })
+                Ok(CreatedContact::new(contact_id, contact_arn))
             }
-            _ => Err(ConnectError::new(
-                operation,
-                ConnectErrorKind::Unavailable,
-                "MalformedResponse",
-                "Amazon Connect answered without the new contact's identifiers",
-            )),
+            _ => Err(malformed(operation)),
         }
     }
+
+    /// A request of an operation the model describes; an email after a CreateContact request
+    /// beside it is sent for the contact that request creates (each call idempotent on its own
+    /// ClientToken, so a redelivery makes one contact and sends one email).
+    async fn send_modeled(
+        &self,
+        request: &ModeledRequest,
+        overrides: aws_sdk_connect::config::Builder,
+    ) -> Result<CreatedContact, ConnectError> {
+        let operation = request.operation;
+        let mut contact_arn = None;
+        let mut body = std::borrow::Cow::Borrowed(&request.body);
+        if let Some(create) = &request.create {
+            let created = Box::pin(self.send(
+                &Request::CreateContact((**create).clone()),
+                overrides.clone(),
+            ))
+            .await?;
+            contact_arn = created.contact_arn;
+            body.to_mut().insert(
+                "ContactId".to_owned(),
+                serde_json::Value::String(created.contact_id),
+            );
+        }
+        let Call::Modeled(call) = self.modeled_call(operation, &body)? else {
+            return Err(malformed(operation));
+        };
+        let mut answer = generated::send(call, overrides).await?;
+        let Some(serde_json::Value::String(contact_id)) = answer.remove("ContactId") else {
+            return Err(malformed(operation));
+        };
+        Ok(CreatedContact {
+            contact_id,
+            contact_arn,
+            client_answer: operation
+                .answers_credentials()
+                .then_some(ClientAnswer(answer)),
+        })
+    }
+}
+
+fn malformed(operation: OperationName) -> ConnectError {
+    ConnectError::new(
+        operation,
+        ConnectErrorKind::Unavailable,
+        "MalformedResponse",
+        "Amazon Connect answered without the new contact's identifiers",
+    )
 }
 
 fn non_empty<K, V>(map: HashMap<K, V>) -> Option<HashMap<K, V>> {

@@ -19,7 +19,8 @@ an EventBridge event (detail-type, source, detail), an API Gateway REST API prox
 (httpMethod), an HTTP API or function URL request (version \"2.0\", requestContext.http), \
 an Amazon Connect flow event (Details.ContactData and Details.Parameters), or a payload \
 (direct invocation): one member named after the operation (CreateContact, StartTaskContact, \
-StartOutboundVoiceContact), or a bare CreateContact request";
+StartOutboundVoiceContact, StartOutboundChatContact, StartEmailContact, StartOutboundEmailContact, \
+StartChatContact, StartWebRTCContact), or a bare CreateContact request";
 
 impl Source {
     /// Recognises the source from fields only that source sends (not by trying to deserialise
@@ -51,7 +52,8 @@ fn is_payload_member(key: &str) -> bool {
     MEMBERS.contains(&key)
         || suggest_member(key).is_some()
         || OPERATION_NAMES.contains(&key)
-        || (key.ends_with("Contact") && key.starts_with(|c: char| c.is_ascii_uppercase()))
+        || ((key.ends_with("Contact") || key.starts_with("Start"))
+            && key.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
 /// A failed invocation, reported to Lambda as a function error.

@@ -4,6 +4,7 @@
 //!   model, checker, rules, schema);
 //! - [`operation`]: the operations by name ([`operation::OperationName`]), below everything else;
 //! - [`violation`]: violations at JSON Pointer paths, shared by the request rules and [`json`];
+//! - [`admission`]: what a source may ask for (credentials only for a waiting client, the policy);
 //! - [`config`]: our settings, read once at init;
 //! - [`policy`]: the deployer's policy: what each source may ask for;
 //! - [`connect`]: the Connect call through the AWS SDK, and its errors ([`error`]);
@@ -22,6 +23,7 @@
 //! - [`after_answer`]: the runtime layer that finishes background work after each answer;
 //! - [`strict_event`]: the runtime layer that refuses an event body with bytes after its JSON.
 
+pub mod admission;
 pub mod after_answer;
 pub mod bridge;
 pub mod cli;

@@ -6,10 +6,12 @@ use std::io::Write;
 use std::sync::Mutex;
 
 use crate::config::instance_id_of;
+use crate::connect::ClientAnswer;
 use crate::connect::{Connect, CreatedContact};
 use crate::error::{ConnectError, ContactError};
 use crate::idempotency::digest;
-use crate::request::Request;
+use crate::operation::OperationName;
+use crate::request::{ModeledRequest, Request};
 
 /// Writes every request as one JSON line to its sink (stderr in the CLI) instead of sending it.
 pub struct LocalConnect {
@@ -37,19 +39,32 @@ impl Connect for LocalConnect {
         let operation = request.operation();
         self.print(&serde_json::json!({ "dryRun": operation.as_str(), "request": request.body() }));
         let instance = instance_id_of(request.instance_id());
-        let contact_id = format!(
-            "{DRY_RUN_CONTACT_PREFIX}{}",
-            uuid_from(&[instance, request.client_token().unwrap_or_default()])
-        );
-        let contact_arn = operation.answers_contact_arn().then(|| {
+        // An email sent after a CreateContact request: the contact that request would create.
+        let created = match request {
+            Request::Modeled(ModeledRequest {
+                create: Some(create),
+                ..
+            }) => Some(create),
+            _ => None,
+        };
+        let token = created
+            .and_then(|c| c.client_token.as_deref())
+            .or(request.client_token())
+            .unwrap_or_default();
+        let contact_id = format!("{DRY_RUN_CONTACT_PREFIX}{}", uuid_from(&[instance, token]));
+        let contact_arn = (operation.answers_contact_arn() || created.is_some()).then(|| {
             format!(
                 "arn:aws:connect:{}:000000000000:instance/{instance}/contact/{contact_id}",
                 self.region
             )
         });
+        let client_answer = operation
+            .answers_credentials()
+            .then(|| placeholder_answer(operation, &contact_id, &self.region));
         Ok(CreatedContact {
             contact_id,
             contact_arn,
+            client_answer,
         })
     }
 
@@ -76,6 +91,43 @@ impl LocalConnect {
             // A lost preview line must not fail the run.
             let _ = writeln!(sink, "{line}");
         }
+    }
+}
+
+/// What a waiting client would get, with every identifier and token visibly made up: nothing
+/// here opens a chat or joins a meeting.
+fn placeholder_answer(operation: OperationName, contact_id: &str, region: &str) -> ClientAnswer {
+    let id = |what: &str| {
+        format!(
+            "{DRY_RUN_CONTACT_PREFIX}{what}-{}",
+            uuid_from(&[contact_id, what])
+        )
+    };
+    let token = "dry-run-placeholder-not-a-token";
+    let mut answer = serde_json::json!({
+        "ParticipantId": id("participant"),
+        "ParticipantToken": token,
+    });
+    if operation == OperationName::StartWebRTCContact {
+        let url = |what: &str| format!("https://dry-run.invalid/{what}");
+        answer["ConnectionData"] = serde_json::json!({
+            "Attendee": { "AttendeeId": id("attendee"), "JoinToken": token },
+            "Meeting": {
+                "MediaRegion": region,
+                "MediaPlacement": {
+                    "AudioHostUrl": url("audio"),
+                    "AudioFallbackUrl": url("audio-fallback"),
+                    "SignalingUrl": url("signaling"),
+                    "TurnControlUrl": url("turn-control"),
+                    "EventIngestionUrl": url("event-ingestion"),
+                },
+                "MeetingId": id("meeting"),
+            },
+        });
+    }
+    match answer {
+        serde_json::Value::Object(members) => ClientAnswer(members),
+        _ => ClientAnswer(serde_json::Map::new()),
     }
 }
 

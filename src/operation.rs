@@ -9,6 +9,11 @@ pub enum OperationName {
     CreateContact,
     StartTaskContact,
     StartOutboundVoiceContact,
+    StartOutboundChatContact,
+    StartEmailContact,
+    StartOutboundEmailContact,
+    StartChatContact,
+    StartWebRTCContact,
 }
 
 impl OperationName {
@@ -16,14 +21,24 @@ impl OperationName {
         OperationName::CreateContact,
         OperationName::StartTaskContact,
         OperationName::StartOutboundVoiceContact,
+        OperationName::StartOutboundChatContact,
+        OperationName::StartEmailContact,
+        OperationName::StartOutboundEmailContact,
+        OperationName::StartChatContact,
+        OperationName::StartWebRTCContact,
     ];
 
     /// The operation's name, as the AWS API spells it.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             OperationName::CreateContact => "CreateContact",
             OperationName::StartTaskContact => "StartTaskContact",
             OperationName::StartOutboundVoiceContact => "StartOutboundVoiceContact",
+            OperationName::StartOutboundChatContact => "StartOutboundChatContact",
+            OperationName::StartEmailContact => "StartEmailContact",
+            OperationName::StartOutboundEmailContact => "StartOutboundEmailContact",
+            OperationName::StartChatContact => "StartChatContact",
+            OperationName::StartWebRTCContact => "StartWebRTCContact",
         }
     }
 
@@ -38,6 +53,27 @@ impl OperationName {
             .map(|op| op.as_str())
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// Whether Connect answers credentials for a waiting client (a participant token, a meeting's
+    /// join token): only a source with a caller waiting for the answer (HTTP, direct invocation)
+    /// may ask for it, and the answer goes to that caller alone.
+    pub fn answers_credentials(self) -> bool {
+        matches!(
+            self,
+            OperationName::StartChatContact | OperationName::StartWebRTCContact
+        )
+    }
+
+    /// Whether the request is checked by the generated model alone (with its hand rules) and
+    /// reaches the SDK through the generated mapping, rather than through a typed request.
+    pub fn is_modeled(self) -> bool {
+        !matches!(
+            self,
+            OperationName::CreateContact
+                | OperationName::StartTaskContact
+                | OperationName::StartOutboundVoiceContact
+        )
     }
 
     /// Whether Connect answers the new contact's ARN besides its ID (CreateContact alone does).

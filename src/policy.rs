@@ -310,7 +310,9 @@ impl Rules {
             match value.as_object().filter(|_| is_map_member) {
                 Some(map) => {
                     for key in map.keys() {
-                        if !self.fixes(member, Some(key)) && !self.allows(member, Some(key)) {
+                        if !self.fixes(member, Some(key))
+                            && !self.allows(operation, member, Some(key))
+                        {
                             refuse(
                                 &mut violations,
                                 pointer(&member_at, key),
@@ -320,7 +322,7 @@ impl Rules {
                     }
                 }
                 None => {
-                    if !self.fixes(member, None) && !self.allows(member, None) {
+                    if !self.fixes(member, None) && !self.allows(operation, member, None) {
                         refuse(&mut violations, member_at, ViolationKind::MemberNotAllowed);
                     }
                 }
@@ -375,11 +377,15 @@ impl Rules {
         self.fixed.iter().any(|(path, _)| path.is(member, key))
     }
 
-    /// Whether a producer may set `member` (or `key` of it).
-    fn allows(&self, member: &str, key: Option<&str>) -> bool {
+    /// Whether a producer may set `member` (or `key` of it) of `operation`.
+    fn allows(&self, operation: OperationName, member: &str, key: Option<&str>) -> bool {
         let system = member == "SegmentAttributes"
             && key.is_some_and(|k| k.starts_with(SYSTEM_SEGMENT_PREFIX));
+        // One the operation cannot do without (an outbound chat's `connect:Subtype`) is a member
+        // like any other.
+        let required = system && key.is_some_and(|k| operation.requires_segment_attribute(k));
         match &self.allow {
+            None if required => true,
             // Connect's own segment attributes only where the policy names them.
             _ if system => self.allow.iter().flatten().any(|path| path.is(member, key)),
             None => true,

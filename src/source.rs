@@ -42,6 +42,13 @@ impl Source {
         matches!(self, Source::Sqs | Source::EventBridge)
     }
 
+    /// Whether a client waits for the answer itself (HTTP, a direct invocation): the only sources
+    /// that may ask for an operation that answers credentials. A flow's answer goes to the flow,
+    /// and nobody receives SQS's or EventBridge's.
+    pub fn has_waiting_client(self) -> bool {
+        matches!(self, Source::Http(_) | Source::Direct)
+    }
+
     /// The source's name in the deployer's policy (`POLICY`): `sqs`, `eventbridge`, `http`,
     /// `connect_flow`, `direct`.
     pub fn policy_name(self) -> &'static str {

@@ -119,6 +119,17 @@ pub enum ViolationKind {
     },
     /// A rule on a value's form (characters, key shape), stated in full.
     Form(&'static str),
+    /// A string the service model's pattern does not match (with the model's meaning: a match
+    /// anywhere counts, unless the pattern anchors itself).
+    Pattern {
+        pattern: &'static str,
+    },
+    /// An operation that answers credentials to a waiting client, asked for by a source with no
+    /// caller waiting for the answer.
+    NeedsWaitingCaller {
+        operation: OperationName,
+        source: &'static str,
+    },
     /// A rule between members, stated in full.
     Rule(&'static str),
     /// Input that is not JSON; `what` names it ("the request body").
@@ -199,7 +210,11 @@ impl fmt::Display for ViolationKind {
                 f,
                 "is not a member of {of} but of {}: name the operation, as in \
                  {{\"{}\": {{...}}}}",
-                names(belongs_to).replace(", ", " and "),
+                match belongs_to.split_last() {
+                    Some((last, [])) => last.to_string(),
+                    Some((last, rest)) => format!("{} and {last}", names(rest)),
+                    None => String::new(),
+                },
                 belongs_to.first().map_or("", |op| op.as_str()),
             ),
             UnknownOperation {
@@ -252,6 +267,13 @@ impl fmt::Display for ViolationKind {
                 )
             }
             Form(rule) | Rule(rule) => f.write_str(rule),
+            Pattern { pattern } => write!(f, "must match the service model's pattern {pattern}"),
+            NeedsWaitingCaller { operation, source } => write!(
+                f,
+                "{operation} answers credentials (a participant token) to the client that waits \
+                 for the answer, and {source} has no one waiting: nobody would receive them; \
+                 call it through the HTTP API or a direct invocation"
+            ),
             NotJson { what, problem } => write!(f, "{what} is not JSON: {problem}"),
             DuplicateMember => f.write_str("appears more than once in its object"),
             Unreadable(problem) => f.write_str(problem),

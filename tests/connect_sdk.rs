@@ -628,16 +628,7 @@ async fn a_bulk_call_makes_one_attempt_and_every_throttled_attempt_is_counted() 
         )
         .mount(&server)
         .await;
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_connect::config::Credentials::new(
-            "AKIDEXAMPLE",
-            "secret",
-            None,
-            None,
-            "test",
-        ))
-        .endpoint_url(server.uri())
+    let config = contact_bridge_test_support::wire_config(&server.uri())
         .retry_config(
             RetryConfig::standard()
                 .with_max_attempts(3)

@@ -91,11 +91,12 @@ fn a_payload_names_its_operation_or_is_a_bare_create_contact() {
 #[test]
 fn an_unknown_operation_names_the_supported_ones() {
     assert_eq!(
-        refused(json!({"StartChatContact": {"InstanceId": "i"}})),
+        refused(json!({"StartContactRecording": {"InstanceId": "i"}})),
         one(
-            "/StartChatContact",
+            "/StartContactRecording",
             "is not an operation contact-bridge calls; supported: CreateContact, \
-             StartTaskContact, StartOutboundVoiceContact"
+             StartTaskContact, StartOutboundVoiceContact, StartOutboundChatContact, \
+             StartEmailContact, StartOutboundEmailContact, StartChatContact, StartWebRTCContact"
         )
     );
     assert_eq!(
@@ -103,7 +104,9 @@ fn an_unknown_operation_names_the_supported_ones() {
         one(
             "/StartTaskContacts",
             "is not an operation contact-bridge calls (did you mean StartTaskContact?); \
-             supported: CreateContact, StartTaskContact, StartOutboundVoiceContact"
+             supported: CreateContact, StartTaskContact, StartOutboundVoiceContact, \
+             StartOutboundChatContact, StartEmailContact, StartOutboundEmailContact, \
+             StartChatContact, StartWebRTCContact"
         )
     );
 }
@@ -117,7 +120,9 @@ fn two_operations_in_one_payload_are_refused() {
         one(
             "",
             "names 2 operations (StartTaskContact, StartOutboundVoiceContact); a payload names \
-             one of CreateContact, StartTaskContact, StartOutboundVoiceContact"
+             one of CreateContact, StartTaskContact, StartOutboundVoiceContact, \
+             StartOutboundChatContact, StartEmailContact, StartOutboundEmailContact, \
+             StartChatContact, StartWebRTCContact"
         )
     );
 }
@@ -179,8 +184,10 @@ fn a_member_of_another_operation_names_the_operation_it_belongs_to() {
     assert_eq!(violations[0].0, "/ContactFlowId");
     assert!(
         violations[0].1.starts_with(
-            "is not a member of CreateContact but of StartTaskContact and \
-             StartOutboundVoiceContact: name the operation, as in {\"StartTaskContact\": {...}}"
+            "is not a member of CreateContact but of StartTaskContact, \
+             StartOutboundVoiceContact, StartOutboundChatContact, StartEmailContact, \
+             StartChatContact and StartWebRTCContact: name the operation, as in \
+             {\"StartTaskContact\": {...}}"
         ),
         "{}",
         violations[0].1

@@ -56,6 +56,19 @@ async fn logs_carry_ids_and_no_personal_data() {
     });
     let mut eventbridge = event("eventbridge.json");
     eventbridge["detail"] = request.clone();
+    // A chat's participant token goes to the waiting client only; from a source with no one
+    // waiting, the chat is refused before Connect.
+    let chat = json!({"StartChatContact": {
+        "ContactFlowId": "flow-1", "ParticipantDetails": {"DisplayName": name},
+        "Attributes": {"email": email},
+    }});
+    let mut chat_http = event("http-api.json");
+    chat_http["body"] = json!(chat.to_string());
+    chat_http["isBase64Encoded"] = json!(false);
+    let mut chat_sqs = json!({"Records": [
+        {"messageId": "m-3", "body": chat.to_string(), "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:1:q"},
+    ]});
+    chat_sqs["Records"][0]["body"] = json!(chat.to_string());
     for payload in [
         request.clone(),
         invalid.clone(),
@@ -63,6 +76,9 @@ async fn logs_carry_ids_and_no_personal_data() {
         http,
         flow,
         eventbridge,
+        chat.clone(),
+        chat_http,
+        chat_sqs,
     ] {
         let _ = h.handle(lambda_event(payload, "req-1")).await;
     }
@@ -79,7 +95,7 @@ async fn logs_carry_ids_and_no_personal_data() {
     for line in text.lines() {
         serde_json::from_str::<Value>(line)
             .unwrap_or_else(|e| panic!("log line not JSON ({e}): {line}"));
-        for secret in secrets {
+        for secret in secrets.iter().chain([&common::FAKE_PARTICIPANT_TOKEN]) {
             assert!(!line.contains(secret), "{secret:?} leaked into: {line}");
         }
     }

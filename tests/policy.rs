@@ -73,7 +73,7 @@ fn a_policy_is_checked_at_init_with_every_problem_at_once() {
     let error = Policy::parse(
         &json!({
             "sms": {},
-            "http": {"StartChatContact": {}, "StartTaskContact": {
+            "http": {"StartContactRecording": {}, "StartTaskContact": {
                 "fixed": {"Colour": "red", "Name.first": "x"},
                 "allow": ["Attributes.reason", "Nmae"],
                 "destinations": ["1206"],
@@ -87,7 +87,7 @@ fn a_policy_is_checked_at_init_with_every_problem_at_once() {
     let text = error.to_string();
     for expected in [
         "unknown source \"sms\"",
-        "unknown operation \"StartChatContact\"",
+        "unknown operation \"StartContactRecording\"",
         "unknown member \"Colour\" of StartTaskContact",
         "\"Name\" has no keys",
         "unknown member \"Nmae\"",

@@ -3,7 +3,7 @@
 
 use contact_bridge_test_support as common;
 
-use common::{event, with};
+use common::{event, requests, with};
 use serde_json::{Value, json};
 
 const PATH: &str = concat!(
@@ -42,6 +42,9 @@ fn sample_requests() -> Vec<(String, Value)> {
         "direct-external-audio.json",
         "direct-routed-task.json",
         "direct-callback.json",
+        "direct-outbound-sms.json",
+        "direct-outbound-email.json",
+        "direct-webrtc.json",
     ] {
         requests.push((name.to_owned(), event(name)));
     }
@@ -49,10 +52,17 @@ fn sample_requests() -> Vec<(String, Value)> {
         "eventbridge.json".to_owned(),
         event("eventbridge.json")["detail"].clone(),
     ));
+    // A bare detail is the body of the operation its detail-type names.
+    let email = event("eventbridge-inbound-email.json");
+    requests.push((
+        "eventbridge-inbound-email.json".to_owned(),
+        json!({ email["detail-type"].as_str().unwrap(): email["detail"] }),
+    ));
     for name in [
         "sqs-standard.json",
         "sqs-fifo.json",
         "sqs-tasks-and-callback.json",
+        "sqs-messaging.json",
     ] {
         for record in event(name)["Records"].as_array().unwrap() {
             if let Ok(body) = serde_json::from_str::<Value>(record["body"].as_str().unwrap()) {
@@ -65,6 +75,7 @@ fn sample_requests() -> Vec<(String, Value)> {
         "function-url.json",
         "apigw-rest-template-task.json",
         "http-api-callback.json",
+        "http-api-chat.json",
     ] {
         let body = event(name)["body"].as_str().unwrap().to_owned();
         requests.push((name.to_owned(), serde_json::from_str(&body).unwrap()));
@@ -112,6 +123,23 @@ fn accepted_payloads() -> Vec<Value> {
         ),
         task(json!({"ScheduledTime": "PT1H"})),
     ]
+    .into_iter()
+    .chain(modeled_bodies())
+    .chain([requests::email_pair()])
+    .collect()
+}
+
+/// Every body of the operations the model describes, as payloads.
+fn modeled_bodies() -> Vec<Value> {
+    requests::MODELED
+        .into_iter()
+        .flat_map(|op| {
+            requests::full_bodies(op)
+                .into_iter()
+                .chain([requests::minimal_body(op)])
+                .map(move |body| json!({ op: body }))
+        })
+        .collect()
 }
 
 /// Requests both the schema and the function refuse.
@@ -132,6 +160,7 @@ fn refused_payloads() -> Vec<Value> {
         bare(json!({"SegmentAttributes": {"k": {"ValueString": "a", "ValueInteger": 1}}})),
         bare(json!({"SegmentAttributes": {"other:k": {"ValueString": "a"}}})),
         bare(json!({"Name": "x".repeat(1025)})),
+        json!({"StartContactRecording": {}}),
         json!({"StartChatContact": {}}),
         json!({"StartTaskContact": {}, "CreateContact": {}}),
         task(json!({"Name": null})),
@@ -168,6 +197,21 @@ fn refused_payloads() -> Vec<Value> {
             json!({"Attachments": [{"FileName": format!("a{c}b.pdf"), "S3Url": "s3://b/k"}]}),
         ));
     }
+    for case in requests::refused_cases() {
+        if !requests::beyond_a_schema(&case) {
+            let (operation, patch, ..) = case;
+            payloads.push(json!({ operation: with(requests::minimal_body(operation), patch) }));
+        }
+    }
+    let mut pair = requests::email_pair();
+    pair["StartOutboundEmailContact"]["ContactId"] = json!("c-1");
+    payloads.push(pair);
+    let mut pair = requests::email_pair();
+    pair["CreateContact"]["Channel"] = json!("VOICE");
+    payloads.push(pair);
+    let mut alone = requests::minimal_body("StartOutboundEmailContact");
+    alone.as_object_mut().unwrap().remove("ContactId");
+    payloads.push(json!({ "StartOutboundEmailContact": alone }));
     payloads
 }
 

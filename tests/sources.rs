@@ -1058,12 +1058,13 @@ async fn a_flows_unreadable_text_and_unknown_operation_are_validation_errors() {
         error.error_message
     );
     let mut e = event("connect-flow-callback.json");
-    e["Details"]["Parameters"]["Operation"] = json!("StartChatContact");
+    e["Details"]["Parameters"]["Operation"] = json!("StartContactRecording");
     let error = invoke(&h, e).await.unwrap_err();
     assert_eq!(
         error.error_message,
         "invalid request (1 problem): /Operation: must be one of CreateContact, StartTaskContact, \
-         StartOutboundVoiceContact"
+         StartOutboundVoiceContact, StartOutboundChatContact, StartEmailContact, \
+         StartOutboundEmailContact, StartChatContact, StartWebRTCContact"
     );
     assert_eq!(h.bridge().connect.calls(), 0);
 }
@@ -1110,14 +1111,14 @@ async fn direct_payloads_that_name_an_operation_are_recognised() {
     let h = handler(settings(), FakeConnect::new());
     let response = invoke(&h, event("direct-callback.json")).await.unwrap();
     assert!(response["ContactId"].is_string());
-    let error = invoke(&h, json!({"StartChatContact": {"ContactFlowId": "f"}}))
+    let error = invoke(&h, json!({"StartContactRecording": {"ContactFlowId": "f"}}))
         .await
         .unwrap_err();
     assert_eq!(error.error_type, "ValidationError");
     assert!(
         error
             .error_message
-            .contains("/StartChatContact: is not an operation contact-bridge calls"),
+            .contains("/StartContactRecording: is not an operation contact-bridge calls"),
         "{}",
         error.error_message
     );

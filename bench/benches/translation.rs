@@ -5,6 +5,9 @@
 //! `typical`: `events/direct-task.json`, the body of a typical SQS task record (CreateContact).
 //! `typical-task`: `events/direct-routed-task.json`, a routed task (StartTaskContact).
 //! `typical-callback`: `events/direct-callback.json`, a callback (StartOutboundVoiceContact).
+//! `typical-<operation>`: a typical request of each operation the model describes, from the
+//! samples in `events/` (an SMS, an inbound email, an email with its CreateContact, a web chat,
+//! a WebRTC call).
 //! `largest`: the largest valid request: Attributes just under 32,768 bytes, References just under
 //! 4,096, a 1024-character Name, a 4096-character Description and nested SegmentAttributes.
 //!
@@ -30,6 +33,23 @@ use contact_bridge_test_support::INSTANCE;
 const TYPICAL: &str = include_str!("../../events/direct-task.json");
 const TYPICAL_TASK: &str = include_str!("../../events/direct-routed-task.json");
 const TYPICAL_CALLBACK: &str = include_str!("../../events/direct-callback.json");
+const TYPICAL_SMS: &str = include_str!("../../events/direct-outbound-sms.json");
+const TYPICAL_OUTBOUND_EMAIL: &str = include_str!("../../events/direct-outbound-email.json");
+const TYPICAL_WEB_RTC: &str = include_str!("../../events/direct-webrtc.json");
+const INBOUND_EMAIL_EVENT: &str = include_str!("../../events/eventbridge-inbound-email.json");
+const CHAT_HTTP_EVENT: &str = include_str!("../../events/http-api-chat.json");
+
+/// The payloads the two other samples carry: the chat's HTTP body, the email's detail under the
+/// operation its detail-type names.
+fn carried_payloads() -> (String, String) {
+    let chat: Value = serde_json::from_str(CHAT_HTTP_EVENT).expect("the chat sample");
+    let email: Value = serde_json::from_str(INBOUND_EMAIL_EVENT).expect("the email sample");
+    let email = json!({ "StartEmailContact": email["detail"] });
+    (
+        chat["body"].as_str().expect("a body").to_owned(),
+        email.to_string(),
+    )
+}
 
 /// What the benchmark's deployment supplies: its instance.
 const DEFAULTS: RequestDefaults = RequestDefaults {
@@ -44,13 +64,13 @@ struct NoConnect;
 
 impl Connect for NoConnect {
     async fn start_contact(&self, request: &Request) -> Result<CreatedContact, ConnectError> {
-        Ok(CreatedContact {
-            contact_id: "bbbbbbbb-0000-4000-8000-000000000001".to_owned(),
-            contact_arn: Some(format!(
+        Ok(CreatedContact::new(
+            "bbbbbbbb-0000-4000-8000-000000000001".to_owned(),
+            Some(format!(
                 "arn:aws:connect:us-east-1:123456789012:instance/{}/contact/bbbbbbbb-0000-4000-8000-000000000001",
                 request.instance_id()
             )),
-        })
+        ))
     }
 }
 
@@ -134,7 +154,18 @@ fn translation(c: &mut Criterion) {
         client.call_for(&request).expect("an SDK call")
     };
     let largest = largest();
-    for body in [TYPICAL, TYPICAL_TASK, TYPICAL_CALLBACK, largest.as_str()] {
+    let (chat, inbound_email) = carried_payloads();
+    let modeled = [
+        ("typical-outbound-sms", TYPICAL_SMS),
+        ("typical-inbound-email", inbound_email.as_str()),
+        ("typical-outbound-email", TYPICAL_OUTBOUND_EMAIL),
+        ("typical-chat", chat.as_str()),
+        ("typical-web-rtc", TYPICAL_WEB_RTC),
+    ];
+    for body in [TYPICAL, TYPICAL_TASK, TYPICAL_CALLBACK, largest.as_str()]
+        .into_iter()
+        .chain(modeled.iter().map(|(_, body)| *body))
+    {
         // A harness failure, not a slow run: the inputs must be valid.
         let value = parse_strict(body.as_bytes()).expect("the benchmark input is JSON");
         if let Err(errors) = parse_payload(&value, &DEFAULTS) {
@@ -156,6 +187,9 @@ fn translation(c: &mut Criterion) {
     group.bench_function("typical-callback", |b| {
         b.iter(|| translate(black_box(TYPICAL_CALLBACK)))
     });
+    for (name, body) in modeled {
+        group.bench_function(name, |b| b.iter(|| translate(black_box(body))));
+    }
     group.bench_function("largest", |b| {
         b.iter(|| translate(black_box(largest.as_str())))
     });

@@ -59,6 +59,14 @@ pub fn parse_payload(
             let result = check.operation(&object[key.as_str()], &at);
             check.finish(result)
         }
+        [first, second] if is_email_pair(first.1, second.1) => {
+            let (create, send) = if first.1 == OperationName::CreateContact {
+                (first.0, second.0)
+            } else {
+                (second.0, first.0)
+            };
+            parse_email_pair(object, create, send, defaults)
+        }
         several => Err(ValidationErrors::one(
             "",
             Kind::SeveralOperations {
@@ -67,6 +75,60 @@ pub fn parse_payload(
             },
         )),
     }
+}
+
+/// Whether two operations named in one payload are the one pair a payload may name: a CreateContact
+/// EMAIL request and the StartOutboundEmailContact that sends its email.
+fn is_email_pair(a: OperationName, b: OperationName) -> bool {
+    use OperationName::{CreateContact, StartOutboundEmailContact};
+    matches!(
+        (a, b),
+        (CreateContact, StartOutboundEmailContact) | (StartOutboundEmailContact, CreateContact)
+    )
+}
+
+/// `{"CreateContact": {...}, "StartOutboundEmailContact": {...}}`: the email contact, then the
+/// email sent for it (which leaves its ContactId out); every violation of both at once.
+fn parse_email_pair(
+    object: &Map<String, Value>,
+    create_key: &str,
+    send_key: &str,
+    defaults: &RequestDefaults,
+) -> Result<Request, ValidationErrors> {
+    let mut check = Checker::new(OperationName::CreateContact, defaults);
+    check.unknown_members(object, &ROOT, PAYLOAD_MEMBERS, "the payload");
+    if let Some(value) = Checker::member(object, CORRELATION_ID)
+        && let Err(kind) = correlation_id(value)
+    {
+        check.add(&ROOT.member(CORRELATION_ID), kind);
+    }
+    let create_at = ROOT.member(create_key);
+    let create = check.operation(&object[create_key], &create_at);
+    check.operation = OperationName::StartOutboundEmailContact;
+    check.paired = true;
+    let send_at = ROOT.member(send_key);
+    let send = check.operation(&object[send_key], &send_at);
+    // Between the two, on the values as sent (each is checked on its own above).
+    let text = |key: &str, member: &str| object[key].get(member).and_then(Value::as_str);
+    if text(create_key, "Channel").is_some_and(|c| c != "EMAIL") {
+        check.add(
+            &create_at.member("Channel"),
+            Kind::Rule("must be EMAIL beside StartOutboundEmailContact"),
+        );
+    }
+    let instance = |key: &str| text(key, "InstanceId").or(defaults.instance_id);
+    if instance(create_key) != instance(send_key) {
+        check.add(
+            &send_at.member("InstanceId"),
+            Kind::Rule("must be the instance of the CreateContact request beside it"),
+        );
+    }
+    let (Some(Request::CreateContact(create)), Some(Request::Modeled(mut send))) = (create, send)
+    else {
+        return check.finish(None);
+    };
+    send.create = Some(Box::new(create));
+    check.finish(Some(Request::Modeled(send)))
 }
 
 /// Reads and validates the body of `operation` (no wrapper); paths are relative to the body.
@@ -99,6 +161,31 @@ pub fn payload_body(value: &Value) -> Option<(OperationName, &Value, String)> {
     }
 }
 
+/// The operations a payload names, with their bodies and pointers, as [`payload_body`] reads
+/// them; a CreateContact EMAIL request and the StartOutboundEmailContact beside it are both
+/// listed (the policy holds each to its rules). Empty where the payload is refused outright.
+pub fn payload_bodies(value: &Value) -> Vec<(OperationName, &Value, String)> {
+    if let Some(body) = payload_body(value) {
+        return vec![body];
+    }
+    let Some(object) = value.as_object() else {
+        return Vec::new();
+    };
+    match named_operations(object).as_slice() {
+        [first, second] if is_email_pair(first.1, second.1) => [first, second]
+            .iter()
+            .map(|(key, operation)| {
+                (
+                    *operation,
+                    &object[key.as_str()],
+                    crate::violation::pointer("", key),
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The members of a payload that name an operation, with the operation each names.
 fn named_operations(object: &Map<String, Value>) -> Vec<(&String, OperationName)> {
     object
@@ -117,13 +204,18 @@ pub fn names_an_operation(value: &Value) -> bool {
 /// The longest correlation value.
 pub const CORRELATION_ID_MAX_CHARS: usize = 256;
 
-/// The members of a payload that names its operation.
-const PAYLOAD_MEMBERS: &[&str] = &[
-    "CreateContact",
-    "StartTaskContact",
-    "StartOutboundVoiceContact",
-    CORRELATION_ID,
-];
+/// The members of a payload that names its operation: the operations, and [`CORRELATION_ID`].
+const PAYLOAD_MEMBERS: &[&str] = &{
+    let mut names = [CORRELATION_ID; OPERATION_COUNT + 1];
+    let mut i = 0;
+    while i < OPERATION_COUNT {
+        names[i] = OperationName::ALL[i].as_str();
+        i += 1;
+    }
+    names
+};
+
+const OPERATION_COUNT: usize = OperationName::ALL.len();
 
 /// A correlation value: a string of 1 to [`CORRELATION_ID_MAX_CHARS`] characters.
 pub fn correlation_id(value: &Value) -> Result<&str, Kind> {
@@ -152,11 +244,15 @@ pub fn payload_correlation_id(payload: &Value) -> Option<&str> {
 }
 
 /// The names of the supported operations, as messages list them.
-pub const OPERATION_NAMES: &[&str] = &[
-    "CreateContact",
-    "StartTaskContact",
-    "StartOutboundVoiceContact",
-];
+pub const OPERATION_NAMES: &[&str] = &{
+    let mut names = [""; OPERATION_COUNT];
+    let mut i = 0;
+    while i < OPERATION_COUNT {
+        names[i] = OperationName::ALL[i].as_str();
+        i += 1;
+    }
+    names
+};
 
 /// A lone member that names no member of a bare request and holds an object is read as an
 /// operation this function does not support (`{"StartChatContact": {...}}`).

@@ -152,6 +152,9 @@ pub(super) struct Checker<'d> {
     suggestion_attempts_left: usize,
     pub(super) operation: OperationName,
     pub(super) defaults: &'d RequestDefaults<'d>,
+    /// A StartOutboundEmailContact request beside a CreateContact one, which supplies its
+    /// ContactId.
+    pub(super) paired: bool,
 }
 
 impl<'d> Checker<'d> {
@@ -163,6 +166,7 @@ impl<'d> Checker<'d> {
             suggestion_attempts_left: MAX_SUGGESTION_ATTEMPTS,
             operation,
             defaults,
+            paired: false,
         }
     }
 

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::spec::OperationName;
 use super::wire::*;
@@ -16,6 +17,38 @@ pub enum Request {
     CreateContact(CreateContactRequest),
     StartTaskContact(StartTaskContactRequest),
     StartOutboundVoiceContact(StartOutboundVoiceContactRequest),
+    /// An operation checked by the model ([`OperationName::is_modeled`]).
+    Modeled(ModeledRequest),
+}
+
+/// A validated request of an operation the model describes alone: its body as checked, each
+/// member held to the model and the operation's rules, mapped onto the SDK's input by the
+/// generated mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModeledRequest {
+    pub operation: OperationName,
+    pub body: Map<String, Value>,
+    /// StartOutboundEmailContact only: the CreateContact EMAIL request the payload carried
+    /// beside it, whose new contact the email is sent for (its `ContactId`).
+    pub create: Option<Box<CreateContactRequest>>,
+}
+
+impl Serialize for ModeledRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.body.serialize(serializer)
+    }
+}
+
+impl ModeledRequest {
+    fn text(&self, member: &str) -> Option<&str> {
+        self.body.get(member).and_then(Value::as_str)
+    }
+
+    /// The ClientToken of the email a CreateContact request beside it sends: its own, derived
+    /// from the CreateContact's, so that each of the two calls is idempotent on its own.
+    pub fn send_token(create_token: &str) -> String {
+        crate::idempotency::derive_client_token("send-email", &[create_token])
+    }
 }
 
 impl Request {
@@ -24,6 +57,7 @@ impl Request {
             Request::CreateContact(_) => OperationName::CreateContact,
             Request::StartTaskContact(_) => OperationName::StartTaskContact,
             Request::StartOutboundVoiceContact(_) => OperationName::StartOutboundVoiceContact,
+            Request::Modeled(r) => r.operation,
         }
     }
 
@@ -32,6 +66,7 @@ impl Request {
             Request::CreateContact(r) => &r.instance_id,
             Request::StartTaskContact(r) => &r.instance_id,
             Request::StartOutboundVoiceContact(r) => &r.instance_id,
+            Request::Modeled(r) => r.text("InstanceId").unwrap_or_default(),
         }
     }
 
@@ -40,47 +75,96 @@ impl Request {
             Request::CreateContact(r) => r.client_token.as_deref(),
             Request::StartTaskContact(r) => r.client_token.as_deref(),
             Request::StartOutboundVoiceContact(r) => r.client_token.as_deref(),
+            Request::Modeled(r) => r.text("ClientToken"),
         }
     }
 
-    fn client_token_slot(&mut self) -> &mut Option<String> {
-        match self {
-            Request::CreateContact(r) => &mut r.client_token,
-            Request::StartTaskContact(r) => &mut r.client_token,
-            Request::StartOutboundVoiceContact(r) => &mut r.client_token,
-        }
-    }
-
-    /// Sets the ClientToken when the request carries none (an explicit one always wins).
+    /// Sets the ClientToken when the request carries none (an explicit one always wins). A
+    /// CreateContact request sent before an email gets `token`; the email, one derived from it.
     pub fn default_client_token(&mut self, token: Option<String>) {
-        let slot = self.client_token_slot();
-        if slot.is_none() {
-            *slot = token;
+        let Some(token) = token else {
+            return;
+        };
+        match self {
+            Request::CreateContact(r) => {
+                r.client_token.get_or_insert(token);
+            }
+            Request::StartTaskContact(r) => {
+                r.client_token.get_or_insert(token);
+            }
+            Request::StartOutboundVoiceContact(r) => {
+                r.client_token.get_or_insert(token);
+            }
+            Request::Modeled(r) => {
+                let token = match &mut r.create {
+                    Some(create) => {
+                        ModeledRequest::send_token(create.client_token.get_or_insert(token))
+                    }
+                    None => token,
+                };
+                r.body
+                    .entry("ClientToken")
+                    .or_insert_with(|| Value::String(token));
+            }
         }
     }
 
     /// Sets the ClientToken whatever the request carried (the policy's one contact per
     /// destination and window, which a producer must not get around).
     pub fn replace_client_token(&mut self, token: String) {
-        *self.client_token_slot() = Some(token);
+        match self {
+            Request::CreateContact(r) => r.client_token = Some(token),
+            Request::StartTaskContact(r) => r.client_token = Some(token),
+            Request::StartOutboundVoiceContact(r) => r.client_token = Some(token),
+            Request::Modeled(r) => {
+                let token = match &mut r.create {
+                    Some(create) => {
+                        let send = ModeledRequest::send_token(&token);
+                        create.client_token = Some(token);
+                        send
+                    }
+                    None => token,
+                };
+                r.body
+                    .insert("ClientToken".to_owned(), Value::String(token));
+            }
+        }
     }
 
-    /// The number an outbound contact goes to, and its member's name.
+    /// The number an outbound contact goes to, and its member's JSON Pointer in the request.
     pub fn destination(&self) -> Option<(&'static str, &str)> {
         match self {
             Request::StartOutboundVoiceContact(r) => {
-                Some(("DestinationPhoneNumber", &r.destination_phone_number))
+                Some(("/DestinationPhoneNumber", &r.destination_phone_number))
             }
+            Request::Modeled(r) if r.operation == OperationName::StartOutboundChatContact => r
+                .body
+                .get("DestinationEndpoint")
+                .and_then(|e| e.get("Address"))
+                .and_then(Value::as_str)
+                .map(|address| ("/DestinationEndpoint/Address", address)),
             _ => None,
         }
     }
 
-    /// The request's body alone, as `aws connect <operation> --cli-input-json` takes it.
+    /// The request's body alone, as `aws connect <operation> --cli-input-json` takes it; an
+    /// email sent after a CreateContact request, as the payload names the two.
     pub fn body(&self) -> serde_json::Value {
         let body = match self {
             Request::CreateContact(r) => serde_json::to_value(r),
             Request::StartTaskContact(r) => serde_json::to_value(r),
             Request::StartOutboundVoiceContact(r) => serde_json::to_value(r),
+            Request::Modeled(ModeledRequest {
+                operation,
+                body,
+                create: Some(create),
+            }) => serde_json::to_value(create).map(|create| {
+                serde_json::json!({
+                    OperationName::CreateContact.as_str(): create,
+                    operation.as_str(): body,
+                })
+            }),
+            Request::Modeled(r) => Ok(Value::Object(r.body.clone())),
         };
         body.unwrap_or_default()
     }

@@ -16,11 +16,54 @@ use regex_syntax::hir::{Class, HirKind};
 /// plainly means.
 pub fn model_regex(pattern: &str) -> Regex {
     let pattern = pattern.replace(r"\\", r"\");
-    let java = pattern
-        .replace(r"\d", r"(?-u:\d)")
-        .replace(r"\s", r"(?-u:\s)")
-        .replace(r"\w", r"(?-u:\w)");
+    let java = ascii_classes(&pattern);
     Regex::new(&java).unwrap_or_else(|e| panic!("the model's pattern {pattern:?}: {e}"))
+}
+
+/// `\d`, `\s` and `\w` as Java means them (ASCII), written out: as a class of their own outside
+/// brackets, as their ranges inside (`[^\s@]`: no ASCII white space, no '@').
+fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut in_class = false;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let ranges = match next {
+                    'd' => Some("0-9"),
+                    's' => Some(r" \t\n\x0B\x0C\r"),
+                    'w' => Some("A-Za-z0-9_"),
+                    _ => None,
+                };
+                match (ranges, in_class) {
+                    (Some(ranges), true) => out.push_str(ranges),
+                    (Some(ranges), false) => {
+                        out.push('[');
+                        out.push_str(ranges);
+                        out.push(']');
+                    }
+                    (None, _) => {
+                        out.push(c);
+                        out.push(next);
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The model's pattern of `Attachments[].FileName`: no character of Unicode category C.
@@ -63,6 +106,53 @@ fn push_char(out: &mut String, c: char) {
         out.push_str(&format!("\\u{:04X}", c as u32));
     } else {
         out.push(c);
+    }
+}
+
+/// The model's pattern `pattern` (one of the generated shapes'), compiled once with the model's
+/// meaning ([`model_regex`]); `None` for a pattern no generated shape has.
+pub fn of_model(pattern: &str) -> Option<&'static Regex> {
+    static PATTERNS: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();
+    PATTERNS
+        .get_or_init(|| {
+            let mut patterns: Vec<&'static str> = Vec::new();
+            let mut seen: Vec<&'static str> = Vec::new();
+            for operation in super::generated::OPERATIONS {
+                collect(operation.input, &mut seen, &mut patterns);
+            }
+            patterns.into_iter().map(|p| (p, model_regex(p))).collect()
+        })
+        .iter()
+        .find(|(p, _)| *p == pattern)
+        .map(|(_, regex)| regex)
+}
+
+/// Every pattern `shape` reaches, each shape visited once (the model has recursive shapes).
+fn collect(
+    shape: &'static super::service_model::ModelShape,
+    seen: &mut Vec<&'static str>,
+    patterns: &mut Vec<&'static str>,
+) {
+    use super::service_model::ModelKind;
+    if seen.contains(&shape.name) {
+        return;
+    }
+    seen.push(shape.name);
+    match &shape.kind {
+        ModelKind::String {
+            pattern: Some(p), ..
+        } if !patterns.contains(p) => patterns.push(p),
+        ModelKind::Structure { members, .. } => {
+            for member in members.iter() {
+                collect(member.shape, seen, patterns);
+            }
+        }
+        ModelKind::List { member, .. } => collect(member, seen, patterns),
+        ModelKind::Map { key, value, .. } => {
+            collect(key, seen, patterns);
+            collect(value, seen, patterns);
+        }
+        _ => {}
     }
 }
 

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::model::SEGMENT_VALUE_MEMBERS;
+use super::service_model::{ModelKind, ModelShape};
 use super::spec::*;
 use super::time::DURATION_PATTERN;
 use super::wire::*;
@@ -19,6 +20,7 @@ fn request_def(operation: OperationName) -> String {
 pub fn json_schema() -> Value {
     let mut defs = Map::new();
     let mut choices = vec![json!({ "$ref": "#/$defs/CreateContactRequest" })];
+    let correlation = json!({ "$ref": format!("#/$defs/{CORRELATION_ID}") });
     for &operation in OperationName::ALL {
         let spec = operation.spec();
         let mut schema = object_schema(spec.members, &mut defs);
@@ -27,23 +29,55 @@ pub fn json_schema() -> Value {
             schema["allOf"] = rules;
         }
         defs.insert(request_def(operation), schema);
+        let mut body = json!({ "$ref": format!("#/$defs/{}", request_def(operation)) });
+        if operation == OperationName::StartOutboundEmailContact {
+            // Alone, it names the contact it sends for (see the pair below).
+            body = json!({ "allOf": [body, { "required": ["ContactId"] }] });
+        }
         choices.push(json!({
             "type": "object",
-            "properties": { operation.as_str(): { "$ref": format!("#/$defs/{}", request_def(operation)) } },
+            "properties": { operation.as_str(): body, CORRELATION_ID: correlation },
             "required": [operation.as_str()],
             "additionalProperties": false,
         }));
     }
+    // A CreateContact EMAIL request, and the email sent for the contact it creates.
+    let (create, send) = (
+        OperationName::CreateContact.as_str(),
+        OperationName::StartOutboundEmailContact.as_str(),
+    );
+    choices.push(json!({
+        "type": "object",
+        "properties": {
+            create: { "allOf": [
+                { "$ref": format!("#/$defs/{}", request_def(OperationName::CreateContact)) },
+                { "properties": { "Channel": { "const": "EMAIL" } } },
+            ] },
+            CORRELATION_ID: correlation,
+            send: { "allOf": [
+                { "$ref": format!("#/$defs/{}", request_def(OperationName::StartOutboundEmailContact)) },
+                { "not": { "required": ["ContactId"] } },
+            ] },
+        },
+        "required": [create, send],
+        "additionalProperties": false,
+    }));
     defs.insert("Reference".to_owned(), reference_schema());
+    defs.insert(
+        CORRELATION_ID.to_owned(),
+        json!({ "type": "string", "minLength": 1, "maxLength": super::check::CORRELATION_ID_MAX_CHARS }),
+    );
     defs.insert("SegmentAttributeValue".to_owned(), segment_value_schema());
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Amazon Connect contact request (contact-bridge)",
-        "description": "A payload contact-bridge accepts: one member named after the operation \
-            (CreateContact, StartTaskContact, StartOutboundVoiceContact) holding that operation's \
-            input (API 2017-08-08), or a bare CreateContact input. Byte totals (Attributes 32,768, \
-            References 4,096) and ScheduledTime's window are checked by the function, not by this \
-            schema.",
+        "description": format!("A payload contact-bridge accepts: one member named after the \
+            operation ({}) holding that operation's input (API 2017-08-08); a CreateContact EMAIL \
+            input with the StartOutboundEmailContact input that sends its email; or a bare \
+            CreateContact input. Byte totals (Attributes 32,768, References 4,096), \
+            ScheduledTime's window, an email's 49 additional recipients across ToAddresses and \
+            CcAddresses, and the instance shared by a CreateContact and its email are checked by \
+            the function, not by this schema.", OperationName::choices()),
         "oneOf": choices,
         "$defs": defs,
     })
@@ -121,6 +155,7 @@ fn shape_schema(shape: &Shape, defs: &mut Map<String, Value>) -> Value {
             })
         }
         Shape::SegmentAttributes => segment_map_schema(),
+        Shape::Model(model) => model_schema(model, defs),
         Shape::Structure(structure) => {
             if !defs.contains_key(structure.name) {
                 let schema = object_schema(structure.members, defs);
@@ -137,6 +172,88 @@ fn shape_schema(shape: &Shape, defs: &mut Map<String, Value>) -> Value {
                 schema["maxItems"] = json!(max);
             }
             schema
+        }
+    }
+}
+
+/// What the service model states of a shape, as JSON Schema; structures go to `$defs` by their
+/// model name.
+fn model_schema(shape: &'static ModelShape, defs: &mut Map<String, Value>) -> Value {
+    let bounds =
+        |schema: &mut Value, low: &str, high: &str, min: &Option<i64>, max: &Option<i64>| {
+            if let Some(min) = min.filter(|m| *m > 0) {
+                schema[low] = json!(min);
+            }
+            if let Some(max) = max {
+                schema[high] = json!(max);
+            }
+        };
+    match &shape.kind {
+        ModelKind::String {
+            values: Some(values),
+            ..
+        } => json!({ "type": "string", "enum": values }),
+        ModelKind::String {
+            min, max, pattern, ..
+        } => {
+            let mut schema = json!({ "type": "string" });
+            bounds(&mut schema, "minLength", "maxLength", min, max);
+            if let Some(pattern) = pattern {
+                schema["pattern"] = json!(if *pattern == super::pattern::NO_CATEGORY_C {
+                    super::pattern::no_category_c_schema_pattern().to_owned()
+                } else {
+                    pattern.replace(r"\\", r"\")
+                });
+            }
+            schema
+        }
+        ModelKind::Integer { min, max } => json!({
+            "type": "integer",
+            "minimum": min.unwrap_or(i64::from(i32::MIN)),
+            "maximum": max.unwrap_or(i64::from(i32::MAX)),
+        }),
+        ModelKind::Boolean => json!({ "type": "boolean" }),
+        ModelKind::Timestamp => json!({ "type": ["number", "string"] }),
+        ModelKind::List { member, min, max } => {
+            let mut schema = json!({ "type": "array", "items": model_schema(member, defs) });
+            bounds(&mut schema, "minItems", "maxItems", min, max);
+            schema
+        }
+        ModelKind::Map {
+            key,
+            value,
+            min,
+            max,
+        } => {
+            let mut schema = json!({
+                "type": "object",
+                "propertyNames": model_schema(key, defs),
+                "additionalProperties": model_schema(value, defs),
+            });
+            bounds(&mut schema, "minProperties", "maxProperties", min, max);
+            schema
+        }
+        ModelKind::Structure {
+            members, required, ..
+        } => {
+            if !defs.contains_key(shape.name) {
+                // Placed first: a recursive shape refers to itself.
+                defs.insert(shape.name.to_owned(), Value::Null);
+                let mut properties = Map::new();
+                for member in members.iter() {
+                    properties.insert(member.name.to_owned(), model_schema(member.shape, defs));
+                }
+                defs.insert(
+                    shape.name.to_owned(),
+                    json!({
+                        "type": "object",
+                        "properties": properties,
+                        "required": required,
+                        "additionalProperties": false,
+                    }),
+                );
+            }
+            json!({ "$ref": format!("#/$defs/{}", shape.name) })
         }
     }
 }
@@ -256,8 +373,47 @@ fn cross_member_rules(operation: OperationName) -> Option<Value> {
             }),
             json!({ "properties": { "TrafficType": { "const": "CAMPAIGN" } }, "required": ["TrafficType"] }),
         )],
+        OperationName::StartOutboundChatContact => vec![
+            json!({ "properties": {
+                "SourceEndpoint": { "properties": { "Type": { "const": "CONNECT_PHONENUMBER_ARN" } }, "required": ["Type", "Address"] },
+                "DestinationEndpoint": { "properties": { "Type": { "const": "TELEPHONE_NUMBER" }, "Address": { "pattern": Form::PhoneNumber.pattern() } }, "required": ["Type", "Address"] },
+                "SegmentAttributes": {
+                    "properties": { SUBTYPE_ATTRIBUTE: { "properties": { "ValueString": { "enum": OUTBOUND_CHAT_SUBTYPES } }, "required": ["ValueString"] } },
+                    "required": [SUBTYPE_ATTRIBUTE],
+                },
+                "SupportedMessagingContentTypes": { "contains": { "const": "text/plain" } },
+            } }),
+            json!({ "not": { "required": ["InitialSystemMessage", "InitialTemplatedSystemMessage"] } }),
+        ],
+        OperationName::StartEmailContact => vec![json!({ "properties": { "EmailMessage": {
+            "properties": { "RawMessage": { "properties": { "ContentType": { "enum": EMAIL_CONTENT_TYPES } } } },
+            "required": ["RawMessage"],
+        } } })],
+        OperationName::StartOutboundEmailContact => {
+            let part = |source: &str, needed: &str, other: &str| {
+                when(
+                    json!({ "properties": { "MessageSourceType": { "const": source } }, "required": ["MessageSourceType"] }),
+                    json!({ "required": [needed], "not": { "required": [other] } }),
+                )
+            };
+            vec![json!({ "properties": { "EmailMessage": { "allOf": [
+                part("RAW", "RawMessage", "TemplatedMessageConfig"),
+                part("TEMPLATE", "TemplatedMessageConfig", "RawMessage"),
+                { "properties": { "RawMessage": { "properties": { "ContentType": { "enum": EMAIL_CONTENT_TYPES } } } } },
+            ] },
+            "AdditionalRecipients": { "properties": { "CcEmailAddresses": { "maxItems": MAX_ADDITIONAL_RECIPIENTS } } },
+            } })]
+        }
+        OperationName::StartChatContact => vec![
+            json!({ "not": { "required": ["RelatedContactId", "PersistentChat"] } }),
+            json!({ "properties": {
+            "SupportedMessagingContentTypes": { "contains": { "const": "text/plain" } },
+            "PersistentChat": { "if": { "required": ["RehydrationType"] }, "then": { "required": ["SourceContactId"] } },
+            } }),
+        ],
+        OperationName::StartWebRTCContact => Vec::new(),
     };
-    Some(Value::Array(rules))
+    (!rules.is_empty()).then_some(Value::Array(rules))
 }
 
 /// The table of an operation's members in docs/requests.md: name, what it holds, whether it is required.
@@ -286,6 +442,71 @@ pub fn rules_table(operation: OperationName) -> String {
         ));
     }
     out
+}
+
+/// A shape of the model in words; the members of a structure at the top only (`members`).
+fn describe_model(shape: &ModelShape, members: bool) -> String {
+    let range =
+        |what: &str, min: &Option<i64>, max: &Option<i64>| match (min.filter(|m| *m > 0), max) {
+            (None, None) => String::new(),
+            (None, Some(max)) => format!(" of at most {max} {what}"),
+            (Some(min), None) => format!(" of at least {min} {what}"),
+            (Some(min), Some(max)) => format!(" of {min} to {max} {what}"),
+        };
+    match &shape.kind {
+        ModelKind::String {
+            values: Some(values),
+            ..
+        } => values
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        ModelKind::String {
+            min, max, pattern, ..
+        } => {
+            let pattern = pattern
+                .map(|p| format!(", matching `{}`", p.replace(r"\\", r"\")))
+                .unwrap_or_default();
+            format!("a string{}{pattern}", range("characters", min, max))
+        }
+        ModelKind::Integer { min, max } => format!(
+            "an integer from {} to {}, as a JSON number",
+            min.unwrap_or(i64::from(i32::MIN)),
+            max.unwrap_or(i64::from(i32::MAX))
+        ),
+        ModelKind::Boolean => "`true` or `false`".to_owned(),
+        ModelKind::Timestamp => "a timestamp".to_owned(),
+        ModelKind::List { member, min, max } => format!(
+            "a list{}, each {}",
+            range("items", min, max),
+            describe_model(member, false)
+        ),
+        ModelKind::Map { key, value, .. } => format!(
+            "an object of {} to {}",
+            describe_model(key, false),
+            describe_model(value, false)
+        ),
+        ModelKind::Structure {
+            members: all,
+            required,
+            ..
+        } if members => {
+            let described: Vec<String> = all
+                .iter()
+                .map(|m| {
+                    let needed = if required.contains(&m.name) {
+                        ", required"
+                    } else {
+                        ""
+                    };
+                    format!("`{}` ({}{needed})", m.name, describe_model(m.shape, false))
+                })
+                .collect();
+            format!("an object: {}", described.join("; "))
+        }
+        ModelKind::Structure { .. } => format!("a `{}` object", shape.name),
+    }
 }
 
 /// A shape in words, for the tables of docs/requests.md.
@@ -334,6 +555,7 @@ fn describe(shape: &Shape) -> String {
             )
         }
         Shape::SegmentAttributes => "an object of key (1 to 128 characters, optionally `connect:`-prefixed) to exactly one of `ValueString`, `ValueInteger`, `ValueMap`, `ValueList`, `ValueArn`".to_owned(),
+        Shape::Model(model) => describe_model(model, true),
         Shape::Structure(structure) => {
             let members: Vec<String> = structure
                 .members

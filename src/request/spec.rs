@@ -3,8 +3,10 @@
 //! supply a member, which values a channel takes). The checker, the JSON Schema and rule
 //! tables are derived from it; `tests/service_model.rs` holds it to botocore's model.
 
+use std::sync::OnceLock;
+
 use super::generated;
-use super::service_model::{ModelKind, ModelShape};
+use super::service_model::{ModelKind, ModelOperation, ModelShape};
 use super::wire::{
     AllowedUserAction, Channel, InitiateAs, OutboundStrategyType, ReferenceType, TrafficType,
 };
@@ -21,6 +23,35 @@ impl OperationName {
             OperationName::CreateContact => &CREATE_CONTACT,
             OperationName::StartTaskContact => &START_TASK_CONTACT,
             OperationName::StartOutboundVoiceContact => &START_OUTBOUND_VOICE_CONTACT,
+            OperationName::StartOutboundChatContact => {
+                derived(&OUTBOUND_CHAT, self, OUTBOUND_CHAT_MEMBERS)
+            }
+            OperationName::StartEmailContact => derived(&EMAIL, self, EMAIL_MEMBERS),
+            OperationName::StartOutboundEmailContact => {
+                derived(&OUTBOUND_EMAIL, self, OUTBOUND_EMAIL_MEMBERS)
+            }
+            OperationName::StartChatContact => derived(&CHAT, self, CHAT_MEMBERS),
+            OperationName::StartWebRTCContact => derived(&WEB_RTC, self, WEB_RTC_MEMBERS),
+        }
+    }
+
+    /// Whether a request of the operation must carry Connect's segment attribute `key`: an
+    /// outbound chat's `connect:Subtype` (SMS or WhatsApp).
+    pub fn requires_segment_attribute(self, key: &str) -> bool {
+        self == OperationName::StartOutboundChatContact && key == SUBTYPE_ATTRIBUTE
+    }
+
+    /// What the service model states of the operation.
+    pub fn model(self) -> &'static ModelOperation {
+        match self {
+            OperationName::CreateContact => &generated::CREATE_CONTACT,
+            OperationName::StartTaskContact => &generated::START_TASK_CONTACT,
+            OperationName::StartOutboundVoiceContact => &generated::START_OUTBOUND_VOICE_CONTACT,
+            OperationName::StartOutboundChatContact => &generated::START_OUTBOUND_CHAT_CONTACT,
+            OperationName::StartEmailContact => &generated::START_EMAIL_CONTACT,
+            OperationName::StartOutboundEmailContact => &generated::START_OUTBOUND_EMAIL_CONTACT,
+            OperationName::StartChatContact => &generated::START_CHAT_CONTACT,
+            OperationName::StartWebRTCContact => &generated::START_WEB_RTC_CONTACT,
         }
     }
 }
@@ -42,7 +73,7 @@ pub struct Structure {
     pub member_names: &'static [&'static str],
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Member {
     pub name: &'static str,
     pub shape: Shape,
@@ -117,8 +148,11 @@ impl Form {
 }
 
 /// What a member holds.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub enum Shape {
+    /// Checked by what the service model states alone: its members, required members, bounds,
+    /// patterns (with the model's meaning) and values, all the way down.
+    Model(&'static ModelShape),
     /// A string of `min..=max` characters (`max` `None`: unbounded), in `form` when given.
     Text {
         min: usize,
@@ -161,6 +195,11 @@ pub struct TimeWindow {
     /// Seconds after now at the latest.
     pub max_ahead_seconds: i64,
 }
+
+/// A timestamp the model bounds no further: not in the past.
+pub const ANY_FUTURE_TIME: TimeWindow = TimeWindow {
+    max_ahead_seconds: i64::MAX,
+};
 
 /// `ScheduledTime`: not in the past, at most 6 days ahead.
 pub const SCHEDULE_WINDOW: TimeWindow = TimeWindow {
@@ -275,6 +314,13 @@ const PREVIOUS_CONTACT_ID: Member =
 const NAME: Member = optional("Name", text_of(CREATE, "Name"));
 const DESCRIPTION: Member = optional("Description", text_of(CREATE, "Description"));
 const ATTRIBUTES: Member = optional("Attributes", Shape::Attributes);
+/// References at creation, as tasks, callbacks and WebRTC calls take them.
+const CREATION_REFERENCES: Member = optional(
+    "References",
+    Shape::References {
+        types: Some(CREATION_REFERENCE_TYPES),
+    },
+);
 const SEGMENT_ATTRIBUTES: Member = optional("SegmentAttributes", Shape::SegmentAttributes);
 
 /// Reference types StartTaskContact and StartOutboundVoiceContact take at creation.
@@ -383,12 +429,7 @@ pub static START_TASK_CONTACT: Operation = Operation {
         DESCRIPTION,
         optional("ScheduledTime", Shape::Timestamp(SCHEDULE_WINDOW)),
         ATTRIBUTES,
-        optional(
-            "References",
-            Shape::References {
-                types: Some(CREATION_REFERENCE_TYPES),
-            },
-        ),
+        CREATION_REFERENCES,
         SEGMENT_ATTRIBUTES,
         optional(
             "Attachments",
@@ -505,12 +546,7 @@ pub static START_OUTBOUND_VOICE_CONTACT: Operation = Operation {
         DESCRIPTION,
         RELATED_CONTACT_ID,
         ATTRIBUTES,
-        optional(
-            "References",
-            Shape::References {
-                types: Some(CREATION_REFERENCE_TYPES),
-            },
-        ),
+        CREATION_REFERENCES,
         optional(
             "AnswerMachineDetectionConfig",
             Shape::Structure(&ANSWER_MACHINE_DETECTION_CONFIG),
@@ -529,9 +565,132 @@ pub static START_OUTBOUND_VOICE_CONTACT: Operation = Operation {
     member_names: generated::START_OUTBOUND_VOICE_CONTACT_REQUEST_MEMBERS,
 };
 
+// -------------------------------------------- The operations described by the model itself
+
+/// The description of an operation checked by the model: each member of its input in the model's
+/// order, by the model (`Shape::Model`, required as the model says) unless `described` describes
+/// it, for what the model cannot say (a setting that supplies it, contact attributes' and
+/// references' rules). Built once, at the first request of the operation.
+fn derived(
+    cell: &'static OnceLock<Operation>,
+    operation: OperationName,
+    described: &'static [Member],
+) -> &'static Operation {
+    cell.get_or_init(|| {
+        let input = operation.model().input;
+        let members: Vec<Member> = input
+            .members()
+            .iter()
+            .map(|m| match described.iter().find(|d| d.name == m.name) {
+                Some(member) => member.clone(),
+                None => Member {
+                    name: m.name,
+                    shape: Shape::Model(m.shape),
+                    presence: if input.requires(m.name) {
+                        Presence::Required
+                    } else {
+                        Presence::Optional
+                    },
+                },
+            })
+            .collect();
+        Operation {
+            members: Box::leak(members.into_boxed_slice()),
+            member_names: match input.kind {
+                ModelKind::Structure { member_names, .. } => member_names,
+                _ => &[],
+            },
+        }
+    })
+}
+
+static OUTBOUND_CHAT: OnceLock<Operation> = OnceLock::new();
+static EMAIL: OnceLock<Operation> = OnceLock::new();
+static OUTBOUND_EMAIL: OnceLock<Operation> = OnceLock::new();
+static CHAT: OnceLock<Operation> = OnceLock::new();
+static WEB_RTC: OnceLock<Operation> = OnceLock::new();
+
+/// A flow the request names, or `DEFAULT_CONTACT_FLOW_ID`.
+const CONTACT_FLOW_OR_DEFAULT: Member = Member {
+    name: "ContactFlowId",
+    shape: Shape::Model(&generated::CONTACT_FLOW_ID),
+    presence: Presence::RequiredOr(Setting::DefaultContactFlowId),
+};
+
+/// The content types of an email's raw message.
+pub const EMAIL_CONTENT_TYPES: &[&str] = &["text/plain", "text/html"];
+/// The subtypes of an outbound chat: SMS or WhatsApp.
+pub const OUTBOUND_CHAT_SUBTYPES: &[&str] = &["connect:SMS", "connect:WhatsApp"];
+/// The segment attribute that names an outbound chat's subtype.
+pub const SUBTYPE_ATTRIBUTE: &str = "connect:Subtype";
+/// The most additional recipients of one email (Connect counts the destination too: 50 in all).
+pub const MAX_ADDITIONAL_RECIPIENTS: usize = 49;
+
+/// Reference types StartEmailContact takes at creation.
+pub const EMAIL_REFERENCE_TYPES: &[ReferenceType] = &[
+    ReferenceType::Url,
+    ReferenceType::Number,
+    ReferenceType::String,
+    ReferenceType::Date,
+];
+
+const OUTBOUND_CHAT_MEMBERS: &[Member] = &[
+    INSTANCE_ID,
+    CONTACT_FLOW_OR_DEFAULT,
+    ATTRIBUTES,
+    required("SegmentAttributes", Shape::SegmentAttributes),
+];
+
+const EMAIL_MEMBERS: &[Member] = &[
+    INSTANCE_ID,
+    ATTRIBUTES,
+    optional(
+        "References",
+        Shape::References {
+            types: Some(EMAIL_REFERENCE_TYPES),
+        },
+    ),
+    SEGMENT_ATTRIBUTES,
+];
+
+const OUTBOUND_EMAIL_MEMBERS: &[Member] = &[
+    INSTANCE_ID,
+    // Required, unless a CreateContact request beside it supplies it (`message_rules`).
+    optional("ContactId", Shape::Model(&generated::CONTACT_ID)),
+];
+
+const CHAT_MEMBERS: &[Member] = &[
+    INSTANCE_ID,
+    CONTACT_FLOW_OR_DEFAULT,
+    ATTRIBUTES,
+    SEGMENT_ATTRIBUTES,
+];
+
+const WEB_RTC_MEMBERS: &[Member] = &[
+    INSTANCE_ID,
+    CONTACT_FLOW_OR_DEFAULT,
+    ATTRIBUTES,
+    CREATION_REFERENCES,
+    SEGMENT_ATTRIBUTES,
+];
+
 /// Every member name of every operation (for recognising a direct invocation).
 pub fn all_member_names() -> impl Iterator<Item = &'static str> {
     OperationName::ALL
         .iter()
         .flat_map(|op| op.spec().member_names.iter().copied())
+}
+
+/// The rule of a form, as its violation states it.
+pub(super) fn form_rule(form: Form) -> &'static str {
+    match form {
+        Form::PhoneNumber => {
+            "must be an E.164 phone number: '+' then 2 to 15 digits, the first not 0"
+        }
+        Form::NoCategoryC => {
+            "must not contain control, format, private-use or unassigned characters (Unicode \
+             category C)"
+        }
+        Form::ArnCharacters => "may contain only letters, digits, '-', ':' and '/'",
+    }
 }

@@ -41,17 +41,22 @@ impl<'d> Checker<'d> {
         if self.has_violations() {
             return None;
         }
-        let body = Value::Object(checked);
         let typed = match operation {
+            modeled if modeled.is_modeled() => {
+                return Some(Request::Modeled(ModeledRequest {
+                    operation,
+                    body: checked,
+                    create: None,
+                }));
+            }
             OperationName::CreateContact => {
-                serde_json::from_value(body).map(Request::CreateContact)
+                serde_json::from_value(Value::Object(checked)).map(Request::CreateContact)
             }
             OperationName::StartTaskContact => {
-                serde_json::from_value(body).map(Request::StartTaskContact)
+                serde_json::from_value(Value::Object(checked)).map(Request::StartTaskContact)
             }
-            OperationName::StartOutboundVoiceContact => {
-                serde_json::from_value(body).map(Request::StartOutboundVoiceContact)
-            }
+            _ => serde_json::from_value(Value::Object(checked))
+                .map(Request::StartOutboundVoiceContact),
         };
         // Every checked member has its type's shape, so this does not fail in practice; answer
         // with a violation rather than a panic all the same.
@@ -145,35 +150,10 @@ impl<'d> Checker<'d> {
             Shape::Integer { min, max } => {
                 self.integer_value(value, path, *min, *max).map(Value::from)
             }
-            Shape::Boolean => match value.as_bool() {
-                Some(flag) => Some(Value::Bool(flag)),
-                None => {
-                    self.add(
-                        path,
-                        Kind::WrongType {
-                            expected: "a boolean",
-                            found: json_type(value),
-                        },
-                    );
-                    None
-                }
-            },
+            Shape::Boolean => self.boolean_value(value, path).map(Value::Bool),
+            Shape::Model(model) => self.modeled(value, path, model),
             Shape::Timestamp(window) => self.timestamp(value, path, *window).map(Value::from),
-            Shape::Enum { values, hint } => {
-                let text = self.string_value(value, path, 0, usize::MAX)?;
-                if values.contains(&text.as_str()) {
-                    Some(Value::String(text))
-                } else {
-                    self.add(
-                        path,
-                        Kind::NotOneOf {
-                            choices: values.join(", "),
-                            hint: hint.and_then(|hint| hint(&text)),
-                        },
-                    );
-                    None
-                }
-            }
+            Shape::Enum { values, hint } => self.one_of(value, path, values, *hint),
             Shape::ChannelMethod => {
                 let text = self.string_value(value, path, 1, usize::MAX)?;
                 let channel = siblings
@@ -221,16 +201,7 @@ impl<'d> Checker<'d> {
                 (self.found == before).then_some(Value::Object(checked))
             }
             Shape::List { item, min, max } => {
-                let Some(items) = value.as_array() else {
-                    self.add(
-                        path,
-                        Kind::WrongType {
-                            expected: "an array",
-                            found: json_type(value),
-                        },
-                    );
-                    return None;
-                };
+                let items = self.array_value(value, path)?;
                 if !(*min..=*max).contains(&items.len()) {
                     self.add(
                         path,
@@ -253,6 +224,28 @@ impl<'d> Checker<'d> {
                     .map(Value::Array)
             }
         }
+    }
+
+    /// One of `values` (a string); `hint` says more about a common mistake.
+    pub(super) fn one_of(
+        &mut self,
+        value: &Value,
+        path: &At,
+        values: &[&str],
+        hint: Option<fn(&str) -> Option<String>>,
+    ) -> Option<Value> {
+        let text = self.string_value(value, path, 0, usize::MAX)?;
+        if values.contains(&text.as_str()) {
+            return Some(Value::String(text));
+        }
+        self.add(
+            path,
+            Kind::NotOneOf {
+                choices: values.join(", "),
+                hint: hint.and_then(|hint| hint(&text)),
+            },
+        );
+        None
     }
 
     fn has_form(&self, text: &str, form: Form) -> bool {
@@ -359,7 +352,13 @@ impl<'d> Checker<'d> {
     }
 
     /// A JSON integer within `min..=max`.
-    fn integer_value(&mut self, value: &Value, path: &At, min: i64, max: i64) -> Option<i64> {
+    pub(super) fn integer_value(
+        &mut self,
+        value: &Value,
+        path: &At,
+        min: i64,
+        max: i64,
+    ) -> Option<i64> {
         let Some(number) = value.as_number() else {
             self.add(
                 path,
@@ -389,7 +388,12 @@ impl<'d> Checker<'d> {
     }
 
     /// Epoch seconds (a JSON number, or digits as text) or ISO 8601 text, within `window` of now.
-    fn timestamp(&mut self, value: &Value, path: &At, window: TimeWindow) -> Option<i64> {
+    pub(super) fn timestamp(
+        &mut self,
+        value: &Value,
+        path: &At,
+        window: TimeWindow,
+    ) -> Option<i64> {
         let now = self.defaults.now();
         let seconds = match value {
             Value::Number(n) => n.as_f64().map(|f| f.floor() as i64),
@@ -425,7 +429,11 @@ impl<'d> Checker<'d> {
         }
     }
 
-    fn object_value<'v>(&mut self, value: &'v Value, path: &At) -> Option<&'v Map<String, Value>> {
+    pub(super) fn object_value<'v>(
+        &mut self,
+        value: &'v Value,
+        path: &At,
+    ) -> Option<&'v Map<String, Value>> {
         let object = value.as_object();
         if object.is_none() {
             self.add(
@@ -685,17 +693,3 @@ impl Form {
 
 const TIMESTAMP_FORM: &str = "must be epoch seconds (a JSON number) or an ISO 8601 timestamp such as \
      2026-12-01T09:30:00Z, or an ISO 8601 duration from now such as PT1H";
-
-/// The rule of a form, as its violation states it.
-pub(super) fn form_rule(form: Form) -> &'static str {
-    match form {
-        Form::PhoneNumber => {
-            "must be an E.164 phone number: '+' then 2 to 15 digits, the first not 0"
-        }
-        Form::NoCategoryC => {
-            "must not contain control, format, private-use or unassigned characters (Unicode \
-             category C)"
-        }
-        Form::ArnCharacters => "may contain only letters, digits, '-', ':' and '/'",
-    }
-}

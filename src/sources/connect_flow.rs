@@ -51,7 +51,10 @@ pub async fn handle<C: Connect>(
     let source = Source::ConnectFlow;
     let empty = Map::new();
     let parameters = details["Parameters"].as_object().unwrap_or(&empty);
-    let (operation, request, mut conversion_errors) = request_from_parameters(parameters);
+    let (operation, mut request, mut conversion_errors) = request_from_parameters(parameters);
+    if operation == Some(OperationName::StartOutboundChatContact) {
+        default_destination(&mut request, &details["ContactData"]["CustomerEndpoint"]);
+    }
     let correlation_id = match parameters.get(CORRELATION_ID) {
         None | Some(Value::Null) => None,
         Some(value) => match correlation_id(value) {
@@ -158,6 +161,14 @@ pub fn request_from_parameters(
             attributes.insert(attribute.to_owned(), value.clone());
             continue;
         }
+        if let Some((member, rest)) = key.split_once('.')
+            && let Some(found) = members.iter().find(|m| m.name == member)
+        {
+            if let Err(kind) = insert_dotted(&mut request, &found.shape, member, rest, value) {
+                error(pointer("", key), kind);
+            }
+            continue;
+        }
         let shape = members.iter().find(|m| m.name == key).map(|m| &m.shape);
         match (shape, value) {
             (Some(shape), Value::String(text)) => match from_text(shape, text) {
@@ -190,9 +201,80 @@ pub fn request_from_parameters(
     (Some(operation), Value::Object(request), errors)
 }
 
+/// The caller's number as an outbound chat's destination (SMS or WhatsApp to the caller), where
+/// the parameters name none: `DestinationEndpoint` of type TELEPHONE_NUMBER, each of its two
+/// members filled only when absent.
+fn default_destination(request: &mut Value, customer: &Value) {
+    let Some(address) = customer["Address"].as_str().filter(|a| !a.is_empty()) else {
+        return;
+    };
+    let Some(request) = request.as_object_mut() else {
+        return;
+    };
+    let endpoint = request
+        .entry("DestinationEndpoint")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Some(endpoint) = endpoint.as_object_mut() {
+        endpoint
+            .entry("Type")
+            .or_insert_with(|| Value::from("TELEPHONE_NUMBER"));
+        endpoint
+            .entry("Address")
+            .or_insert_with(|| Value::from(address));
+    }
+}
+
+/// A dotted parameter (`DestinationEndpoint.Address`): `value` at the path `rest` inside member
+/// `member`, read by the model's type of the innermost member when the model states it.
+fn insert_dotted(
+    request: &mut Map<String, Value>,
+    shape: &Shape,
+    member: &str,
+    rest: &str,
+    value: &Value,
+) -> Result<(), Kind> {
+    let mut model = match shape {
+        Shape::Model(model) => Some(*model),
+        _ => None,
+    };
+    let mut object = request
+        .entry(member)
+        .or_insert_with(|| Value::Object(Map::new()));
+    let segments: Vec<&str> = rest.split('.').collect();
+    for (i, segment) in segments.iter().enumerate() {
+        let Value::Object(members) = object else {
+            return Err(Kind::Unreadable(
+                "names a member inside one that is not an object".to_owned(),
+            ));
+        };
+        model = model.and_then(|m| m.member(segment)).map(|m| m.shape);
+        if i + 1 == segments.len() {
+            let read = match (model, value) {
+                (Some(model), Value::String(text)) => from_text(&Shape::Model(model), text)?,
+                _ => value.clone(),
+            };
+            members.insert((*segment).to_owned(), read);
+            return Ok(());
+        }
+        object = members
+            .entry(*segment)
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+    Ok(())
+}
+
 /// A member's value from the block's text, by the member's type in the operation's description.
 fn from_text(shape: &Shape, text: &str) -> Result<Value, Kind> {
+    use crate::request::service_model::ModelKind;
     match shape {
+        Shape::Model(model) => match model.kind {
+            ModelKind::Integer { .. } => from_text(&Shape::Integer { min: 0, max: 0 }, text),
+            ModelKind::Boolean => from_text(&Shape::Boolean, text),
+            ModelKind::Structure { .. } | ModelKind::List { .. } | ModelKind::Map { .. } => {
+                from_text(&Shape::Attributes, text)
+            }
+            ModelKind::String { .. } | ModelKind::Timestamp => Ok(Value::String(text.to_owned())),
+        },
         Shape::Integer { .. } => text
             .trim()
             .parse::<i64>()

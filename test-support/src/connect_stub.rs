@@ -4,6 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use contact_bridge::request::generated;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -13,9 +14,11 @@ use crate::INSTANCE;
 /// When each call arrived.
 pub type Arrivals = Arc<Mutex<Vec<Instant>>>;
 
-/// The paths of the operations contact-bridge calls: CreateContact, StartTaskContact and
-/// StartOutboundVoiceContact.
-pub const OPERATION_PATHS: &str = "^/contact/(create-contact|task|outbound-voice)$";
+/// The paths of the operations contact-bridge calls, as the service model routes them.
+pub fn operation_paths() -> String {
+    let paths: Vec<&str> = generated::OPERATIONS.iter().map(|op| op.uri).collect();
+    format!("^({})$", paths.join("|"))
+}
 
 /// Connect's answer to each call: a contact named after the call's ClientToken (so the same token
 /// gets the same contact), after `delay`, with a ContactArn for CreateContact only (as Connect
@@ -39,12 +42,10 @@ impl ContactResponder {
 
 /// The operation each path is (as Connect's REST API routes them).
 pub fn operation_of(path: &str) -> &'static str {
-    match path {
-        "/contact/create-contact" => "CreateContact",
-        "/contact/task" => "StartTaskContact",
-        "/contact/outbound-voice" => "StartOutboundVoiceContact",
-        _ => "unknown",
-    }
+    generated::OPERATIONS
+        .iter()
+        .find(|op| op.uri == path)
+        .map_or("unknown", |op| op.name)
 }
 
 /// The contact a ClientToken gets: the same token, the same contact, as Connect answers.
@@ -54,23 +55,43 @@ pub fn contact_id(token: &str) -> String {
 
 /// Connect's answer for the new contact `id` at `path`: with a ContactArn for CreateContact
 /// only, as Connect answers.
+/// A chat's and a WebRTC call's answer also carry a participant (and the call a meeting), with
+/// stub tokens.
 pub fn contact_answer(path: &str, id: &str) -> Value {
-    if path == "/contact/create-contact" {
-        json!({
+    match operation_of(path) {
+        "CreateContact" => json!({
             "ContactId": id,
             "ContactArn": format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/contact/{id}"),
-        })
-    } else {
-        json!({ "ContactId": id })
+        }),
+        "StartChatContact" => json!({
+            "ContactId": id, "ParticipantId": format!("participant-{id}"),
+            "ParticipantToken": STUB_PARTICIPANT_TOKEN,
+        }),
+        "StartWebRTCContact" => json!({
+            "ContactId": id, "ParticipantId": format!("participant-{id}"),
+            "ParticipantToken": STUB_PARTICIPANT_TOKEN,
+            "ConnectionData": {
+                "Attendee": { "AttendeeId": format!("attendee-{id}"), "JoinToken": STUB_PARTICIPANT_TOKEN },
+                "Meeting": { "MeetingId": format!("meeting-{id}"), "MediaRegion": "us-east-1" },
+            },
+        }),
+        _ => json!({ "ContactId": id }),
     }
 }
+
+/// The participant (and attendee) token the stub answers.
+pub const STUB_PARTICIPANT_TOKEN: &str = "stub-participant-token";
 
 impl Respond for ContactResponder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         self.arrivals.lock().unwrap().push(Instant::now());
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
         let token = body["ClientToken"].as_str().unwrap_or("none");
-        let id = contact_id(token);
+        // An email is sent on the contact it names, and Connect answers that contact.
+        let id = match body["ContactId"].as_str() {
+            Some(contact) => contact.to_owned(),
+            None => contact_id(token),
+        };
         let answer = contact_answer(request.url.path(), &id);
         if self.show_calls {
             println!(
@@ -84,7 +105,7 @@ impl Respond for ContactResponder {
     }
 }
 
-/// A Connect endpoint that answers every call of the three operations ([`OPERATION_PATHS`]) with
+/// A Connect endpoint that answers every call of the eight operations ([`operation_paths`]) with
 /// [`ContactResponder`].
 pub struct ConnectStub {
     pub server: MockServer,
@@ -126,7 +147,7 @@ impl ConnectStub {
     async fn mount_responder(server: MockServer, responder: ContactResponder) -> ConnectStub {
         let arrivals = responder.arrivals.clone();
         Mock::given(method("PUT"))
-            .and(path_regex(OPERATION_PATHS))
+            .and(path_regex(operation_paths()))
             .respond_with(responder)
             .mount(&server)
             .await;

@@ -5,6 +5,7 @@
 pub mod connect_stub;
 pub mod eventbridge_stub;
 pub mod process;
+pub mod requests;
 pub mod runtime_api;
 pub mod samples;
 
@@ -124,11 +125,36 @@ impl Connect for FakeConnect {
                 request.instance_id()
             )
         });
-        Ok(CreatedContact {
-            contact_arn,
-            contact_id: id,
-        })
+        let mut contact = CreatedContact::new(id, contact_arn);
+        if request.operation().answers_credentials() {
+            contact.client_answer = Some(contact_bridge::connect::ClientAnswer(
+                json!({ "ParticipantId": "participant-1", "ParticipantToken": FAKE_PARTICIPANT_TOKEN })
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default(),
+            ));
+        }
+        Ok(contact)
     }
+}
+
+/// The participant token [`FakeConnect`] answers for a chat or a WebRTC call: it must reach the
+/// waiting client, and nothing else.
+pub const FAKE_PARTICIPANT_TOKEN: &str = "fake-participant-token-QWxhZGRpbjpvcGVuIHNlc2FtZQ";
+
+/// The AWS configuration of a client of the real SDK against a local endpoint at `uri` (a
+/// wiremock server): a Region and static credentials, so that calls are signed as in Lambda.
+pub fn wire_config(uri: &str) -> aws_config::ConfigLoader {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_connect::config::Credentials::new(
+            "AKIDEXAMPLE",
+            "secret",
+            None,
+            None,
+            "test",
+        ))
+        .endpoint_url(uri)
 }
 
 /// An outcome bus stand-in: keeps every event it accepts, refuses the entries a script names,

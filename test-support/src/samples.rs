@@ -14,7 +14,7 @@ pub fn sample_files() -> Vec<PathBuf> {
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    assert!(files.len() >= 22, "{files:?}");
+    assert!(files.len() >= 29, "{files:?}");
     files
 }
 
@@ -51,6 +51,8 @@ pub fn assert_sample_answer(name: &str, response: &Value) -> usize {
             ],
         ),
         "sqs-fifo.json" => records(3, &[]),
+        // An outbound WhatsApp message, an inbound email, and an email with its contact.
+        "sqs-messaging.json" => records(3, &[]) + 1,
         // A routed, a scheduled and a template task, and a callback.
         "sqs-tasks-and-callback.json" => records(4, &[]),
         // A message attribute that is not base64 is none of our business.
@@ -64,9 +66,39 @@ pub fn assert_sample_answer(name: &str, response: &Value) -> usize {
             assert_eq!(response["statusCode"], 201, "{name}: {response}");
             1
         }
-        // StartTaskContact and StartOutboundVoiceContact answer no ARN.
+        // The browser gets Connect's whole answer: the contact and its participant token.
+        "http-api-chat.json" => {
+            assert_eq!(response["statusCode"], 201, "{name}: {response}");
+            let body: Value = serde_json::from_str(response["body"].as_str().unwrap_or_default())
+                .unwrap_or_else(|e| panic!("{name}: {e}: {response}"));
+            assert!(body["ContactId"].is_string(), "{name}: {body}");
+            assert!(body["ParticipantToken"].is_string(), "{name}: {body}");
+            1
+        }
+        "direct-webrtc.json" => {
+            assert!(response["ContactId"].is_string(), "{name}: {response}");
+            assert!(
+                response["ParticipantToken"].is_string(),
+                "{name}: {response}"
+            );
+            assert!(
+                response["ConnectionData"]["Attendee"]["JoinToken"].is_string(),
+                "{name}: {response}"
+            );
+            1
+        }
+        // A CreateContact EMAIL contact, then its email: two calls, and the contact's ARN.
+        "direct-outbound-email.json" => {
+            assert!(response["ContactId"].is_string(), "{name}: {response}");
+            assert!(response["ContactArn"].is_string(), "{name}: {response}");
+            2
+        }
+        // Only CreateContact answers an ARN.
         "direct-routed-task.json"
         | "direct-callback.json"
+        | "direct-outbound-sms.json"
+        | "eventbridge-inbound-email.json"
+        | "connect-flow-outbound-sms.json"
         | "eventbridge-task.json"
         | "connect-flow-callback.json"
         | "connect-flow-routed-task.json" => {

@@ -12,17 +12,31 @@ use std::process::{Command, ExitCode};
 
 use serde_json::Value;
 
+mod sdk;
+
 /// The botocore release whose model is the source of truth: a model update is a deliberate
 /// change of this line, then `cargo xtask codegen`.
 const BOTOCORE_VERSION: &str = "1.44.8";
 const MODEL: &str = "botocore/data/connect/2017-08-08/service-2.json.gz";
 const OUTPUT: &str = "src/request/generated.rs";
+/// The mapping of checked requests onto the SDK's inputs, and of its outputs and errors back.
+const SDK_OUTPUT: &str = "src/connect/generated.rs";
 
 /// The operations that create a contact.
 const OPERATIONS: &[&str] = &[
     "CreateContact",
     "StartTaskContact",
     "StartOutboundVoiceContact",
+    "StartOutboundChatContact",
+    "StartEmailContact",
+    "StartOutboundEmailContact",
+    "StartChatContact",
+    "StartWebRTCContact",
+];
+
+/// The operations whose checked request (JSON) goes onto the SDK's input through the generated
+/// mapping; the first three still have typed requests and hand-written setters in connect.rs.
+const SDK_OPERATIONS: &[&str] = &[
     "StartOutboundChatContact",
     "StartEmailContact",
     "StartOutboundEmailContact",
@@ -90,20 +104,25 @@ fn codegen(check: bool) -> Result<()> {
         .read_to_string(&mut text)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let model: Value = serde_json::from_str(&text).map_err(|e| format!("the model: {e}"))?;
-    let generated = rustfmt(&generate(&model)?)?;
-    let output = repository().join(OUTPUT);
-    if check {
-        let current = std::fs::read_to_string(&output).unwrap_or_default();
-        if current != generated {
-            return Err(format!(
-                "{OUTPUT} is not what the model of botocore {BOTOCORE_VERSION} generates: run \
-                 `cargo xtask codegen` and commit the result (never edit it by hand)"
-            ));
+    for (file, source) in [
+        (OUTPUT, generate(&model)?),
+        (SDK_OUTPUT, sdk::generate(&model, SDK_OPERATIONS)?),
+    ] {
+        let generated = rustfmt(&source)?;
+        let output = repository().join(file);
+        if check {
+            let current = std::fs::read_to_string(&output).unwrap_or_default();
+            if current != generated {
+                return Err(format!(
+                    "{file} is not what the model of botocore {BOTOCORE_VERSION} generates: run \
+                     `cargo xtask codegen` and commit the result (never edit it by hand)"
+                ));
+            }
+            println!("{file} is up to date with botocore {BOTOCORE_VERSION}");
+        } else {
+            std::fs::write(&output, generated).map_err(|e| format!("{file}: {e}"))?;
+            println!("wrote {file} from botocore {BOTOCORE_VERSION}");
         }
-        println!("{OUTPUT} is up to date with botocore {BOTOCORE_VERSION}");
-    } else {
-        std::fs::write(&output, generated).map_err(|e| format!("{OUTPUT}: {e}"))?;
-        println!("wrote {OUTPUT} from botocore {BOTOCORE_VERSION}");
     }
     Ok(())
 }
@@ -136,7 +155,7 @@ fn rustfmt(source: &str) -> Result<String> {
 }
 
 /// The shapes reachable from `name`, each once, by name.
-fn reach(shapes: &Value, name: &str, out: &mut BTreeMap<String, Value>) -> Result<()> {
+pub(crate) fn reach(shapes: &Value, name: &str, out: &mut BTreeMap<String, Value>) -> Result<()> {
     if out.contains_key(name) {
         return Ok(());
     }
@@ -158,7 +177,7 @@ fn reach(shapes: &Value, name: &str, out: &mut BTreeMap<String, Value>) -> Resul
 }
 
 /// The static's name of a shape: `CreateContactRequest` -> `CREATE_CONTACT_REQUEST`.
-fn static_name(shape: &str) -> String {
+pub(crate) fn static_name(shape: &str) -> String {
     let mut out = String::new();
     let chars: Vec<char> = shape.chars().collect();
     for (i, c) in chars.iter().enumerate() {

@@ -696,6 +696,31 @@ fn translation(binaries: &Binaries, table: &mut Table, notes: &mut Vec<String>) 
             true,
         ),
         (
+            "translation/typical-outbound-sms",
+            "translation: typical SMS, StartOutboundChatContact (events/direct-outbound-sms.json)",
+            true,
+        ),
+        (
+            "translation/typical-inbound-email",
+            "translation: typical inbound email, StartEmailContact (events/eventbridge-inbound-email.json)",
+            true,
+        ),
+        (
+            "translation/typical-outbound-email",
+            "translation: typical email with its CreateContact, StartOutboundEmailContact (events/direct-outbound-email.json)",
+            true,
+        ),
+        (
+            "translation/typical-chat",
+            "translation: typical web chat, StartChatContact (events/http-api-chat.json)",
+            true,
+        ),
+        (
+            "translation/typical-web-rtc",
+            "translation: typical WebRTC call, StartWebRTCContact (events/direct-webrtc.json)",
+            true,
+        ),
+        (
             "translation/largest",
             "translation: largest valid request",
             false,
