@@ -1,20 +1,12 @@
-//! The only module that touches the AWS SDK: our requests to the SDK's calls, the SDK's errors
-//! to ours.
+//! The only module that touches the AWS SDK: our requests to the SDK's calls, Connect's answers
+//! and the SDK's errors to ours. The mapping of each operation, member by member, is generated from
+//! the service model (`generated.rs`, by `cargo xtask codegen`); what is here is the same for all.
 
-use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::sync::Arc;
 
 use aws_sdk_connect::config::http::HttpResponse;
 use aws_sdk_connect::error::{BuildError, ProvideErrorMetadata, SdkError};
-use aws_sdk_connect::operation::create_contact::CreateContactError;
-use aws_sdk_connect::operation::create_contact::builders::CreateContactFluentBuilder;
-use aws_sdk_connect::operation::start_outbound_voice_contact::StartOutboundVoiceContactError;
-use aws_sdk_connect::operation::start_outbound_voice_contact::builders::StartOutboundVoiceContactFluentBuilder;
-use aws_sdk_connect::operation::start_task_contact::StartTaskContactError;
-use aws_sdk_connect::operation::start_task_contact::builders::StartTaskContactFluentBuilder;
-use aws_sdk_connect::primitives::DateTime;
-use aws_sdk_connect::types as sdk;
 use serde::Serialize;
 
 mod generated;
@@ -23,10 +15,7 @@ mod json_input;
 use crate::error::{ConnectError, ConnectErrorKind, ContactError};
 use crate::operation::OperationName;
 use crate::pacing::ThrottleCounter;
-use crate::request::{
-    CreateContactRequest, ModeledRequest, OutboundStrategy, Reference, Request,
-    SegmentAttributeValue, StartOutboundVoiceContactRequest, StartTaskContactRequest,
-};
+use crate::request::{ModeledRequest, Request};
 
 /// What Connect answers for a new contact; also the response of direct and EventBridge
 /// invocations. Only CreateContact answers an ARN.
@@ -136,20 +125,11 @@ impl ConnectClient {
         }
     }
 
-    /// The SDK call for `request`, ready to send: the whole translation to the SDK.
+    /// The SDK call for `request`, ready to send: the whole translation to the SDK, by the
+    /// mapping generated from the service model (`generated.rs`), from the request's checked
+    /// body.
     pub fn call_for(&self, request: &Request) -> Result<Call, ConnectError> {
-        if let Request::Modeled(r) = request {
-            return self.modeled_call(r.operation, &r.body);
-        }
-        let call = match request {
-            Request::CreateContact(r) => self.create_contact_call(r).map(Call::CreateContact),
-            Request::StartTaskContact(r) => self.task_call(r).map(Call::StartTaskContact),
-            Request::StartOutboundVoiceContact(r) => self
-                .outbound_voice_call(r)
-                .map(Call::StartOutboundVoiceContact),
-            Request::Modeled(_) => unreachable!("answered above"),
-        };
-        call.map_err(|e| build_error(request.operation(), e))
+        self.modeled_call(request.operation(), request.checked_body())
     }
 
     /// The generated mapping's call of a checked request of `operation`.
@@ -158,134 +138,12 @@ impl ConnectClient {
         operation: OperationName,
         body: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<Call, ConnectError> {
-        match generated::call(&self.client, operation, body) {
-            Some(call) => call.map(Call::Modeled),
-            None => Err(ConnectError::new(
-                operation,
-                ConnectErrorKind::Internal,
-                "RequestBuildError",
-                "the operation has no generated mapping",
-            )),
-        }
-    }
-
-    fn create_contact_call(
-        &self,
-        request: &CreateContactRequest,
-    ) -> Result<CreateContactFluentBuilder, BuildError> {
-        Ok(self
-            .client
-            .create_contact()
-            .instance_id(&request.instance_id)
-            .set_client_token(request.client_token.clone())
-            .set_related_contact_id(request.related_contact_id.clone())
-            .set_attributes(attributes(&request.attributes))
-            .set_references(references(&request.references)?)
-            .channel(sdk::Channel::from(request.channel.as_str()))
-            .initiation_method(sdk::ContactInitiationMethod::from(
-                request.initiation_method.as_str(),
-            ))
-            .set_expiry_duration_in_minutes(request.expiry_duration_in_minutes)
-            .set_user_info(
-                request
-                    .user_info
-                    .as_ref()
-                    .map(|u| sdk::UserInfo::builder().user_id(&u.user_id).build()),
-            )
-            .set_initiate_as(
-                request
-                    .initiate_as
-                    .map(|i| sdk::InitiateAs::from(i.as_str())),
-            )
-            .set_name(request.name.clone())
-            .set_description(request.description.clone())
-            .set_segment_attributes(segment_attributes(&request.segment_attributes))
-            .set_previous_contact_id(request.previous_contact_id.clone()))
-    }
-
-    fn task_call(
-        &self,
-        request: &StartTaskContactRequest,
-    ) -> Result<StartTaskContactFluentBuilder, BuildError> {
-        let attachments = request
-            .attachments
-            .iter()
-            .map(|a| {
-                sdk::TaskAttachment::builder()
-                    .file_name(&a.file_name)
-                    .s3_url(&a.s3_url)
-                    .build()
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(self
-            .client
-            .start_task_contact()
-            .instance_id(&request.instance_id)
-            .name(&request.name)
-            .set_contact_flow_id(request.contact_flow_id.clone())
-            .set_quick_connect_id(request.quick_connect_id.clone())
-            .set_task_template_id(request.task_template_id.clone())
-            .set_client_token(request.client_token.clone())
-            .set_previous_contact_id(request.previous_contact_id.clone())
-            .set_related_contact_id(request.related_contact_id.clone())
-            .set_description(request.description.clone())
-            .set_scheduled_time(request.scheduled_time.map(DateTime::from_secs))
-            .set_attributes(attributes(&request.attributes))
-            .set_references(references(&request.references)?)
-            .set_segment_attributes(segment_attributes(&request.segment_attributes))
-            .set_attachments((!attachments.is_empty()).then_some(attachments)))
-    }
-
-    fn outbound_voice_call(
-        &self,
-        request: &StartOutboundVoiceContactRequest,
-    ) -> Result<StartOutboundVoiceContactFluentBuilder, BuildError> {
-        let strategy = request
-            .outbound_strategy
-            .as_ref()
-            .map(outbound_strategy)
-            .transpose()?;
-        Ok(self
-            .client
-            .start_outbound_voice_contact()
-            .instance_id(&request.instance_id)
-            .destination_phone_number(&request.destination_phone_number)
-            .contact_flow_id(&request.contact_flow_id)
-            .set_queue_id(request.queue_id.clone())
-            .set_source_phone_number(request.source_phone_number.clone())
-            .set_client_token(request.client_token.clone())
-            .set_name(request.name.clone())
-            .set_description(request.description.clone())
-            .set_related_contact_id(request.related_contact_id.clone())
-            .set_attributes(attributes(&request.attributes))
-            .set_references(references(&request.references)?)
-            .set_answer_machine_detection_config(
-                request.answer_machine_detection_config.as_ref().map(|c| {
-                    sdk::AnswerMachineDetectionConfig::builder()
-                        .set_enable_answer_machine_detection(c.enable_answer_machine_detection)
-                        .set_await_answer_machine_prompt(c.await_answer_machine_prompt)
-                        .build()
-                }),
-            )
-            .set_campaign_id(request.campaign_id.clone())
-            .set_traffic_type(
-                request
-                    .traffic_type
-                    .map(|t| sdk::TrafficType::from(t.as_str())),
-            )
-            .set_outbound_strategy(strategy)
-            .set_ring_timeout_in_seconds(request.ring_timeout_in_seconds))
+        generated::call(&self.client, operation, body)
     }
 }
 
 /// An SDK call, built and not yet sent.
-pub enum Call {
-    CreateContact(CreateContactFluentBuilder),
-    StartTaskContact(StartTaskContactFluentBuilder),
-    StartOutboundVoiceContact(StartOutboundVoiceContactFluentBuilder),
-    /// An operation the model describes, through the generated mapping.
-    Modeled(generated::ModeledCall),
-}
+pub use generated::ModeledCall as Call;
 
 /// What the SDK needs and the environment did not give, as the error says it.
 const NO_REGION: &str = "no AWS Region is set: set AWS_REGION (or AWS_DEFAULT_REGION, or region \
@@ -341,6 +199,9 @@ impl Connect for ConnectClient {
 
 impl ConnectClient {
     /// Sends `request` with `overrides` over the client's configuration (an empty builder: none).
+    /// An email after a CreateContact request beside it is sent for the contact that request
+    /// creates (each call idempotent on its own ClientToken, so a redelivery makes one contact and
+    /// sends one email).
     async fn send(
         &self,
         request: &Request,
@@ -355,78 +216,65 @@ impl ConnectClient {
                 NO_REGION,
             ));
         }
-        if let Request::Modeled(modeled) = request {
-            return self.send_modeled(modeled, overrides).await;
-        }
-        // Each send boxed: the SDK's orchestrator futures are deep enough to overflow the
-        // compiler's layout-query limit once nested in the handler's futures.
-        let answer = match self.call_for(request)? {
-            Call::CreateContact(call) => {
-                Box::pin(call.customize().config_override(overrides).send())
+        let call = match request {
+            Request::Modeled(ModeledRequest {
+                create: Some(create),
+                body,
+                ..
+            }) => {
+                let created = Box::pin(self.send(
+                    &Request::CreateContact((**create).clone()),
+                    overrides.clone(),
+                ))
+                .await?;
+                let mut body = body.clone();
+                body.insert(
+                    "ContactId".to_owned(),
+                    serde_json::Value::String(created.contact_id),
+                );
+                return self
+                    .answer(operation, self.modeled_call(operation, &body)?, overrides)
                     .await
-                    .map(|o| (o.contact_id, o.contact_arn))
-                    .map_err(|e| classify(operation, e, create_contact_error))
+                    .map(|contact| CreatedContact {
+                        contact_arn: created.contact_arn,
+                        ..contact
+                    });
             }
-            Call::StartTaskContact(call) => {
-                Box::pin(call.customize().config_override(overrides).send())
-                    .await
-                    .map(|o| (o.contact_id, None))
-                    .map_err(|e| classify(operation, e, start_task_contact_error))
-            }
-            Call::StartOutboundVoiceContact(call) => {
-                Box::pin(call.customize().config_override(overrides).send())
-                    .await
-                    .map(|o| (o.contact_id, None))
-                    .map_err(|e| classify(operation, e, start_outbound_voice_contact_error))
-            }
-            Call::Modeled(_) => unreachable!("sent above"),
+            other => self.call_for(other)?,
         };
-        let (contact_id, contact_arn) = answer?;
+        self.answer(operation, call, overrides).await
+    }
+
+    /// Sends `call`; the new contact, and for an operation that answers credentials the rest of
+    /// Connect's answer for the waiting client.
+    async fn answer(
+        &self,
+        operation: OperationName,
+        call: Call,
+        overrides: aws_sdk_connect::config::Builder,
+    ) -> Result<CreatedContact, ConnectError> {
+        let mut answer = generated::send(call, overrides).await?;
+        let text =
+            |answer: &mut serde_json::Map<String, serde_json::Value>, member: &str| match answer
+                .remove(member)
+            {
+                Some(serde_json::Value::String(text)) => Some(text),
+                _ => None,
+            };
+        let contact_id = text(&mut answer, "ContactId");
+        let contact_arn = text(&mut answer, "ContactArn");
         match contact_id {
             Some(contact_id) if !operation.answers_contact_arn() || contact_arn.is_some() => {
-                Ok(CreatedContact::new(contact_id, contact_arn))
+                Ok(CreatedContact {
+                    contact_id,
+                    contact_arn,
+                    client_answer: operation
+                        .answers_credentials()
+                        .then_some(ClientAnswer(answer)),
+                })
             }
             _ => Err(malformed(operation)),
         }
-    }
-
-    /// A request of an operation the model describes; an email after a CreateContact request
-    /// beside it is sent for the contact that request creates (each call idempotent on its own
-    /// ClientToken, so a redelivery makes one contact and sends one email).
-    async fn send_modeled(
-        &self,
-        request: &ModeledRequest,
-        overrides: aws_sdk_connect::config::Builder,
-    ) -> Result<CreatedContact, ConnectError> {
-        let operation = request.operation;
-        let mut contact_arn = None;
-        let mut body = std::borrow::Cow::Borrowed(&request.body);
-        if let Some(create) = &request.create {
-            let created = Box::pin(self.send(
-                &Request::CreateContact((**create).clone()),
-                overrides.clone(),
-            ))
-            .await?;
-            contact_arn = created.contact_arn;
-            body.to_mut().insert(
-                "ContactId".to_owned(),
-                serde_json::Value::String(created.contact_id),
-            );
-        }
-        let Call::Modeled(call) = self.modeled_call(operation, &body)? else {
-            return Err(malformed(operation));
-        };
-        let mut answer = generated::send(call, overrides).await?;
-        let Some(serde_json::Value::String(contact_id)) = answer.remove("ContactId") else {
-            return Err(malformed(operation));
-        };
-        Ok(CreatedContact {
-            contact_id,
-            contact_arn,
-            client_answer: operation
-                .answers_credentials()
-                .then_some(ClientAnswer(answer)),
-        })
     }
 }
 
@@ -439,34 +287,6 @@ fn malformed(operation: OperationName) -> ConnectError {
     )
 }
 
-fn non_empty<K, V>(map: HashMap<K, V>) -> Option<HashMap<K, V>> {
-    (!map.is_empty()).then_some(map)
-}
-
-fn attributes(map: &BTreeMap<String, String>) -> Option<HashMap<String, String>> {
-    non_empty(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-}
-
-fn references(
-    map: &BTreeMap<String, Reference>,
-) -> Result<Option<HashMap<String, sdk::Reference>>, BuildError> {
-    let references = map
-        .iter()
-        .map(|(name, reference)| Ok((name.clone(), sdk_reference(reference)?)))
-        .collect::<Result<HashMap<_, _>, BuildError>>()?;
-    Ok(non_empty(references))
-}
-
-fn segment_attributes(
-    map: &BTreeMap<String, SegmentAttributeValue>,
-) -> Option<HashMap<String, sdk::SegmentAttributeValue>> {
-    non_empty(
-        map.iter()
-            .map(|(k, v)| (k.clone(), sdk_segment_value(v)))
-            .collect(),
-    )
-}
-
 fn build_error(operation: OperationName, error: BuildError) -> ConnectError {
     ConnectError::new(
         operation,
@@ -476,138 +296,10 @@ fn build_error(operation: OperationName, error: BuildError) -> ConnectError {
     )
 }
 
-fn sdk_reference(reference: &Reference) -> Result<sdk::Reference, BuildError> {
-    sdk::Reference::builder()
-        .r#type(sdk::ReferenceType::from(reference.r#type.as_str()))
-        .set_value(reference.value.clone())
-        .set_status(
-            reference
-                .status
-                .map(|s| sdk::ReferenceStatus::from(s.as_str())),
-        )
-        .set_arn(reference.arn.clone())
-        .set_status_reason(reference.status_reason.clone())
-        .build()
-}
-
-fn sdk_segment_value(value: &SegmentAttributeValue) -> sdk::SegmentAttributeValue {
-    let builder = sdk::SegmentAttributeValue::builder();
-    match value {
-        SegmentAttributeValue::ValueString(s) => builder.value_string(s),
-        SegmentAttributeValue::ValueArn(s) => builder.value_arn(s),
-        SegmentAttributeValue::ValueInteger(n) => builder.value_integer(*n),
-        SegmentAttributeValue::ValueMap(map) => builder.set_value_map(Some(
-            map.iter()
-                .map(|(k, v)| (k.clone(), sdk_segment_value(v)))
-                .collect(),
-        )),
-        SegmentAttributeValue::ValueList(items) => {
-            builder.set_value_list(Some(items.iter().map(sdk_segment_value).collect()))
-        }
-    }
-    .build()
-}
-
-fn outbound_strategy(strategy: &OutboundStrategy) -> Result<sdk::OutboundStrategy, BuildError> {
-    let preview = strategy
-        .config
-        .as_ref()
-        .and_then(|c| c.agent_first.as_ref())
-        .and_then(|a| a.preview.as_ref())
-        .map(|p| {
-            let timeout = sdk::PostAcceptTimeoutConfig::builder()
-                .duration_in_seconds(p.post_accept_timeout_config.duration_in_seconds)
-                .build()?;
-            sdk::Preview::builder()
-                .post_accept_timeout_config(timeout)
-                .set_allowed_user_actions(Some(
-                    p.allowed_user_actions
-                        .iter()
-                        .map(|a| sdk::AllowedUserAction::from(a.as_str()))
-                        .collect(),
-                ))
-                .build()
-        })
-        .transpose()?;
-    let config = strategy.config.as_ref().map(|c| {
-        sdk::OutboundStrategyConfig::builder()
-            .set_agent_first(c.agent_first.as_ref().map(|_| {
-                sdk::AgentFirst::builder()
-                    .set_preview(preview.clone())
-                    .build()
-            }))
-            .build()
-    });
-    sdk::OutboundStrategy::builder()
-        .r#type(sdk::OutboundStrategyType::from(strategy.r#type.as_str()))
-        .set_config(config)
-        .build()
-}
-
 /// A modeled error of one operation: its name and message.
 type Modeled<'e> = Option<(&'static str, Option<&'e str>)>;
 
-/// The modeled error `error` is, of those listed (each variant is named after its error): its
-/// name, and the message it carries in a member of its own.
-macro_rules! modeled {
-    ($error:expr, $enum:ident, [$($variant:ident),+ $(,)?]) => {
-        match $error {
-            $($enum::$variant(e) => Some((stringify!($variant), e.message())),)+
-            _ => None,
-        }
-    };
-}
-
-fn create_contact_error(error: &CreateContactError) -> Modeled<'_> {
-    modeled!(
-        error,
-        CreateContactError,
-        [
-            ThrottlingException,
-            InternalServiceException,
-            InvalidRequestException,
-            InvalidParameterException,
-            ResourceNotFoundException,
-            AccessDeniedException,
-            IdempotencyException,
-            ConflictException,
-            ServiceQuotaExceededException,
-        ]
-    )
-}
-
-fn start_task_contact_error(error: &StartTaskContactError) -> Modeled<'_> {
-    modeled!(
-        error,
-        StartTaskContactError,
-        [
-            ThrottlingException,
-            InternalServiceException,
-            InvalidRequestException,
-            InvalidParameterException,
-            ResourceNotFoundException,
-            ServiceQuotaExceededException,
-        ]
-    )
-}
-
-fn start_outbound_voice_contact_error(error: &StartOutboundVoiceContactError) -> Modeled<'_> {
-    modeled!(
-        error,
-        StartOutboundVoiceContactError,
-        [
-            InternalServiceException,
-            InvalidRequestException,
-            InvalidParameterException,
-            ResourceNotFoundException,
-            LimitExceededException,
-            DestinationNotAllowedException,
-            OutboundContactNotPermittedException,
-        ]
-    )
-}
-
-/// How each modeled error of the three operations is classified.
+/// How each modeled error of the eight operations is classified.
 fn modeled_kind(name: &str) -> ConnectErrorKind {
     use ConnectErrorKind as Kind;
     match name {

@@ -48,7 +48,8 @@ impl Connect for LocalConnect {
             _ => None,
         };
         let token = created
-            .and_then(|c| c.client_token.as_deref())
+            .and_then(|c| c.body().get("ClientToken"))
+            .and_then(serde_json::Value::as_str)
             .or(request.client_token())
             .unwrap_or_default();
         let contact_id = format!("{DRY_RUN_CONTACT_PREFIX}{}", uuid_from(&[instance, token]));

@@ -222,7 +222,7 @@ fn each_call_of_the_pair_gets_its_own_token_derived_from_the_event() {
         let Request::Modeled(r) = request else {
             unreachable!()
         };
-        let create = r.create.unwrap().client_token.unwrap();
+        let create = r.create.unwrap().client_token.clone().unwrap();
         let send = r.body["ClientToken"].as_str().unwrap().to_owned();
         (create, send)
     };

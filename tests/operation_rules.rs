@@ -40,7 +40,7 @@ fn parse_with(payload: &Value, defaults: &RequestDefaults) -> Result<Request, Va
 #[track_caller]
 fn accepted_task(payload: Value) -> StartTaskContactRequest {
     match parse_with(&payload, &defaults()) {
-        Ok(Request::StartTaskContact(r)) => r,
+        Ok(Request::StartTaskContact(r)) => r.into_inner(),
         other => panic!("expected a task from {payload}: {other:?}"),
     }
 }
@@ -48,7 +48,7 @@ fn accepted_task(payload: Value) -> StartTaskContactRequest {
 #[track_caller]
 fn accepted_callback(payload: Value) -> StartOutboundVoiceContactRequest {
     match parse_with(&payload, &defaults()) {
-        Ok(Request::StartOutboundVoiceContact(r)) => r,
+        Ok(Request::StartOutboundVoiceContact(r)) => r.into_inner(),
         other => panic!("expected a callback from {payload}: {other:?}"),
     }
 }
@@ -295,7 +295,7 @@ fn the_default_flow_fills_a_task_that_names_no_route() {
         ..defaults()
     };
     let parse = |payload: Value| match parse_with(&payload, &with_default) {
-        Ok(Request::StartTaskContact(r)) => r,
+        Ok(Request::StartTaskContact(r)) => r.into_inner(),
         other => panic!("{other:?}"),
     };
     let routed = parse(task(json!({"ContactFlowId": null})));
@@ -604,7 +604,7 @@ fn a_callback_names_a_queue_or_a_source_number() {
         ..defaults()
     };
     let parse = |payload: Value| match parse_with(&payload, &with_defaults) {
-        Ok(Request::StartOutboundVoiceContact(r)) => r,
+        Ok(Request::StartOutboundVoiceContact(r)) => r.into_inner(),
         other => panic!("{other:?}"),
     };
     let filled = parse(callback(json!({"QueueId": null, "ContactFlowId": null})));

@@ -74,13 +74,20 @@ pub fn list<T>(
         .collect()
 }
 
+/// A map's key as it is.
+pub fn key(key: &str) -> Result<String, BuildError> {
+    Ok(key.to_owned())
+}
+
 pub fn map<K: Eq + Hash, V>(
     value: &Value,
-    key: impl Fn(&Value) -> Result<K, BuildError>,
+    key: impl Fn(&str) -> Result<K, BuildError>,
     item: impl Fn(&Value) -> Result<V, BuildError>,
 ) -> Result<HashMap<K, V>, BuildError> {
-    object(value)?
-        .iter()
-        .map(|(k, v)| Ok((key(&Value::String(k.clone()))?, item(v)?)))
-        .collect()
+    let object = object(value)?;
+    let mut map = HashMap::with_capacity(object.len());
+    for (k, v) in object {
+        map.insert(key(k)?, item(v)?);
+    }
+    Ok(map)
 }

@@ -20,7 +20,7 @@ pub fn parse_request(
         ..RequestDefaults::default()
     };
     match parse_operation(OperationName::CreateContact, value, &defaults)? {
-        Request::CreateContact(request) => Ok(request),
+        Request::CreateContact(request) => Ok(request.into_inner()),
         _ => Err(incomplete(OperationName::CreateContact)),
     }
 }

@@ -1,5 +1,5 @@
-//! The requests of the supported operations (CreateContact, StartTaskContact,
-//! StartOutboundVoiceContact) and every rule we can check before Connect sees them.
+//! The requests of the eight operations that create a contact, and every rule we can check before
+//! Connect sees them.
 //!
 //! A request is read from a `serde_json::Value` by hand rather than by `#[derive(Deserialize)]`:
 //! serde stops at the first problem, and callers need every violation at once, each with its JSON
@@ -7,13 +7,18 @@
 //!
 //! - [`service_model`]: what the Connect service model states, generated into [`generated`] by
 //!   `cargo xtask codegen` from the pinned botocore;
-//! - [`spec`]: the one description of each operation's members, shapes and bounds;
+//! - [`spec`]: the one description of each operation's members, shapes and bounds: the first
+//!   three's written out (their text bounds read from the model), the other five's derived from
+//!   the model, with what it cannot say;
 //! - [`wire`]: the wire enums (channels, initiation methods, reference types, ...);
-//! - [`model`]: the validated request of each operation;
+//! - [`model`]: the validated request: its checked body (what the SDK mapping reads), and for the
+//!   first three operations their typed members;
 //! - [`check`]: the entry points: a payload or an operation's body, every violation at once;
 //! - `checker`: the checker's state: paths, defaults, the bounded violations found so far;
-//! - `walk`: the walk over a request by the description, member by member;
-//! - `rules`: the rules between members, one function per operation;
+//! - `walk`: the walk over a request by the description, member by member; `model_walk`, a value
+//!   by the model alone;
+//! - `rules`: the rules between members, one function per operation (`message_rules`: the five
+//!   operations the model describes);
 //! - [`schema`]: the JSON Schema and the rule tables of docs/requests.md, derived from the description.
 //!
 //! [`Violation`] and JSON Pointers live in [`crate::violation`], shared with strict JSON reading.

@@ -1,7 +1,8 @@
-//! The validated requests, one type per operation. Each is read from the member map the checker
-//! built from the operation's description (`spec`), so every value in it satisfies the model and
-//! the documented rules. Each serialises to the JSON that the AWS CLI's `--cli-input-json`
-//! accepts for its operation.
+//! The validated requests. Each is the member map the checker built from the operation's
+//! description (`spec`), so every value in it satisfies the model and the documented rules; it is
+//! the JSON that the AWS CLI's `--cli-input-json` accepts for its operation, and what the generated
+//! SDK mapping reads. The first three operations also have typed requests, read from that map at
+//! their first use (tests and library callers read them; the function does not).
 
 use std::collections::BTreeMap;
 
@@ -14,9 +15,9 @@ use super::wire::*;
 /// A validated request of one of the supported operations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Request {
-    CreateContact(CreateContactRequest),
-    StartTaskContact(StartTaskContactRequest),
-    StartOutboundVoiceContact(StartOutboundVoiceContactRequest),
+    CreateContact(TypedRequest<CreateContactRequest>),
+    StartTaskContact(TypedRequest<StartTaskContactRequest>),
+    StartOutboundVoiceContact(TypedRequest<StartOutboundVoiceContactRequest>),
     /// An operation checked by the model ([`OperationName::is_modeled`]).
     Modeled(ModeledRequest),
 }
@@ -30,7 +31,83 @@ pub struct ModeledRequest {
     pub body: Map<String, Value>,
     /// StartOutboundEmailContact only: the CreateContact EMAIL request the payload carried
     /// beside it, whose new contact the email is sent for (its `ContactId`).
-    pub create: Option<Box<CreateContactRequest>>,
+    pub create: Option<Box<TypedRequest<CreateContactRequest>>>,
+}
+
+/// A validated request of one of the first three operations: the checked body, which the
+/// generated SDK mapping and the function itself read, and its typed members, read from that body
+/// at their first use only (by tests and callers of the library; the function never needs them,
+/// so a request costs no second conversion). It reads as its typed request (`Deref`).
+#[derive(Debug, Clone)]
+pub struct TypedRequest<T> {
+    body: Map<String, Value>,
+    typed: std::sync::OnceLock<T>,
+}
+
+impl<T: serde::de::DeserializeOwned> TypedRequest<T> {
+    /// A request whose members passed the check (every value of its type's shape).
+    pub(super) fn new(body: Map<String, Value>) -> Self {
+        debug_assert!(
+            T::deserialize(&body).is_ok(),
+            "a checked body reads as its type"
+        );
+        TypedRequest {
+            body,
+            typed: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn into_inner(self) -> T {
+        let TypedRequest { body, typed } = self;
+        typed.into_inner().unwrap_or_else(|| read(&body))
+    }
+
+    /// The checked body, as the SDK mapping reads it.
+    pub fn body(&self) -> &Map<String, Value> {
+        &self.body
+    }
+
+    fn text(&self, member: &str) -> Option<&str> {
+        self.body.get(member).and_then(Value::as_str)
+    }
+
+    /// Sets the ClientToken: when there is none, or (`replace`) whatever there was; the token
+    /// the request now has.
+    fn set_client_token(&mut self, token: String, replace: bool) -> &str {
+        if replace || self.text("ClientToken").is_none() {
+            self.body
+                .insert("ClientToken".to_owned(), Value::String(token));
+            self.typed = std::sync::OnceLock::new();
+        }
+        self.text("ClientToken").unwrap_or_default()
+    }
+}
+
+/// The typed request of a checked body. The check leaves every member in its type's shape (the
+/// tests hold every accepted request to it, and `TypedRequest::new` asserts it in debug builds),
+/// so this cannot fail but by a defect of ours.
+fn read<T: serde::de::DeserializeOwned>(body: &Map<String, Value>) -> T {
+    T::deserialize(body)
+        .unwrap_or_else(|e| panic!("a checked request does not read as its type: {e}"))
+}
+
+impl<T: serde::de::DeserializeOwned> std::ops::Deref for TypedRequest<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.typed.get_or_init(|| read(&self.body))
+    }
+}
+
+impl<T> PartialEq for TypedRequest<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.body == other.body
+    }
+}
+
+impl<T> Serialize for TypedRequest<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.body.serialize(serializer)
+    }
 }
 
 impl Serialize for ModeledRequest {
@@ -63,18 +140,18 @@ impl Request {
 
     pub fn instance_id(&self) -> &str {
         match self {
-            Request::CreateContact(r) => &r.instance_id,
-            Request::StartTaskContact(r) => &r.instance_id,
-            Request::StartOutboundVoiceContact(r) => &r.instance_id,
+            Request::CreateContact(r) => r.text("InstanceId").unwrap_or_default(),
+            Request::StartTaskContact(r) => r.text("InstanceId").unwrap_or_default(),
+            Request::StartOutboundVoiceContact(r) => r.text("InstanceId").unwrap_or_default(),
             Request::Modeled(r) => r.text("InstanceId").unwrap_or_default(),
         }
     }
 
     pub fn client_token(&self) -> Option<&str> {
         match self {
-            Request::CreateContact(r) => r.client_token.as_deref(),
-            Request::StartTaskContact(r) => r.client_token.as_deref(),
-            Request::StartOutboundVoiceContact(r) => r.client_token.as_deref(),
+            Request::CreateContact(r) => r.text("ClientToken"),
+            Request::StartTaskContact(r) => r.text("ClientToken"),
+            Request::StartOutboundVoiceContact(r) => r.text("ClientToken"),
             Request::Modeled(r) => r.text("ClientToken"),
         }
     }
@@ -87,18 +164,18 @@ impl Request {
         };
         match self {
             Request::CreateContact(r) => {
-                r.client_token.get_or_insert(token);
+                r.set_client_token(token, false);
             }
             Request::StartTaskContact(r) => {
-                r.client_token.get_or_insert(token);
+                r.set_client_token(token, false);
             }
             Request::StartOutboundVoiceContact(r) => {
-                r.client_token.get_or_insert(token);
+                r.set_client_token(token, false);
             }
             Request::Modeled(r) => {
                 let token = match &mut r.create {
                     Some(create) => {
-                        ModeledRequest::send_token(create.client_token.get_or_insert(token))
+                        ModeledRequest::send_token(create.set_client_token(token, false))
                     }
                     None => token,
                 };
@@ -113,15 +190,19 @@ impl Request {
     /// destination and window, which a producer must not get around).
     pub fn replace_client_token(&mut self, token: String) {
         match self {
-            Request::CreateContact(r) => r.client_token = Some(token),
-            Request::StartTaskContact(r) => r.client_token = Some(token),
-            Request::StartOutboundVoiceContact(r) => r.client_token = Some(token),
+            Request::CreateContact(r) => {
+                r.set_client_token(token, true);
+            }
+            Request::StartTaskContact(r) => {
+                r.set_client_token(token, true);
+            }
+            Request::StartOutboundVoiceContact(r) => {
+                r.set_client_token(token, true);
+            }
             Request::Modeled(r) => {
                 let token = match &mut r.create {
                     Some(create) => {
-                        let send = ModeledRequest::send_token(&token);
-                        create.client_token = Some(token);
-                        send
+                        ModeledRequest::send_token(create.set_client_token(token, true))
                     }
                     None => token,
                 };
@@ -134,9 +215,9 @@ impl Request {
     /// The number an outbound contact goes to, and its member's JSON Pointer in the request.
     pub fn destination(&self) -> Option<(&'static str, &str)> {
         match self {
-            Request::StartOutboundVoiceContact(r) => {
-                Some(("/DestinationPhoneNumber", &r.destination_phone_number))
-            }
+            Request::StartOutboundVoiceContact(r) => r
+                .text("DestinationPhoneNumber")
+                .map(|number| ("/DestinationPhoneNumber", number)),
             Request::Modeled(r) if r.operation == OperationName::StartOutboundChatContact => r
                 .body
                 .get("DestinationEndpoint")
@@ -147,18 +228,28 @@ impl Request {
         }
     }
 
+    /// The checked body the SDK mapping reads (an email's alone, without its CreateContact).
+    pub fn checked_body(&self) -> &Map<String, Value> {
+        match self {
+            Request::CreateContact(r) => r.body(),
+            Request::StartTaskContact(r) => r.body(),
+            Request::StartOutboundVoiceContact(r) => r.body(),
+            Request::Modeled(r) => &r.body,
+        }
+    }
+
     /// The request's body alone, as `aws connect <operation> --cli-input-json` takes it; an
     /// email sent after a CreateContact request, as the payload names the two.
     pub fn body(&self) -> serde_json::Value {
         let body = match self {
-            Request::CreateContact(r) => serde_json::to_value(r),
-            Request::StartTaskContact(r) => serde_json::to_value(r),
-            Request::StartOutboundVoiceContact(r) => serde_json::to_value(r),
+            Request::CreateContact(r) => Ok(Value::Object(r.body().clone())),
+            Request::StartTaskContact(r) => Ok(Value::Object(r.body().clone())),
+            Request::StartOutboundVoiceContact(r) => Ok(Value::Object(r.body().clone())),
             Request::Modeled(ModeledRequest {
                 operation,
                 body,
                 create: Some(create),
-            }) => serde_json::to_value(create).map(|create| {
+            }) => serde_json::to_value(create.body()).map(|create| {
                 serde_json::json!({
                     OperationName::CreateContact.as_str(): create,
                     operation.as_str(): body,

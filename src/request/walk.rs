@@ -14,7 +14,7 @@ use super::wire::*;
 use crate::violation::{ViolationKind as Kind, json_type};
 
 impl<'d> Checker<'d> {
-    /// The members of the checker's operation at `at`, then its rules between members; the typed
+    /// The members of the checker's operation at `at`, then its rules between members; the
     /// request.
     pub(super) fn operation(&mut self, value: &Value, at: &At) -> Option<Request> {
         let operation = self.operation;
@@ -41,26 +41,21 @@ impl<'d> Checker<'d> {
         if self.has_violations() {
             return None;
         }
-        let typed = match operation {
-            modeled if modeled.is_modeled() => {
-                return Some(Request::Modeled(ModeledRequest {
-                    operation,
-                    body: checked,
-                    create: None,
-                }));
-            }
-            OperationName::CreateContact => {
-                serde_json::from_value(Value::Object(checked)).map(Request::CreateContact)
-            }
+        // The checked body is the request: the SDK mapping reads it as it is.
+        Some(match operation {
+            OperationName::CreateContact => Request::CreateContact(TypedRequest::new(checked)),
             OperationName::StartTaskContact => {
-                serde_json::from_value(Value::Object(checked)).map(Request::StartTaskContact)
+                Request::StartTaskContact(TypedRequest::new(checked))
             }
-            _ => serde_json::from_value(Value::Object(checked))
-                .map(Request::StartOutboundVoiceContact),
-        };
-        // Every checked member has its type's shape, so this does not fail in practice; answer
-        // with a violation rather than a panic all the same.
-        typed.ok()
+            OperationName::StartOutboundVoiceContact => {
+                Request::StartOutboundVoiceContact(TypedRequest::new(checked))
+            }
+            _ => Request::Modeled(ModeledRequest {
+                operation,
+                body: checked,
+                create: None,
+            }),
+        })
     }
 
     /// Unknown members, then each described member in order; the members that passed.

@@ -73,7 +73,7 @@ impl FakeConnect {
         self.requests()
             .into_iter()
             .map(|r| match r {
-                Request::CreateContact(r) => r,
+                Request::CreateContact(r) => r.into_inner(),
                 other => panic!("expected CreateContact, got {other:?}"),
             })
             .collect()

@@ -1,4 +1,4 @@
-//! `src/connect/generated.rs`: for each operation of [`super::SDK_OPERATIONS`], the checked
+//! `src/connect/generated.rs`: for each operation of [`super::OPERATIONS`], the checked
 //! request (JSON, every value already held to the model) onto the SDK's fluent builder, the SDK's
 //! output back to JSON, and the operation's modeled errors by name. The SDK's Rust names follow
 //! smithy-rs: snake_case members (`S3Url`: `s3_url`), shapes by their model name, and a builder
@@ -128,8 +128,31 @@ pub(crate) fn generate(model: &Value, operations: &[&str]) -> Result<String> {
         }
         let _ = writeln!(out, "_ => None,\n}}\n}}\n");
     }
+    // An enum only a map's keys take is converted inline (`key_converter`).
+    let read_as_values: BTreeSet<&str> = inputs
+        .values()
+        .flat_map(|shape| {
+            let members = shape["members"].as_object().into_iter().flatten();
+            members
+                .filter_map(|(_, m)| m["shape"].as_str())
+                .chain(shape["member"]["shape"].as_str())
+                .chain(shape["value"]["shape"].as_str())
+        })
+        .chain(operations.iter().flat_map(|op| {
+            let input = model["operations"][op]["input"]["shape"]
+                .as_str()
+                .unwrap_or_default();
+            shapes[input]["members"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(_, m)| m["shape"].as_str())
+        }))
+        .collect();
     for (name, shape) in &inputs {
-        input_converter(&mut out, shapes, name, shape)?;
+        if read_as_values.contains(name.as_str()) {
+            input_converter(&mut out, shapes, name, shape)?;
+        }
     }
     let structures: BTreeSet<&String> = outputs
         .iter()
@@ -157,7 +180,7 @@ fn dispatch(out: &mut String, operations: &[&str]) {
     }
     let _ = writeln!(
         out,
-        "}}\n\n/// The SDK call of a checked request of `operation` (`None`: not one of these).\npub(super) fn call(client: &aws_sdk_connect::Client, operation: OperationName, body: &Map<String, Value>) -> Option<Result<ModeledCall, ConnectError>> {{\nlet call = match operation {{"
+        "}}\n\n/// The SDK call of a checked request of `operation` (every operation is generated: one the\n/// generator's list lacks fails the build here).\npub(super) fn call(client: &aws_sdk_connect::Client, operation: OperationName, body: &Map<String, Value>) -> Result<ModeledCall, ConnectError> {{\nlet call = match operation {{"
     );
     for op in operations {
         let _ = writeln!(
@@ -168,7 +191,7 @@ fn dispatch(out: &mut String, operations: &[&str]) {
     }
     let _ = writeln!(
         out,
-        "_ => return None,\n}};\nSome(call.map_err(|e| build_error(operation, e)))\n}}\n\n/// Sends `call` with `overrides` over the client's configuration; Connect's answer as JSON.\npub(super) async fn send(call: ModeledCall, overrides: aws_sdk_connect::config::Builder) -> Result<Map<String, Value>, ConnectError> {{\nmatch call {{"
+        "}};\ncall.map_err(|e| build_error(operation, e))\n}}\n\n/// Sends `call` with `overrides` over the client's configuration; Connect's answer as JSON.\npub(super) async fn send(call: ModeledCall, overrides: aws_sdk_connect::config::Builder) -> Result<Map<String, Value>, ConnectError> {{\nmatch call {{"
     );
     for op in operations {
         let snake_op = snake(op);
@@ -209,7 +232,7 @@ fn input_converter(out: &mut String, shapes: &Value, name: &str, shape: &Value) 
                 "fn {function}(value: &Value) -> Result<std::collections::HashMap<{}, {}>, BuildError> {{ json::map(value, {}, {}) }}\n",
                 rust_type(shapes, key)?,
                 rust_type(shapes, item)?,
-                converter(shapes, key),
+                key_converter(shapes, key)?,
                 converter(shapes, item)
             );
         }
@@ -242,6 +265,16 @@ fn input_converter(out: &mut String, shapes: &Value, name: &str, shape: &Value) 
         }
     }
     Ok(())
+}
+
+/// The converter of a map's key (a string, or an enum's value), read as text, not as JSON.
+fn key_converter(shapes: &Value, name: &str) -> Result<String> {
+    let shape = &shapes[name];
+    match (shape["type"].as_str(), shape["enum"].is_null()) {
+        (Some("string"), true) => Ok("json::key".to_owned()),
+        (Some("string"), false) => Ok(format!("|key: &str| Ok(sdk::{name}::from(key))")),
+        _ => Err(format!("map key shape {name}: only strings are mapped")),
+    }
 }
 
 /// The SDK's Rust type of a shape.
