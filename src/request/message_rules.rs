@@ -1,171 +1,142 @@
 //! The documented rules between members of the operations the model describes (chat, SMS and
-//! WhatsApp, email, WebRTC), which the model cannot state. Each runs on the members that passed
-//! the model (`checked`), and says nothing of a member that already broke it.
+//! WhatsApp, email, WebRTC), which the model cannot state: data (`MemberRule`) that the checker
+//! and the JSON Schema both read. Each runs on the members that passed the model, and says
+//! nothing of a member that already broke it.
 
 use serde_json::{Map, Value};
 
 use super::checker::{At, Checked, Checker};
+use super::member_rules::MemberRule::{self, *};
 use super::spec::{
-    EMAIL_CONTENT_TYPES, Form, MAX_ADDITIONAL_RECIPIENTS, OUTBOUND_CHAT_SUBTYPES,
-    SUBTYPE_ATTRIBUTE, form_rule,
+    EMAIL_CONTENT_TYPES, MAX_ADDITIONAL_RECIPIENTS, OUTBOUND_CHAT_SUBTYPES, OperationName,
+    SUBTYPE_ATTRIBUTE,
 };
 use crate::violation::ViolationKind as Kind;
 
-fn text<'c>(object: &'c Map<String, Value>, name: &str) -> Option<&'c str> {
-    object.get(name).and_then(Value::as_str)
-}
-
-fn object<'c>(object: &'c Map<String, Value>, name: &str) -> Option<&'c Map<String, Value>> {
-    object.get(name).and_then(Value::as_object)
-}
-
-fn count(object: Option<&Map<String, Value>>, name: &str) -> usize {
-    object
-        .and_then(|o| o.get(name))
-        .and_then(Value::as_array)
-        .map_or(0, Vec::len)
-}
-
-/// A violation at `at`, unless one is already there or inside it.
-fn add_once(check: &mut Checker, at: &At, kind: Kind) {
-    if !check.has_violation_under(at) {
-        check.add(at, kind);
+/// The rules of an operation the model describes.
+pub(super) fn of(operation: OperationName) -> &'static [MemberRule] {
+    match operation {
+        OperationName::StartOutboundChatContact => OUTBOUND_CHAT,
+        OperationName::StartEmailContact => EMAIL,
+        OperationName::StartOutboundEmailContact => OUTBOUND_EMAIL,
+        OperationName::StartChatContact => CHAT,
+        _ => &[],
     }
 }
 
-/// An endpoint of one type (`SourceEndpoint`, `DestinationEndpoint`), with an address.
-fn endpoint(check: &mut Checker, checked: &Checked, at: &At, name: &str, kind: &'static str) {
-    let at = at.member(name);
-    let Some(endpoint) = object(checked, name) else {
-        return;
-    };
-    if text(endpoint, "Type") != Some(kind) {
-        add_once(
-            check,
-            &at.member("Type"),
-            Kind::Rule(match kind {
-                "CONNECT_PHONENUMBER_ARN" => {
-                    "must be CONNECT_PHONENUMBER_ARN: the ARN of the instance's phone number that \
-                     sends the messages"
-                }
-                _ => "must be TELEPHONE_NUMBER: the customer's phone number",
-            }),
-        );
-    }
-    match text(endpoint, "Address") {
-        None | Some("") => add_once(check, &at.member("Address"), Kind::Required),
-        Some(address) if kind == "TELEPHONE_NUMBER" && !Form::PhoneNumber.admits(address) => {
-            add_once(
-                check,
-                &at.member("Address"),
-                Kind::Form(form_rule(Form::PhoneNumber)),
-            )
-        }
-        Some(_) => {}
-    }
-}
+const PLAIN_TEXT_SUPPORTED: MemberRule = Includes {
+    path: &["SupportedMessagingContentTypes"],
+    value: "text/plain",
+};
 
-/// `SupportedMessagingContentTypes`, when given, includes `text/plain`.
-fn plain_text_supported(check: &mut Checker, checked: &Checked, at: &At) {
-    let name = "SupportedMessagingContentTypes";
-    if let Some(types) = checked.get(name).and_then(Value::as_array)
-        && !types.iter().any(|t| t == "text/plain")
-    {
-        add_once(
-            check,
-            &at.member(name),
-            Kind::Rule("must include text/plain"),
-        );
-    }
-}
+/// A raw email's `ContentType`: `text/plain` or `text/html`.
+const RAW_CONTENT_TYPE: MemberRule = Values {
+    path: &["EmailMessage", "RawMessage", "ContentType"],
+    values: EMAIL_CONTENT_TYPES,
+    when: 2,
+    report: 3,
+    message: None,
+};
 
-/// A raw message's `ContentType` is `text/plain` or `text/html`.
-fn email_content_type(check: &mut Checker, raw: Option<&Map<String, Value>>, at: &At) {
-    if let Some(content_type) = raw.and_then(|r| text(r, "ContentType"))
-        && !EMAIL_CONTENT_TYPES.contains(&content_type)
-    {
-        add_once(
-            check,
-            &at.member("ContentType"),
-            Kind::NotOneOf {
-                choices: EMAIL_CONTENT_TYPES.join(", "),
-                hint: None,
-            },
-        );
-    }
-}
+const OUTBOUND_CHAT: &[MemberRule] = &[
+    Values {
+        path: &["SourceEndpoint", "Type"],
+        values: &["CONNECT_PHONENUMBER_ARN"],
+        when: 1,
+        report: 2,
+        message: Some(
+            "must be CONNECT_PHONENUMBER_ARN: the ARN of the instance's phone number that sends \
+             the messages",
+        ),
+    },
+    Required {
+        path: &["SourceEndpoint", "Address"],
+        if_given: None,
+        message: None,
+    },
+    Values {
+        path: &["DestinationEndpoint", "Type"],
+        values: &["TELEPHONE_NUMBER"],
+        when: 1,
+        report: 2,
+        message: Some("must be TELEPHONE_NUMBER: the customer's phone number"),
+    },
+    Required {
+        path: &["DestinationEndpoint", "Address"],
+        if_given: None,
+        message: None,
+    },
+    PhoneNumber {
+        path: &["DestinationEndpoint", "Address"],
+    },
+    Values {
+        path: &["SegmentAttributes", SUBTYPE_ATTRIBUTE, "ValueString"],
+        values: OUTBOUND_CHAT_SUBTYPES,
+        when: 1,
+        report: 2,
+        message: Some(
+            "must be {\"ValueString\": \"connect:SMS\"} or {\"ValueString\": \
+             \"connect:WhatsApp\"}: the channel the conversation uses",
+        ),
+    },
+    PLAIN_TEXT_SUPPORTED,
+    AtMostOne {
+        of: &["InitialSystemMessage", "InitialTemplatedSystemMessage"],
+        message: "may have at most one of InitialSystemMessage and InitialTemplatedSystemMessage",
+    },
+];
 
-pub(super) fn start_outbound_chat_contact(check: &mut Checker, checked: &Checked, at: &At) {
-    endpoint(
-        check,
-        checked,
-        at,
-        "SourceEndpoint",
-        "CONNECT_PHONENUMBER_ARN",
-    );
-    endpoint(
-        check,
-        checked,
-        at,
-        "DestinationEndpoint",
-        "TELEPHONE_NUMBER",
-    );
-    if let Some(segments) = object(checked, "SegmentAttributes") {
-        let subtype = object(segments, SUBTYPE_ATTRIBUTE).and_then(|v| text(v, "ValueString"));
-        if !subtype.is_some_and(|s| OUTBOUND_CHAT_SUBTYPES.contains(&s)) {
-            add_once(
-                check,
-                &at.member("SegmentAttributes").member(SUBTYPE_ATTRIBUTE),
-                Kind::Rule(
-                    "must be {\"ValueString\": \"connect:SMS\"} or {\"ValueString\": \
-                     \"connect:WhatsApp\"}: the channel the conversation uses",
-                ),
-            );
-        }
-    }
-    plain_text_supported(check, checked, at);
-    if checked.contains_key("InitialSystemMessage")
-        && checked.contains_key("InitialTemplatedSystemMessage")
-    {
-        check.add(
-            at,
-            Kind::Rule(
-                "may have at most one of InitialSystemMessage and InitialTemplatedSystemMessage",
-            ),
-        );
-    }
-}
+const EMAIL: &[MemberRule] = &[
+    Required {
+        path: &["EmailMessage", "RawMessage"],
+        if_given: None,
+        message: Some("is required with MessageSourceType RAW"),
+    },
+    RAW_CONTENT_TYPE,
+    MaxItems {
+        path: &["AdditionalRecipients"],
+        lists: &["ToAddresses", "CcAddresses"],
+        max: MAX_ADDITIONAL_RECIPIENTS,
+        message: "may list at most 49 recipients across ToAddresses and CcAddresses",
+    },
+];
 
-pub(super) fn start_email_contact(check: &mut Checker, checked: &Checked, at: &At) {
-    let message_at = at.member("EmailMessage");
-    if let Some(message) = object(checked, "EmailMessage") {
-        let raw = object(message, "RawMessage");
-        if raw.is_none() {
-            add_once(
-                check,
-                &message_at.member("RawMessage"),
-                Kind::Rule("is required with MessageSourceType RAW"),
-            );
-        }
-        email_content_type(check, raw, &message_at.member("RawMessage"));
-    }
-    let recipients = object(checked, "AdditionalRecipients");
-    let total = count(recipients, "ToAddresses") + count(recipients, "CcAddresses");
-    if total > MAX_ADDITIONAL_RECIPIENTS {
-        add_once(
-            check,
-            &at.member("AdditionalRecipients"),
-            Kind::Rule("may list at most 49 recipients across ToAddresses and CcAddresses"),
-        );
-    }
-}
+const OUTBOUND_EMAIL: &[MemberRule] = &[
+    NamedBy {
+        path: &["EmailMessage"],
+        by: "MessageSourceType",
+        cases: &[
+            ("RAW", "RawMessage", "TemplatedMessageConfig"),
+            ("TEMPLATE", "TemplatedMessageConfig", "RawMessage"),
+        ],
+        missing: "is required: MessageSourceType names it",
+        extra: "must be left out: MessageSourceType names the other part",
+    },
+    RAW_CONTENT_TYPE,
+    MaxItems {
+        path: &["AdditionalRecipients"],
+        lists: &["CcEmailAddresses"],
+        max: MAX_ADDITIONAL_RECIPIENTS,
+        message: "may list at most 49 recipients",
+    },
+];
 
-pub(super) fn start_outbound_email_contact(
-    check: &mut Checker,
-    sent: &Map<String, Value>,
-    checked: &Checked,
-    at: &At,
-) {
+const CHAT: &[MemberRule] = &[
+    PLAIN_TEXT_SUPPORTED,
+    AtMostOne {
+        of: &["RelatedContactId", "PersistentChat"],
+        message: "may have at most one of RelatedContactId and PersistentChat",
+    },
+    Required {
+        path: &["PersistentChat", "SourceContactId"],
+        if_given: Some("RehydrationType"),
+        message: Some("is required with RehydrationType: the chat the new one continues"),
+    },
+];
+
+/// StartOutboundEmailContact's `ContactId`: required, unless a CreateContact request beside it
+/// supplies it (`paired`), when it must be left out.
+pub(super) fn outbound_email_contact(check: &mut Checker, sent: &Map<String, Value>, at: &At) {
     let contact_at = at.member("ContactId");
     match (check.paired, Checker::member(sent, "ContactId").is_some()) {
         (false, false) => check.add(
@@ -184,63 +155,18 @@ pub(super) fn start_outbound_email_contact(
         ),
         _ => {}
     }
-    let message_at = at.member("EmailMessage");
-    if let Some(message) = object(checked, "EmailMessage") {
-        let raw = object(message, "RawMessage");
-        let template = message.contains_key("TemplatedMessageConfig");
-        let (needed, other) = match text(message, "MessageSourceType") {
-            Some("RAW") => ("RawMessage", "TemplatedMessageConfig"),
-            _ => ("TemplatedMessageConfig", "RawMessage"),
-        };
-        let has = |name: &str| {
-            if name == "RawMessage" {
-                raw.is_some()
-            } else {
-                template
-            }
-        };
-        if !has(needed) {
-            add_once(
-                check,
-                &message_at.member(needed),
-                Kind::Rule("is required: MessageSourceType names it"),
-            );
-        }
-        if has(other) {
-            add_once(
-                check,
-                &message_at.member(other),
-                Kind::Rule("must be left out: MessageSourceType names the other part"),
-            );
-        }
-        email_content_type(check, raw, &message_at.member("RawMessage"));
-    }
-    let recipients = object(checked, "AdditionalRecipients");
-    if count(recipients, "CcEmailAddresses") > MAX_ADDITIONAL_RECIPIENTS {
-        add_once(
-            check,
-            &at.member("AdditionalRecipients").member("CcEmailAddresses"),
-            Kind::Rule("may list at most 49 recipients"),
-        );
-    }
 }
 
-pub(super) fn start_chat_contact(check: &mut Checker, checked: &Checked, at: &At) {
-    plain_text_supported(check, checked, at);
-    if checked.contains_key("RelatedContactId") && checked.contains_key("PersistentChat") {
-        check.add(
-            at,
-            Kind::Rule("may have at most one of RelatedContactId and PersistentChat"),
-        );
+/// Every rule of an operation the model describes.
+pub(super) fn check(
+    check: &mut Checker,
+    operation: OperationName,
+    sent: &Map<String, Value>,
+    checked: &Checked,
+    at: &At,
+) {
+    if operation == OperationName::StartOutboundEmailContact {
+        outbound_email_contact(check, sent, at);
     }
-    if let Some(persistent) = object(checked, "PersistentChat")
-        && persistent.contains_key("RehydrationType")
-        && !persistent.contains_key("SourceContactId")
-    {
-        add_once(
-            check,
-            &at.member("PersistentChat").member("SourceContactId"),
-            Kind::Rule("is required with RehydrationType: the chat the new one continues"),
-        );
-    }
+    super::member_rules::check(check, of(operation), checked, at);
 }

@@ -26,6 +26,7 @@
 mod check;
 mod checker;
 pub mod generated;
+mod member_rules;
 mod message_rules;
 mod model;
 mod model_walk;

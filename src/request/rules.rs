@@ -22,19 +22,7 @@ pub(super) fn check(
         OperationName::StartOutboundVoiceContact => {
             start_outbound_voice_contact(check, sent, checked, at)
         }
-        OperationName::StartOutboundChatContact => {
-            super::message_rules::start_outbound_chat_contact(check, checked, at)
-        }
-        OperationName::StartEmailContact => {
-            super::message_rules::start_email_contact(check, checked, at)
-        }
-        OperationName::StartOutboundEmailContact => {
-            super::message_rules::start_outbound_email_contact(check, sent, checked, at)
-        }
-        OperationName::StartChatContact => {
-            super::message_rules::start_chat_contact(check, checked, at)
-        }
-        OperationName::StartWebRTCContact => {}
+        modeled => super::message_rules::check(check, modeled, sent, checked, at),
     }
 }
 

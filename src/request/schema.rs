@@ -373,45 +373,7 @@ fn cross_member_rules(operation: OperationName) -> Option<Value> {
             }),
             json!({ "properties": { "TrafficType": { "const": "CAMPAIGN" } }, "required": ["TrafficType"] }),
         )],
-        OperationName::StartOutboundChatContact => vec![
-            json!({ "properties": {
-                "SourceEndpoint": { "properties": { "Type": { "const": "CONNECT_PHONENUMBER_ARN" } }, "required": ["Type", "Address"] },
-                "DestinationEndpoint": { "properties": { "Type": { "const": "TELEPHONE_NUMBER" }, "Address": { "pattern": Form::PhoneNumber.pattern() } }, "required": ["Type", "Address"] },
-                "SegmentAttributes": {
-                    "properties": { SUBTYPE_ATTRIBUTE: { "properties": { "ValueString": { "enum": OUTBOUND_CHAT_SUBTYPES } }, "required": ["ValueString"] } },
-                    "required": [SUBTYPE_ATTRIBUTE],
-                },
-                "SupportedMessagingContentTypes": { "contains": { "const": "text/plain" } },
-            } }),
-            json!({ "not": { "required": ["InitialSystemMessage", "InitialTemplatedSystemMessage"] } }),
-        ],
-        OperationName::StartEmailContact => vec![json!({ "properties": { "EmailMessage": {
-            "properties": { "RawMessage": { "properties": { "ContentType": { "enum": EMAIL_CONTENT_TYPES } } } },
-            "required": ["RawMessage"],
-        } } })],
-        OperationName::StartOutboundEmailContact => {
-            let part = |source: &str, needed: &str, other: &str| {
-                when(
-                    json!({ "properties": { "MessageSourceType": { "const": source } }, "required": ["MessageSourceType"] }),
-                    json!({ "required": [needed], "not": { "required": [other] } }),
-                )
-            };
-            vec![json!({ "properties": { "EmailMessage": { "allOf": [
-                part("RAW", "RawMessage", "TemplatedMessageConfig"),
-                part("TEMPLATE", "TemplatedMessageConfig", "RawMessage"),
-                { "properties": { "RawMessage": { "properties": { "ContentType": { "enum": EMAIL_CONTENT_TYPES } } } } },
-            ] },
-            "AdditionalRecipients": { "properties": { "CcEmailAddresses": { "maxItems": MAX_ADDITIONAL_RECIPIENTS } } },
-            } })]
-        }
-        OperationName::StartChatContact => vec![
-            json!({ "not": { "required": ["RelatedContactId", "PersistentChat"] } }),
-            json!({ "properties": {
-            "SupportedMessagingContentTypes": { "contains": { "const": "text/plain" } },
-            "PersistentChat": { "if": { "required": ["RehydrationType"] }, "then": { "required": ["SourceContactId"] } },
-            } }),
-        ],
-        OperationName::StartWebRTCContact => Vec::new(),
+        modeled => super::member_rules::schema(super::message_rules::of(modeled)),
     };
     (!rules.is_empty()).then_some(Value::Array(rules))
 }

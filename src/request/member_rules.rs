@@ -1,0 +1,296 @@
+//! Rules between members as data: what the documentation states and the model cannot (one value
+//! of a set, a member required where another is given, at most one of two, a list that includes a
+//! value), each read by the checker (every violation, with its path and message) and by the JSON
+//! Schema (`schema`), so that the two cannot drift apart. Paths are member names from the
+//! request's root.
+
+use serde_json::{Map, Value, json};
+
+use super::checker::{At, Checked, Checker};
+use super::spec::{Form, form_rule};
+use crate::violation::ViolationKind as Kind;
+
+type Path = &'static [&'static str];
+
+#[derive(Debug)]
+pub enum MemberRule {
+    /// Where the objects along the first `when` members of `path` are given, the text at
+    /// `path` is one of `values`; else a violation at the first `report` members of `path`,
+    /// stating `message` (`None`: the values).
+    Values {
+        path: Path,
+        values: &'static [&'static str],
+        when: usize,
+        report: usize,
+        message: Option<&'static str>,
+    },
+    /// Where the object holding the last member of `path` is given (and, with `if_given`, has
+    /// that member), the member is given and not empty (`message`: why; `None`: "is required").
+    Required {
+        path: Path,
+        if_given: Option<&'static str>,
+        message: Option<&'static str>,
+    },
+    /// The text at `path`, where given, is an E.164 phone number.
+    PhoneNumber { path: Path },
+    /// The list at `path`, where given, includes `value`.
+    Includes { path: Path, value: &'static str },
+    /// At most one of the members `of` of the request.
+    AtMostOne {
+        of: &'static [&'static str],
+        message: &'static str,
+    },
+    /// In the object at `path`, the value of `by` names the one member of each case to give, and
+    /// the other to leave out: `(value, given, left out)`.
+    NamedBy {
+        path: Path,
+        by: &'static str,
+        cases: &'static [(&'static str, &'static str, &'static str)],
+        missing: &'static str,
+        extra: &'static str,
+    },
+    /// The lists `lists` of the object at `path` have at most `max` items together (reported at
+    /// the list when there is one, else at the object). A JSON Schema states it for one list.
+    MaxItems {
+        path: Path,
+        lists: &'static [&'static str],
+        max: usize,
+        message: &'static str,
+    },
+}
+
+/// The checked value at `path` (member names from the root).
+fn find<'c>(checked: &'c Checked, path: &[&str]) -> Option<&'c Value> {
+    let (first, rest) = path.split_first()?;
+    rest.iter()
+        .try_fold(checked.get(*first)?, |value, member| value.get(member))
+}
+
+fn object<'c>(checked: &'c Checked, path: &[&str]) -> Option<&'c Map<String, Value>> {
+    if path.is_empty() {
+        return Some(checked);
+    }
+    find(checked, path).and_then(Value::as_object)
+}
+
+/// A violation at `path` (under `at`), unless one is already there or inside it.
+fn add_once(check: &mut Checker, at: &At, path: &[&str], kind: Kind) {
+    fn report(check: &mut Checker, at: &At, path: &[&str], kind: Kind) {
+        match path.split_first() {
+            None => {
+                if !check.has_violation_under(at) {
+                    check.add(at, kind);
+                }
+            }
+            Some((first, rest)) => report(check, &at.member(first), rest, kind),
+        }
+    }
+    report(check, at, path, kind)
+}
+
+/// Every rule of `rules` on the members that passed the model (`checked`), at `at`.
+pub(super) fn check(check: &mut Checker, rules: &[MemberRule], checked: &Checked, at: &At) {
+    for rule in rules {
+        match rule {
+            MemberRule::Values {
+                path,
+                values,
+                when,
+                report,
+                message,
+            } => {
+                if object(checked, &path[..*when]).is_none() {
+                    continue;
+                }
+                let text = find(checked, path).and_then(Value::as_str);
+                if !text.is_some_and(|t| values.contains(&t)) {
+                    let kind = match message {
+                        Some(message) => Kind::Rule(message),
+                        None => Kind::NotOneOf {
+                            choices: values.join(", "),
+                            hint: None,
+                        },
+                    };
+                    add_once(check, at, &path[..*report], kind);
+                }
+            }
+            MemberRule::Required {
+                path,
+                if_given,
+                message,
+            } => {
+                let Some((member, parent)) = path.split_last() else {
+                    continue;
+                };
+                let Some(holder) = object(checked, parent) else {
+                    continue;
+                };
+                if if_given.is_some_and(|given| !holder.contains_key(given)) {
+                    continue;
+                }
+                let given = holder.get(*member).is_some_and(|v| v.as_str() != Some(""));
+                if !given {
+                    let kind = message.map_or(Kind::Required, Kind::Rule);
+                    add_once(check, at, path, kind);
+                }
+            }
+            MemberRule::PhoneNumber { path } => {
+                if let Some(number) = find(checked, path).and_then(Value::as_str)
+                    && !number.is_empty()
+                    && !Form::PhoneNumber.admits(number)
+                {
+                    add_once(check, at, path, Kind::Form(form_rule(Form::PhoneNumber)));
+                }
+            }
+            MemberRule::Includes { path, value } => {
+                if let Some(items) = find(checked, path).and_then(Value::as_array)
+                    && !items.iter().any(|item| item == value)
+                {
+                    add_once(check, at, path, Kind::Rule(includes_message(value)));
+                }
+            }
+            MemberRule::AtMostOne { of, message } => {
+                if of.iter().filter(|m| checked.contains_key(**m)).count() > 1 {
+                    check.add(at, Kind::Rule(message));
+                }
+            }
+            MemberRule::NamedBy {
+                path,
+                by,
+                cases,
+                missing,
+                extra,
+            } => {
+                let Some(holder) = object(checked, path) else {
+                    continue;
+                };
+                let named = holder.get(*by).and_then(Value::as_str);
+                let Some((_, given, left_out)) = cases.iter().find(|c| Some(c.0) == named) else {
+                    continue;
+                };
+                let at_member = |member: &'static str| [*path, &[member]].concat();
+                if !holder.contains_key(*given) {
+                    add_once(check, at, &at_member(given), Kind::Rule(missing));
+                }
+                if holder.contains_key(*left_out) {
+                    add_once(check, at, &at_member(left_out), Kind::Rule(extra));
+                }
+            }
+            MemberRule::MaxItems {
+                path,
+                lists,
+                max,
+                message,
+            } => {
+                let Some(holder) = object(checked, path) else {
+                    continue;
+                };
+                let total: usize = lists
+                    .iter()
+                    .filter_map(|list| holder.get(*list).and_then(Value::as_array))
+                    .map(Vec::len)
+                    .sum();
+                if total > *max {
+                    let report = match lists {
+                        [one] => [*path, &[*one]].concat(),
+                        _ => path.to_vec(),
+                    };
+                    add_once(check, at, &report, Kind::Rule(message));
+                }
+            }
+        }
+    }
+}
+
+fn includes_message(value: &str) -> &'static str {
+    match value {
+        "text/plain" => "must include text/plain",
+        _ => "must include the value the documentation names",
+    }
+}
+
+/// `inner` as the schema of the member at `path`, nested in the properties of its parents.
+fn nest(path: &[&str], inner: Value) -> Value {
+    path.iter().rev().fold(
+        inner,
+        |inner, member| json!({ "properties": { *member: inner } }),
+    )
+}
+
+/// The JSON Schema of `rules`: one schema each, for an operation's `allOf` (a sum of lists
+/// across members is the function's alone).
+pub(super) fn schema(rules: &[MemberRule]) -> Vec<Value> {
+    rules
+        .iter()
+        .filter_map(|rule| match rule {
+            MemberRule::Values {
+                path, values, when, ..
+            } => {
+                // Beyond the first `when` members, each member down to the text is required.
+                let (leaf, inner) = path.split_last()?;
+                let mut schema = json!({
+                    "properties": { *leaf: { "enum": values } },
+                    "required": [leaf],
+                });
+                for depth in (*when..inner.len()).rev() {
+                    schema = json!({
+                        "properties": { inner[depth]: schema },
+                        "required": [inner[depth]],
+                    });
+                }
+                Some(nest(&inner[..*when], schema))
+            }
+            MemberRule::Required { path, if_given, .. } => {
+                let (leaf, parent) = path.split_last()?;
+                let required = json!({ "required": [leaf] });
+                let inner = match if_given {
+                    Some(given) => json!({ "if": { "required": [given] }, "then": required }),
+                    None => required,
+                };
+                Some(nest(parent, inner))
+            }
+            MemberRule::PhoneNumber { path } => Some(nest(
+                path,
+                json!({ "pattern": Form::PhoneNumber.pattern() }),
+            )),
+            MemberRule::Includes { path, value } => {
+                Some(nest(path, json!({ "contains": { "const": value } })))
+            }
+            MemberRule::AtMostOne { of, .. } => {
+                let pairs: Vec<Value> = of
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, a)| {
+                        of[i + 1..]
+                            .iter()
+                            .map(move |b| json!({ "required": [a, b] }))
+                    })
+                    .collect();
+                Some(json!({ "not": { "anyOf": pairs } }))
+            }
+            MemberRule::NamedBy {
+                path, by, cases, ..
+            } => {
+                let cases: Vec<Value> = cases
+                    .iter()
+                    .map(|(value, given, left_out)| {
+                        json!({
+                            "if": { "properties": { *by: { "const": value } }, "required": [by] },
+                            "then": { "required": [given], "not": { "required": [left_out] } },
+                        })
+                    })
+                    .collect();
+                Some(nest(path, json!({ "allOf": cases })))
+            }
+            MemberRule::MaxItems {
+                path, lists, max, ..
+            } => match lists {
+                [one] => Some(nest(
+                    path,
+                    json!({ "properties": { *one: { "maxItems": max } } }),
+                )),
+                _ => None,
+            },
+        })
+        .collect()
+}
