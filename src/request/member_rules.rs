@@ -12,6 +12,67 @@ use crate::violation::ViolationKind as Kind;
 
 type Path = &'static [&'static str];
 
+/// A value a rule compares a member with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Literal {
+    Text(&'static str),
+    Flag(bool),
+}
+
+impl Literal {
+    fn matches(self, value: &Value) -> bool {
+        match self {
+            Literal::Text(text) => value.as_str() == Some(text),
+            Literal::Flag(flag) => value.as_bool() == Some(flag),
+        }
+    }
+
+    fn json(self) -> Value {
+        match self {
+            Literal::Text(text) => json!(text),
+            Literal::Flag(flag) => json!(flag),
+        }
+    }
+}
+
+/// The member at `path` holds one of `values`.
+#[derive(Debug)]
+pub struct Condition {
+    pub path: Path,
+    pub values: &'static [Literal],
+}
+
+/// Whether every condition holds: `Some(false)` when one fails (with `absent_fails`, also when
+/// its member is absent), `None` when one cannot be judged (its member is absent, or already
+/// broke a rule of its own).
+fn conditions_hold(
+    check: &Checker,
+    at: &At,
+    checked: &Checked,
+    conditions: &[Condition],
+    absent_fails: bool,
+) -> Option<bool> {
+    let mut holds = true;
+    for condition in conditions {
+        if has_violation_at(check, at, condition.path) {
+            return None;
+        }
+        match find(checked, condition.path) {
+            Some(value) => holds &= condition.values.iter().any(|v| v.matches(value)),
+            None if absent_fails => holds = false,
+            None => return None,
+        }
+    }
+    Some(holds)
+}
+
+fn has_violation_at(check: &Checker, at: &At, path: &[&str]) -> bool {
+    match path.split_first() {
+        None => check.has_violation_under(at),
+        Some((first, rest)) => has_violation_at(check, &at.member(first), rest),
+    }
+}
+
 #[derive(Debug)]
 pub enum MemberRule {
     /// Where the objects along the first `when` members of `path` are given, the text at
@@ -48,6 +109,23 @@ pub enum MemberRule {
         cases: &'static [(&'static str, &'static str, &'static str)],
         missing: &'static str,
         extra: &'static str,
+    },
+    /// The member at `path`, where given (and, with `value`, where it holds that value), only
+    /// where every condition holds (`absent_fails`: a condition whose member is absent fails; else
+    /// it cannot be judged, and the rule says nothing).
+    OnlyWith {
+        path: Path,
+        value: Option<Literal>,
+        conditions: &'static [Condition],
+        absent_fails: bool,
+        message: &'static str,
+    },
+    /// Where every condition holds, the member at `path` is given; reported at `report`.
+    RequiredIf {
+        conditions: &'static [Condition],
+        path: Path,
+        report: Path,
+        message: &'static str,
     },
     /// The lists `lists` of the object at `path` have at most `max` items together (reported at
     /// the list when there is one, else at the object). A JSON Schema states it for one list.
@@ -176,6 +254,33 @@ pub(super) fn check(check: &mut Checker, rules: &[MemberRule], checked: &Checked
                     add_once(check, at, &at_member(left_out), Kind::Rule(extra));
                 }
             }
+            MemberRule::OnlyWith {
+                path,
+                value,
+                conditions,
+                absent_fails,
+                message,
+            } => {
+                let given = find(checked, path).is_some_and(|v| value.is_none_or(|l| l.matches(v)));
+                if given
+                    && conditions_hold(check, at, checked, conditions, *absent_fails) == Some(false)
+                {
+                    add_once(check, at, path, Kind::Rule(message));
+                }
+            }
+            MemberRule::RequiredIf {
+                conditions,
+                path,
+                report,
+                message,
+            } => {
+                if conditions_hold(check, at, checked, conditions, false) == Some(true)
+                    && find(checked, path).is_none()
+                    && !has_violation_at(check, at, path)
+                {
+                    add_once(check, at, report, Kind::Rule(message));
+                }
+            }
             MemberRule::MaxItems {
                 path,
                 lists,
@@ -215,6 +320,37 @@ fn nest(path: &[&str], inner: Value) -> Value {
         inner,
         |inner, member| json!({ "properties": { *member: inner } }),
     )
+}
+
+/// `inner` at `path`, each member down to it required (an `if` that holds only where they are).
+fn nest_required(path: &[&str], inner: Value) -> Value {
+    path.iter().rev().fold(
+        inner,
+        |inner, member| json!({ "properties": { *member: inner }, "required": [member] }),
+    )
+}
+
+/// Where every condition's member is given and holds one of its values.
+fn conditions_schema(conditions: &[Condition]) -> Value {
+    let all: Vec<Value> = conditions
+        .iter()
+        .filter_map(|condition| {
+            let (leaf, parent) = condition.path.split_last()?;
+            let values: Vec<Value> = condition.values.iter().map(|v| v.json()).collect();
+            let allowed = match values.as_slice() {
+                [one] => json!({ "const": one }),
+                _ => json!({ "enum": values }),
+            };
+            Some(nest_required(
+                parent,
+                json!({ "properties": { *leaf: allowed }, "required": [leaf] }),
+            ))
+        })
+        .collect();
+    match all.as_slice() {
+        [one] => one.clone(),
+        _ => json!({ "allOf": all }),
+    }
 }
 
 /// The JSON Schema of `rules`: one schema each, for an operation's `allOf` (a sum of lists
@@ -281,6 +417,33 @@ pub(super) fn schema(rules: &[MemberRule]) -> Vec<Value> {
                     })
                     .collect();
                 Some(nest(path, json!({ "allOf": cases })))
+            }
+            MemberRule::OnlyWith {
+                path,
+                value,
+                conditions,
+                absent_fails,
+                ..
+            } => {
+                let (leaf, parent) = path.split_last()?;
+                let given = match value {
+                    Some(value) => json!({ "properties": { *leaf: { "const": value.json() } }, "required": [leaf] }),
+                    None => json!({ "required": [leaf] }),
+                };
+                let mut then = conditions_schema(conditions);
+                if !absent_fails {
+                    then.as_object_mut()?.remove("required");
+                }
+                Some(json!({ "if": nest_required(parent, given), "then": then }))
+            }
+            MemberRule::RequiredIf {
+                conditions, path, ..
+            } => {
+                let (leaf, parent) = path.split_last()?;
+                Some(json!({
+                    "if": conditions_schema(conditions),
+                    "then": nest_required(parent, json!({ "required": [leaf] })),
+                }))
             }
             MemberRule::MaxItems {
                 path, lists, max, ..

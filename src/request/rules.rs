@@ -1,12 +1,14 @@
-//! The rules between members, one small function per operation: what the model cannot express,
-//! as each operation's documentation states it. They run after every member has been read, on
-//! the members that passed (`checked`) and the members as sent (`sent`).
+//! The rules between members: what the model cannot express, as each operation's documentation
+//! states it. They run after every member has been read, on the members that passed (`checked`)
+//! and the members as sent (`sent`). Most are data (`member_rules`), which the JSON Schema reads
+//! too; the two that depend on the settings (a task's route, a callback's queue or number, where
+//! a default may count) are functions here.
 
 use serde_json::{Map, Value};
 
 use super::checker::{At, Checked, Checker};
+use super::member_rules::{self, Condition, Literal::*, MemberRule, MemberRule::*};
 use super::spec::{OperationName, TASK_ROUTES};
-use super::wire::{Channel, InitiateAs, InitiationMethod, WireEnum};
 use crate::violation::ViolationKind as Kind;
 
 pub(super) fn check(
@@ -26,47 +28,75 @@ pub(super) fn check(
     }
 }
 
-fn parsed<E: WireEnum>(checked: &Checked, name: &str) -> Option<E> {
-    checked.get(name).and_then(Value::as_str).and_then(E::parse)
+fn create_contact(check: &mut Checker, checked: &Checked, at: &At) {
+    member_rules::check(check, CREATE_CONTACT, checked, at);
 }
 
-fn create_contact(check: &mut Checker, checked: &Checked, at: &At) {
-    let channel = parsed::<Channel>(checked, "Channel");
-    let method = parsed::<InitiationMethod>(checked, "InitiationMethod");
-    if let (Some(InitiateAs::Completed), Some(c)) = (parsed(checked, "InitiateAs"), channel)
-        && c != Channel::Task
-    {
-        check.add(
-            &at.member("InitiateAs"),
-            Kind::Rule("COMPLETED is allowed only for the TASK channel"),
-        );
-    }
-    if checked.contains_key("PreviousContactId")
-        && !(channel == Some(Channel::Voice) && method == Some(InitiationMethod::Transfer))
-    {
-        check.add(
-            &at.member("PreviousContactId"),
-            Kind::Rule(
-                "is allowed only for VOICE contacts with InitiationMethod TRANSFER (external audio)",
-            ),
-        );
-    }
-    if channel == Some(Channel::Email)
-        && matches!(
-            method,
-            Some(InitiationMethod::Outbound | InitiationMethod::AgentReply)
-        )
-        && !checked.contains_key("UserInfo")
-        && !check.has_violation_under(&at.member("UserInfo"))
-    {
-        check.add(
-            &at.member("UserInfo").member("UserId"),
-            Kind::Rule(
-                "is required for EMAIL contacts with InitiationMethod OUTBOUND or AGENT_REPLY",
-            ),
-        );
-    }
-}
+const CHANNEL_TASK: &[Condition] = &[Condition {
+    path: &["Channel"],
+    values: &[Text("TASK")],
+}];
+
+const VOICE_TRANSFER: &[Condition] = &[
+    Condition {
+        path: &["Channel"],
+        values: &[Text("VOICE")],
+    },
+    Condition {
+        path: &["InitiationMethod"],
+        values: &[Text("TRANSFER")],
+    },
+];
+
+const EMAIL_SENT_BY_AN_AGENT: &[Condition] = &[
+    Condition {
+        path: &["Channel"],
+        values: &[Text("EMAIL")],
+    },
+    Condition {
+        path: &["InitiationMethod"],
+        values: &[Text("OUTBOUND"), Text("AGENT_REPLY")],
+    },
+];
+
+/// CreateContact's rules between members, as data (the JSON Schema reads them too).
+pub(super) const CREATE_CONTACT: &[MemberRule] = &[
+    OnlyWith {
+        path: &["InitiateAs"],
+        value: Some(Text("COMPLETED")),
+        conditions: CHANNEL_TASK,
+        absent_fails: false,
+        message: "COMPLETED is allowed only for the TASK channel",
+    },
+    OnlyWith {
+        path: &["PreviousContactId"],
+        value: None,
+        conditions: VOICE_TRANSFER,
+        absent_fails: true,
+        message: "is allowed only for VOICE contacts with InitiationMethod TRANSFER (external audio)",
+    },
+    RequiredIf {
+        conditions: EMAIL_SENT_BY_AN_AGENT,
+        path: &["UserInfo"],
+        report: &["UserInfo", "UserId"],
+        message: "is required for EMAIL contacts with InitiationMethod OUTBOUND or AGENT_REPLY",
+    },
+];
+
+/// StartOutboundVoiceContact's rules between members that need no setting, as data.
+pub(super) const START_OUTBOUND_VOICE_CONTACT: &[MemberRule] = &[OnlyWith {
+    path: &[
+        "AnswerMachineDetectionConfig",
+        "EnableAnswerMachineDetection",
+    ],
+    value: Some(Flag(true)),
+    conditions: &[Condition {
+        path: &["TrafficType"],
+        values: &[Text("CAMPAIGN")],
+    }],
+    absent_fails: true,
+    message: "may be true only with TrafficType CAMPAIGN",
+}];
 
 /// Exactly one of ContactFlowId, QuickConnectId and TaskTemplateId: Connect must find one flow
 /// to run (a default ContactFlowId counts only when the task names none).
@@ -110,18 +140,5 @@ fn start_outbound_voice_contact(
             ),
         );
     }
-    let detection = checked
-        .get("AnswerMachineDetectionConfig")
-        .and_then(|c| c.get("EnableAnswerMachineDetection"))
-        .and_then(Value::as_bool)
-        == Some(true);
-    let campaign = checked.get("TrafficType").and_then(Value::as_str) == Some("CAMPAIGN");
-    let traffic_at = at.member("TrafficType");
-    if detection && !campaign && !check.has_violation_under(&traffic_at) {
-        check.add(
-            &at.member("AnswerMachineDetectionConfig")
-                .member("EnableAnswerMachineDetection"),
-            Kind::Rule("may be true only with TrafficType CAMPAIGN"),
-        );
-    }
+    member_rules::check(check, START_OUTBOUND_VOICE_CONTACT, checked, at);
 }

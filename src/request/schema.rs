@@ -330,22 +330,8 @@ fn cross_member_rules(operation: OperationName) -> Option<Value> {
                     )
                 })
                 .collect();
+            rules.extend(super::member_rules::schema(super::rules::CREATE_CONTACT));
             rules.extend([
-                when(
-                    json!({ "required": ["InitiateAs"], "properties": { "InitiateAs": { "const": "COMPLETED" } } }),
-                    json!({ "properties": { "Channel": { "const": "TASK" } } }),
-                ),
-                when(
-                    json!({ "required": ["PreviousContactId"] }),
-                    json!({ "properties": { "Channel": { "const": "VOICE" }, "InitiationMethod": { "const": "TRANSFER" } } }),
-                ),
-                when(
-                    json!({
-                        "properties": { "Channel": { "const": "EMAIL" }, "InitiationMethod": { "enum": ["OUTBOUND", "AGENT_REPLY"] } },
-                        "required": ["Channel", "InitiationMethod"],
-                    }),
-                    json!({ "required": ["UserInfo"] }),
-                ),
                 when(
                     json!({ "properties": { "Channel": { "const": "TASK" } }, "required": ["Channel"] }),
                     json!({ "properties": { "References": { "additionalProperties": { "properties": { "Type": { "enum": names(ReferenceType::TASK) } } } } } }),
@@ -366,13 +352,9 @@ fn cross_member_rules(operation: OperationName) -> Option<Value> {
                 .collect();
             vec![json!({ "not": { "anyOf": pairs } })]
         }
-        OperationName::StartOutboundVoiceContact => vec![when(
-            json!({
-                "properties": { "AnswerMachineDetectionConfig": { "properties": { "EnableAnswerMachineDetection": { "const": true } }, "required": ["EnableAnswerMachineDetection"] } },
-                "required": ["AnswerMachineDetectionConfig"],
-            }),
-            json!({ "properties": { "TrafficType": { "const": "CAMPAIGN" } }, "required": ["TrafficType"] }),
-        )],
+        OperationName::StartOutboundVoiceContact => {
+            super::member_rules::schema(super::rules::START_OUTBOUND_VOICE_CONTACT)
+        }
         modeled => super::member_rules::schema(super::message_rules::of(modeled)),
     };
     (!rules.is_empty()).then_some(Value::Array(rules))
