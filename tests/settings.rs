@@ -480,3 +480,45 @@ fn the_template_builds_a_policy_and_wires_the_rule() {
         );
     }
 }
+
+/// The role may call every operation the function calls; the EventBridge rule takes every
+/// operation an event may ask for (not those that answer credentials: nobody would receive them);
+/// and browsers of other origins may call the HTTP API only where the deployer names them.
+#[test]
+fn the_template_grants_every_operation_and_lists_the_events_of_each() {
+    use contact_bridge::request::OperationName;
+    let template =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/template.yaml")).unwrap();
+    let start = template.find("              detail-type:\n").unwrap();
+    let detail_types: Vec<&str> = template[start..]
+        .lines()
+        .skip(1)
+        .map_while(|line| line.trim().strip_prefix("- "))
+        .collect();
+    for operation in OperationName::ALL {
+        assert!(
+            template.contains(&format!("- connect:{operation}\n")),
+            "the role may not call {operation}"
+        );
+        assert_eq!(
+            detail_types.contains(&operation.as_str()),
+            !operation.answers_credentials(),
+            "{operation} in the rule's detail-types: {detail_types:?}"
+        );
+    }
+    let cors = template.find("\n  CorsAllowedOrigins:\n").unwrap();
+    assert!(
+        template[cors..].lines().nth(3) == Some("    Default: \"\""),
+        "no origin by default"
+    );
+    assert!(
+        template.contains(
+            "HasCorsOrigins: !Not [!Equals [!Join [\"\", !Ref CorsAllowedOrigins], \"\"]]"
+        )
+    );
+    let api_cors = template.find("x-amazon-apigateway-cors: !If").unwrap();
+    assert!(
+        template[api_cors..]
+            .contains("- HasCorsOrigins\n          - allowOrigins: !Ref CorsAllowedOrigins")
+    );
+}

@@ -159,55 +159,39 @@ impl Request {
     /// Sets the ClientToken when the request carries none (an explicit one always wins). A
     /// CreateContact request sent before an email gets `token`; the email, one derived from it.
     pub fn default_client_token(&mut self, token: Option<String>) {
-        let Some(token) = token else {
-            return;
-        };
-        match self {
-            Request::CreateContact(r) => {
-                r.set_client_token(token, false);
-            }
-            Request::StartTaskContact(r) => {
-                r.set_client_token(token, false);
-            }
-            Request::StartOutboundVoiceContact(r) => {
-                r.set_client_token(token, false);
-            }
-            Request::Modeled(r) => {
-                let token = match &mut r.create {
-                    Some(create) => {
-                        ModeledRequest::send_token(create.set_client_token(token, false))
-                    }
-                    None => token,
-                };
-                r.body
-                    .entry("ClientToken")
-                    .or_insert_with(|| Value::String(token));
-            }
+        if let Some(token) = token {
+            self.set_client_token(token, false);
         }
     }
 
     /// Sets the ClientToken whatever the request carried (the policy's one contact per
     /// destination and window, which a producer must not get around).
     pub fn replace_client_token(&mut self, token: String) {
+        self.set_client_token(token, true);
+    }
+
+    fn set_client_token(&mut self, token: String, replace: bool) {
         match self {
             Request::CreateContact(r) => {
-                r.set_client_token(token, true);
+                r.set_client_token(token, replace);
             }
             Request::StartTaskContact(r) => {
-                r.set_client_token(token, true);
+                r.set_client_token(token, replace);
             }
             Request::StartOutboundVoiceContact(r) => {
-                r.set_client_token(token, true);
+                r.set_client_token(token, replace);
             }
             Request::Modeled(r) => {
                 let token = match &mut r.create {
                     Some(create) => {
-                        ModeledRequest::send_token(create.set_client_token(token, true))
+                        ModeledRequest::send_token(create.set_client_token(token, replace))
                     }
                     None => token,
                 };
-                r.body
-                    .insert("ClientToken".to_owned(), Value::String(token));
+                if replace || !r.body.contains_key("ClientToken") {
+                    r.body
+                        .insert("ClientToken".to_owned(), Value::String(token));
+                }
             }
         }
     }
