@@ -338,3 +338,45 @@ async fn http_fixtures_with_a_base64_body_create_the_contact() {
         assert_eq!(h.bridge().connect.calls(), 1, "{name}");
     }
 }
+
+/// The fixtures with an SMS (StartOutboundChatContact), which every source may ask for, and a web
+/// chat (StartChatContact), whose participant token only an HTTP caller waits for: from the
+/// others it is refused before Connect.
+#[tokio::test]
+async fn fixtures_with_an_sms_start_one_each_and_a_chat_only_over_http() {
+    use common::requests::minimal_body;
+    use contact_bridge::request::OperationName;
+    for &(name, source) in FIXTURES {
+        for operation in ["StartOutboundChatContact", "StartChatContact"] {
+            let mut body = minimal_body(operation);
+            body["InstanceId"] = json!(INSTANCE);
+            let payload = json!({ operation: body.clone() });
+            let event = with_request(fixture(name), source, payload, Some((operation, body)));
+            let h = new_handler();
+            let answer = run(&h, event.clone()).await;
+            let requests = h.bridge().connect.requests();
+            let http = matches!(source, Source::RestApi | Source::HttpApi);
+            if operation == "StartChatContact" && !http {
+                assert!(requests.is_empty(), "{name}: {answer:?}");
+                continue;
+            }
+            let answer = answer.unwrap_or_else(|e| panic!("{name} {operation}: {e}"));
+            assert_eq!(requests.len(), records(&event), "{name}: {answer}");
+            assert!(
+                requests
+                    .iter()
+                    .all(|r| r.operation() == OperationName::parse(operation).unwrap()),
+                "{name}"
+            );
+            if http {
+                assert_eq!(answer["statusCode"], 201, "{name}: {answer}");
+                let body: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
+                assert_eq!(
+                    body.get("ParticipantToken").is_some(),
+                    operation == "StartChatContact",
+                    "{name}: {body}"
+                );
+            }
+        }
+    }
+}
