@@ -7,20 +7,27 @@ use serde_json::value::RawValue;
 use crate::bridge::{Bridge, Deadline};
 use crate::connect::Connect;
 use crate::error::ContactError;
-use crate::request::{MEMBERS, OPERATION_NAMES, suggest_member};
+use crate::request::{MEMBERS, OPERATION_NAMES, OperationName, suggest_member};
 use crate::source::HttpShape;
 pub use crate::sources::Response;
 use crate::sources::{Source, connect_flow, direct, eventbridge_rule, http, sqs};
 use crate::strict_event::{ParsedEvent, read_event};
 
 /// The event shapes this function accepts, as the unrecognised-event error lists them.
-pub const ACCEPTED_SHAPES: &str = "an SQS batch (Records[].eventSource \"aws:sqs\"), \
-an EventBridge event (detail-type, source, detail), an API Gateway REST API proxy request \
-(httpMethod), an HTTP API or function URL request (version \"2.0\", requestContext.http), \
-an Amazon Connect flow event (Details.ContactData and Details.Parameters), or a payload \
-(direct invocation): one member named after the operation (CreateContact, StartTaskContact, \
-StartOutboundVoiceContact, StartOutboundChatContact, StartEmailContact, StartOutboundEmailContact, \
-StartChatContact, StartWebRTCContact), or a bare CreateContact request";
+pub fn accepted_shapes() -> &'static str {
+    static SHAPES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SHAPES.get_or_init(|| {
+        format!(
+            "an SQS batch (Records[].eventSource \"aws:sqs\"), an EventBridge event (detail-type, \
+             source, detail), an API Gateway REST API proxy request (httpMethod), an HTTP API or \
+             function URL request (version \"2.0\", requestContext.http), an Amazon Connect flow \
+             event (Details.ContactData and Details.Parameters), or a payload (direct \
+             invocation): one member named after the operation ({}), or a bare CreateContact \
+             request",
+            OperationName::choices()
+        )
+    })
+}
 
 impl Source {
     /// Recognises the source from fields only that source sends (not by trying to deserialise
@@ -59,7 +66,7 @@ fn is_payload_member(key: &str) -> bool {
 /// A failed invocation, reported to Lambda as a function error.
 #[derive(Debug, thiserror::Error)]
 pub enum HandlerError {
-    #[error("unrecognised event: expected {ACCEPTED_SHAPES}")]
+    #[error("unrecognised event: expected {}", accepted_shapes())]
     UnrecognisedEvent,
     #[error(transparent)]
     Contact(#[from] ContactError),
