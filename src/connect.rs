@@ -129,16 +129,7 @@ impl ConnectClient {
     /// mapping generated from the service model (`generated.rs`), from the request's checked
     /// body.
     pub fn call_for(&self, request: &Request) -> Result<Call, ConnectError> {
-        self.modeled_call(request.operation(), request.checked_body())
-    }
-
-    /// The generated mapping's call of a checked request of `operation`.
-    fn modeled_call(
-        &self,
-        operation: OperationName,
-        body: &serde_json::Map<String, serde_json::Value>,
-    ) -> Result<Call, ConnectError> {
-        generated::call(&self.client, operation, body)
+        generated::call(&self.client, request.operation(), request.checked_body())
     }
 }
 
@@ -216,32 +207,30 @@ impl ConnectClient {
                 NO_REGION,
             ));
         }
-        let call = match request {
-            Request::Modeled(ModeledRequest {
-                create: Some(create),
-                body,
-                ..
-            }) => {
-                let created = Box::pin(self.send(
-                    &Request::CreateContact((**create).clone()),
-                    overrides.clone(),
-                ))
+        if let Request::Modeled(ModeledRequest {
+            create: Some(create),
+            body,
+            ..
+        }) = request
+        {
+            let create_call =
+                generated::call(&self.client, OperationName::CreateContact, create.body())?;
+            let created = self
+                .answer(OperationName::CreateContact, create_call, overrides.clone())
                 .await?;
-                let mut body = body.clone();
-                body.insert(
-                    "ContactId".to_owned(),
-                    serde_json::Value::String(created.contact_id),
-                );
-                return self
-                    .answer(operation, self.modeled_call(operation, &body)?, overrides)
-                    .await
-                    .map(|contact| CreatedContact {
-                        contact_arn: created.contact_arn,
-                        ..contact
-                    });
-            }
-            other => self.call_for(other)?,
-        };
+            let mut body = body.clone();
+            body.insert(
+                "ContactId".to_owned(),
+                serde_json::Value::String(created.contact_id),
+            );
+            let call = generated::call(&self.client, operation, &body)?;
+            let sent = self.answer(operation, call, overrides).await?;
+            return Ok(CreatedContact {
+                contact_arn: created.contact_arn,
+                ..sent
+            });
+        }
+        let call = self.call_for(request)?;
         self.answer(operation, call, overrides).await
     }
 

@@ -49,12 +49,7 @@ pub fn parse_payload(
         },
         [(key, operation)] => {
             let mut check = Checker::new(*operation, defaults);
-            check.unknown_members(object, &ROOT, PAYLOAD_MEMBERS, "the payload");
-            if let Some(value) = Checker::member(object, CORRELATION_ID)
-                && let Err(kind) = correlation_id(value)
-            {
-                check.add(&ROOT.member(CORRELATION_ID), kind);
-            }
+            check.payload_members(object);
             let at = ROOT.member(key);
             let result = check.operation(&object[key.as_str()], &at);
             check.finish(result)
@@ -77,6 +72,18 @@ pub fn parse_payload(
     }
 }
 
+impl Checker<'_> {
+    /// The members beside a payload's operations: none but [`CORRELATION_ID`], a valid one.
+    fn payload_members(&mut self, object: &Map<String, Value>) {
+        self.unknown_members(object, &ROOT, PAYLOAD_MEMBERS, "the payload");
+        if let Some(value) = Checker::member(object, CORRELATION_ID)
+            && let Err(kind) = correlation_id(value)
+        {
+            self.add(&ROOT.member(CORRELATION_ID), kind);
+        }
+    }
+}
+
 /// Whether two operations named in one payload are the one pair a payload may name: a CreateContact
 /// EMAIL request and the StartOutboundEmailContact that sends its email.
 fn is_email_pair(a: OperationName, b: OperationName) -> bool {
@@ -96,12 +103,7 @@ fn parse_email_pair(
     defaults: &RequestDefaults,
 ) -> Result<Request, ValidationErrors> {
     let mut check = Checker::new(OperationName::CreateContact, defaults);
-    check.unknown_members(object, &ROOT, PAYLOAD_MEMBERS, "the payload");
-    if let Some(value) = Checker::member(object, CORRELATION_ID)
-        && let Err(kind) = correlation_id(value)
-    {
-        check.add(&ROOT.member(CORRELATION_ID), kind);
-    }
+    check.payload_members(object);
     let create_at = ROOT.member(create_key);
     let create = check.operation(&object[create_key], &create_at);
     check.operation = OperationName::StartOutboundEmailContact;
@@ -142,46 +144,28 @@ pub fn parse_operation(
     check.finish(result)
 }
 
-/// The operation a payload is for, its body, and the body's JSON Pointer in the payload, as
-/// [`parse_payload`] reads them; `None` where it would refuse the payload outright (not an object,
-/// an unknown operation, several operations).
-pub fn payload_body(value: &Value) -> Option<(OperationName, &Value, String)> {
-    let object = value.as_object()?;
-    let named = named_operations(object);
-    match named.as_slice() {
-        [] if unknown_operation(object).is_none() => {
-            Some((OperationName::CreateContact, value, String::new()))
-        }
-        [(key, operation)] => Some((
-            *operation,
-            &object[key.as_str()],
-            crate::violation::pointer("", key),
-        )),
-        _ => None,
-    }
-}
-
-/// The operations a payload names, with their bodies and pointers, as [`payload_body`] reads
-/// them; a CreateContact EMAIL request and the StartOutboundEmailContact beside it are both
-/// listed (the policy holds each to its rules). Empty where the payload is refused outright.
+/// The operations a payload names, each with its body and the body's JSON Pointer in the
+/// payload, as [`parse_payload`] reads them: one, or a CreateContact EMAIL request and the
+/// StartOutboundEmailContact beside it (the policy holds each to its rules). Empty where it would
+/// refuse the payload outright (not an object, an unknown operation, any other operations).
 pub fn payload_bodies(value: &Value) -> Vec<(OperationName, &Value, String)> {
-    if let Some(body) = payload_body(value) {
-        return vec![body];
-    }
     let Some(object) = value.as_object() else {
         return Vec::new();
     };
-    match named_operations(object).as_slice() {
-        [first, second] if is_email_pair(first.1, second.1) => [first, second]
-            .iter()
-            .map(|(key, operation)| {
-                (
-                    *operation,
-                    &object[key.as_str()],
-                    crate::violation::pointer("", key),
-                )
-            })
-            .collect(),
+    let named = named_operations(object);
+    let body = |(key, operation): &(&String, OperationName)| {
+        (
+            *operation,
+            &object[key.as_str()],
+            crate::violation::pointer("", key),
+        )
+    };
+    match named.as_slice() {
+        [] if unknown_operation(object).is_none() => {
+            vec![(OperationName::CreateContact, value, String::new())]
+        }
+        [one] => vec![body(one)],
+        [first, second] if is_email_pair(first.1, second.1) => vec![body(first), body(second)],
         _ => Vec::new(),
     }
 }
@@ -205,15 +189,18 @@ pub fn names_an_operation(value: &Value) -> bool {
 pub const CORRELATION_ID_MAX_CHARS: usize = 256;
 
 /// The members of a payload that names its operation: the operations, and [`CORRELATION_ID`].
-const PAYLOAD_MEMBERS: &[&str] = &{
-    let mut names = [CORRELATION_ID; OPERATION_COUNT + 1];
+const PAYLOAD_MEMBERS: &[&str] = &operations_then::<{ OPERATION_COUNT + 1 }>(CORRELATION_ID);
+
+/// The operations' names, then `rest` in the remaining places.
+const fn operations_then<const N: usize>(rest: &'static str) -> [&'static str; N] {
+    let mut names = [rest; N];
     let mut i = 0;
     while i < OPERATION_COUNT {
         names[i] = OperationName::ALL[i].as_str();
         i += 1;
     }
     names
-};
+}
 
 const OPERATION_COUNT: usize = OperationName::ALL.len();
 
@@ -244,15 +231,7 @@ pub fn payload_correlation_id(payload: &Value) -> Option<&str> {
 }
 
 /// The names of the supported operations, as messages list them.
-pub const OPERATION_NAMES: &[&str] = &{
-    let mut names = [""; OPERATION_COUNT];
-    let mut i = 0;
-    while i < OPERATION_COUNT {
-        names[i] = OperationName::ALL[i].as_str();
-        i += 1;
-    }
-    names
-};
+pub const OPERATION_NAMES: &[&str] = &operations_then::<OPERATION_COUNT>("");
 
 /// A lone member that names no member of a bare request and holds an object is read as an
 /// operation this function does not support (`{"StartChatContact": {...}}`).

@@ -43,8 +43,8 @@ mod wire;
 pub use crate::violation::{ValidationErrors, Violation, ViolationKind, json_type, pointer};
 pub use check::{
     CORRELATION_ID_MAX_CHARS, OPERATION_NAMES, RequestDefaults, correlation_id, names_an_operation,
-    parse_operation, parse_payload, parse_request, payload_bodies, payload_body,
-    payload_correlation_id, suggest_member,
+    parse_operation, parse_payload, parse_request, payload_bodies, payload_correlation_id,
+    suggest_member,
 };
 pub use model::*;
 pub use redact::{known_names, redacted_path};

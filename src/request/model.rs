@@ -117,10 +117,6 @@ impl Serialize for ModeledRequest {
 }
 
 impl ModeledRequest {
-    fn text(&self, member: &str) -> Option<&str> {
-        self.body.get(member).and_then(Value::as_str)
-    }
-
     /// The ClientToken of the email a CreateContact request beside it sends: its own, derived
     /// from the CreateContact's, so that each of the two calls is idempotent on its own.
     pub fn send_token(create_token: &str) -> String {
@@ -139,21 +135,16 @@ impl Request {
     }
 
     pub fn instance_id(&self) -> &str {
-        match self {
-            Request::CreateContact(r) => r.text("InstanceId").unwrap_or_default(),
-            Request::StartTaskContact(r) => r.text("InstanceId").unwrap_or_default(),
-            Request::StartOutboundVoiceContact(r) => r.text("InstanceId").unwrap_or_default(),
-            Request::Modeled(r) => r.text("InstanceId").unwrap_or_default(),
-        }
+        self.text("InstanceId").unwrap_or_default()
     }
 
     pub fn client_token(&self) -> Option<&str> {
-        match self {
-            Request::CreateContact(r) => r.text("ClientToken"),
-            Request::StartTaskContact(r) => r.text("ClientToken"),
-            Request::StartOutboundVoiceContact(r) => r.text("ClientToken"),
-            Request::Modeled(r) => r.text("ClientToken"),
-        }
+        self.text("ClientToken")
+    }
+
+    /// A text member of the checked body.
+    fn text(&self, member: &str) -> Option<&str> {
+        self.checked_body().get(member).and_then(Value::as_str)
     }
 
     /// Sets the ClientToken when the request carries none (an explicit one always wins). A
@@ -199,7 +190,7 @@ impl Request {
     /// The number an outbound contact goes to, and its member's JSON Pointer in the request.
     pub fn destination(&self) -> Option<(&'static str, &str)> {
         match self {
-            Request::StartOutboundVoiceContact(r) => r
+            Request::StartOutboundVoiceContact(_) => self
                 .text("DestinationPhoneNumber")
                 .map(|number| ("/DestinationPhoneNumber", number)),
             Request::Modeled(r) if r.operation == OperationName::StartOutboundChatContact => r
@@ -225,23 +216,17 @@ impl Request {
     /// The request's body alone, as `aws connect <operation> --cli-input-json` takes it; an
     /// email sent after a CreateContact request, as the payload names the two.
     pub fn body(&self) -> serde_json::Value {
-        let body = match self {
-            Request::CreateContact(r) => Ok(Value::Object(r.body().clone())),
-            Request::StartTaskContact(r) => Ok(Value::Object(r.body().clone())),
-            Request::StartOutboundVoiceContact(r) => Ok(Value::Object(r.body().clone())),
+        match self {
             Request::Modeled(ModeledRequest {
                 operation,
                 body,
                 create: Some(create),
-            }) => serde_json::to_value(create.body()).map(|create| {
-                serde_json::json!({
-                    OperationName::CreateContact.as_str(): create,
-                    operation.as_str(): body,
-                })
+            }) => serde_json::json!({
+                OperationName::CreateContact.as_str(): create.body(),
+                operation.as_str(): body,
             }),
-            Request::Modeled(r) => Ok(Value::Object(r.body.clone())),
-        };
-        body.unwrap_or_default()
+            other => Value::Object(other.checked_body().clone()),
+        }
     }
 }
 
