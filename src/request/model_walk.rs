@@ -56,7 +56,7 @@ impl Checker<'_> {
                 .map(Value::from),
             ModelKind::List { member, min, max } => {
                 let items = self.array_value(value, path)?;
-                self.count(path, items.len(), *min, *max);
+                self.count(path, items.len(), bound(*min, 0), bound(*max, usize::MAX));
                 let checked: Vec<Option<Value>> = items
                     .iter()
                     .enumerate()
@@ -74,7 +74,7 @@ impl Checker<'_> {
                 max,
             } => {
                 let object = self.object_value(value, path)?;
-                self.count(path, object.len(), *min, *max);
+                self.count(path, object.len(), bound(*min, 0), bound(*max, usize::MAX));
                 let before = self.found;
                 let mut checked = Map::new();
                 for (name, item) in object {
@@ -112,9 +112,8 @@ impl Checker<'_> {
         }
     }
 
-    /// A list's number of items against the model's bounds.
-    fn count(&mut self, path: &At, count: usize, min: Option<i64>, max: Option<i64>) {
-        let (min, max) = (bound(min, 0), bound(max, usize::MAX));
+    /// A list's (or map's) number of items within `min..=max`.
+    pub(super) fn count(&mut self, path: &At, count: usize, min: usize, max: usize) {
         if !(min..=max).contains(&count) {
             self.add(path, Kind::ItemCount { min, max, count });
         }

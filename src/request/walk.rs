@@ -197,16 +197,7 @@ impl<'d> Checker<'d> {
             }
             Shape::List { item, min, max } => {
                 let items = self.array_value(value, path)?;
-                if !(*min..=*max).contains(&items.len()) {
-                    self.add(
-                        path,
-                        Kind::ItemCount {
-                            min: *min,
-                            max: *max,
-                            count: items.len(),
-                        },
-                    );
-                }
+                self.count(path, items.len(), *min, *max);
                 let no_siblings = Checked::new();
                 let checked: Vec<Option<Value>> = items
                     .iter()

@@ -240,24 +240,24 @@ fn insert_dotted(
     let mut object = request
         .entry(member)
         .or_insert_with(|| Value::Object(Map::new()));
-    let segments: Vec<&str> = rest.split('.').collect();
-    for (i, segment) in segments.iter().enumerate() {
+    let mut segments = rest.split('.').peekable();
+    while let Some(segment) = segments.next() {
         let Value::Object(members) = object else {
             return Err(Kind::Unreadable(
                 "names a member inside one that is not an object".to_owned(),
             ));
         };
         model = model.and_then(|m| m.member(segment)).map(|m| m.shape);
-        if i + 1 == segments.len() {
+        if segments.peek().is_none() {
             let read = match (model, value) {
                 (Some(model), Value::String(text)) => from_text(&Shape::Model(model), text)?,
                 _ => value.clone(),
             };
-            members.insert((*segment).to_owned(), read);
-            return Ok(());
+            members.insert(segment.to_owned(), read);
+            break;
         }
         object = members
-            .entry(*segment)
+            .entry(segment)
             .or_insert_with(|| Value::Object(Map::new()));
     }
     Ok(())
@@ -266,34 +266,47 @@ fn insert_dotted(
 /// A member's value from the block's text, by the member's type in the operation's description.
 fn from_text(shape: &Shape, text: &str) -> Result<Value, Kind> {
     use crate::request::service_model::ModelKind;
-    match shape {
-        Shape::Model(model) => match model.kind {
-            ModelKind::Integer { .. } => from_text(&Shape::Integer { min: 0, max: 0 }, text),
-            ModelKind::Boolean => from_text(&Shape::Boolean, text),
-            ModelKind::Structure { .. } | ModelKind::List { .. } | ModelKind::Map { .. } => {
-                from_text(&Shape::Attributes, text)
-            }
-            ModelKind::String { .. } | ModelKind::Timestamp => Ok(Value::String(text.to_owned())),
-        },
-        Shape::Integer { .. } => text
-            .trim()
-            .parse::<i64>()
-            .map(Value::from)
-            .map_err(|_| Kind::Unreadable("must be a whole number in decimal text".to_owned())),
-        Shape::Boolean => match text.trim().to_ascii_lowercase().as_str() {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err(Kind::Unreadable("must be true or false".to_owned())),
-        },
+    /// How the block's text of a member is read.
+    enum Read {
+        Integer,
+        Boolean,
+        Json,
+        Text,
+    }
+    let read = match shape {
+        Shape::Integer { .. } => Read::Integer,
+        Shape::Boolean => Read::Boolean,
         Shape::Attributes
         | Shape::References { .. }
         | Shape::SegmentAttributes
         | Shape::Structure(_)
-        | Shape::List { .. } => parse_strict(text.as_bytes()).map_err(|e| {
+        | Shape::List { .. } => Read::Json,
+        Shape::Text { .. } | Shape::Timestamp(_) | Shape::Enum { .. } | Shape::ChannelMethod => {
+            Read::Text
+        }
+        Shape::Model(model) => match model.kind {
+            ModelKind::Integer { .. } => Read::Integer,
+            ModelKind::Boolean => Read::Boolean,
+            ModelKind::Structure { .. } | ModelKind::List { .. } | ModelKind::Map { .. } => {
+                Read::Json
+            }
+            ModelKind::String { .. } | ModelKind::Timestamp => Read::Text,
+        },
+    };
+    match read {
+        Read::Integer => text
+            .trim()
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| Kind::Unreadable("must be a whole number in decimal text".to_owned())),
+        Read::Boolean => match text.trim().to_ascii_lowercase().as_str() {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(Kind::Unreadable("must be true or false".to_owned())),
+        },
+        Read::Json => parse_strict(text.as_bytes()).map_err(|e| {
             Kind::Unreadable(format!("must be JSON text (the block sends strings): {e}"))
         }),
-        Shape::Text { .. } | Shape::Timestamp(_) | Shape::Enum { .. } | Shape::ChannelMethod => {
-            Ok(Value::String(text.to_owned()))
-        }
+        Read::Text => Ok(Value::String(text.to_owned())),
     }
 }
