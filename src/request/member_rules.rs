@@ -67,9 +67,14 @@ fn conditions_hold(
 }
 
 fn has_violation_at(check: &Checker, at: &At, path: &[&str]) -> bool {
+    at_path(at, path, |at| check.has_violation_under(at))
+}
+
+/// `f` of the place `path` names under `at`.
+fn at_path<R>(at: &At, path: &[&str], f: impl FnOnce(&At) -> R) -> R {
     match path.split_first() {
-        None => check.has_violation_under(at),
-        Some((first, rest)) => has_violation_at(check, &at.member(first), rest),
+        None => f(at),
+        Some((first, rest)) => at_path(&at.member(first), rest, f),
     }
 }
 
@@ -95,7 +100,11 @@ pub enum MemberRule {
     /// The text at `path`, where given, is an E.164 phone number.
     PhoneNumber { path: Path },
     /// The list at `path`, where given, includes `value`.
-    Includes { path: Path, value: &'static str },
+    Includes {
+        path: Path,
+        value: &'static str,
+        message: &'static str,
+    },
     /// At most one of the members `of` of the request.
     AtMostOne {
         of: &'static [&'static str],
@@ -153,17 +162,11 @@ fn object<'c>(checked: &'c Checked, path: &[&str]) -> Option<&'c Map<String, Val
 
 /// A violation at `path` (under `at`), unless one is already there or inside it.
 fn add_once(check: &mut Checker, at: &At, path: &[&str], kind: Kind) {
-    fn report(check: &mut Checker, at: &At, path: &[&str], kind: Kind) {
-        match path.split_first() {
-            None => {
-                if !check.has_violation_under(at) {
-                    check.add(at, kind);
-                }
-            }
-            Some((first, rest)) => report(check, &at.member(first), rest, kind),
+    at_path(at, path, |at| {
+        if !check.has_violation_under(at) {
+            check.add(at, kind);
         }
-    }
-    report(check, at, path, kind)
+    })
 }
 
 /// Every rule of `rules` on the members that passed the model (`checked`), at `at`.
@@ -220,11 +223,15 @@ pub(super) fn check(check: &mut Checker, rules: &[MemberRule], checked: &Checked
                     add_once(check, at, path, Kind::Form(form_rule(Form::PhoneNumber)));
                 }
             }
-            MemberRule::Includes { path, value } => {
+            MemberRule::Includes {
+                path,
+                value,
+                message,
+            } => {
                 if let Some(items) = find(checked, path).and_then(Value::as_array)
                     && !items.iter().any(|item| item == value)
                 {
-                    add_once(check, at, path, Kind::Rule(includes_message(value)));
+                    add_once(check, at, path, Kind::Rule(message));
                 }
             }
             MemberRule::AtMostOne { of, message } => {
@@ -307,13 +314,6 @@ pub(super) fn check(check: &mut Checker, rules: &[MemberRule], checked: &Checked
     }
 }
 
-fn includes_message(value: &str) -> &'static str {
-    match value {
-        "text/plain" => "must include text/plain",
-        _ => "must include the value the documentation names",
-    }
-}
-
 /// `inner` as the schema of the member at `path`, nested in the properties of its parents.
 fn nest(path: &[&str], inner: Value) -> Value {
     path.iter().rev().fold(
@@ -389,7 +389,7 @@ pub(super) fn schema(rules: &[MemberRule]) -> Vec<Value> {
                 path,
                 json!({ "pattern": Form::PhoneNumber.pattern() }),
             )),
-            MemberRule::Includes { path, value } => {
+            MemberRule::Includes { path, value, .. } => {
                 Some(nest(path, json!({ "contains": { "const": value } })))
             }
             MemberRule::AtMostOne { of, .. } => {

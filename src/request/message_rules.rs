@@ -27,6 +27,7 @@ pub(super) fn of(operation: OperationName) -> &'static [MemberRule] {
 const PLAIN_TEXT_SUPPORTED: MemberRule = Includes {
     path: &["SupportedMessagingContentTypes"],
     value: "text/plain",
+    message: "must include text/plain",
 };
 
 /// A raw email's `ContentType`: `text/plain` or `text/html`.
