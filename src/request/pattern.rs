@@ -116,44 +116,22 @@ pub fn of_model(pattern: &str) -> Option<&'static Regex> {
     PATTERNS
         .get_or_init(|| {
             let mut patterns: Vec<&'static str> = Vec::new();
-            let mut seen: Vec<&'static str> = Vec::new();
             for operation in super::generated::OPERATIONS {
-                collect(operation.input, &mut seen, &mut patterns);
+                operation.input.each_reachable(&mut |shape| {
+                    if let super::service_model::ModelKind::String {
+                        pattern: Some(p), ..
+                    } = &shape.kind
+                        && !patterns.contains(p)
+                    {
+                        patterns.push(p);
+                    }
+                });
             }
             patterns.into_iter().map(|p| (p, model_regex(p))).collect()
         })
         .iter()
         .find(|(p, _)| *p == pattern)
         .map(|(_, regex)| regex)
-}
-
-/// Every pattern `shape` reaches, each shape visited once (the model has recursive shapes).
-fn collect(
-    shape: &'static super::service_model::ModelShape,
-    seen: &mut Vec<&'static str>,
-    patterns: &mut Vec<&'static str>,
-) {
-    use super::service_model::ModelKind;
-    if seen.contains(&shape.name) {
-        return;
-    }
-    seen.push(shape.name);
-    match &shape.kind {
-        ModelKind::String {
-            pattern: Some(p), ..
-        } if !patterns.contains(p) => patterns.push(p),
-        ModelKind::Structure { members, .. } => {
-            for member in members.iter() {
-                collect(member.shape, seen, patterns);
-            }
-        }
-        ModelKind::List { member, .. } => collect(member, seen, patterns),
-        ModelKind::Map { key, value, .. } => {
-            collect(key, seen, patterns);
-            collect(value, seen, patterns);
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

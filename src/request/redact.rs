@@ -7,7 +7,6 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use super::model::{REFERENCE_MEMBERS, SEGMENT_VALUE_MEMBERS};
-use super::service_model::{ModelKind, ModelShape};
 use super::spec::{CORRELATION_ID, Member, OperationName, Shape};
 use crate::violation::{MAX_DEBUG_VIOLATIONS, ValidationErrors};
 
@@ -57,29 +56,10 @@ pub fn known_names() -> &'static HashSet<&'static str> {
             match shape {
                 Shape::Structure(structure) => walk(structure.members, names),
                 Shape::List { item, .. } => walk_shape(item, names),
-                Shape::Model(model) => walk_model(model, names, &mut HashSet::new()),
-                _ => {}
-            }
-        }
-        // The member names of the model's structures (each shape once: some are recursive); a
-        // map's keys are the producer's.
-        fn walk_model(
-            shape: &'static ModelShape,
-            names: &mut HashSet<&'static str>,
-            seen: &mut HashSet<&'static str>,
-        ) {
-            if !seen.insert(shape.name) {
-                return;
-            }
-            match &shape.kind {
-                ModelKind::Structure { members, .. } => {
-                    for member in members.iter() {
-                        names.insert(member.name);
-                        walk_model(member.shape, names, seen);
-                    }
-                }
-                ModelKind::List { member, .. } => walk_model(member, names, seen),
-                ModelKind::Map { value, .. } => walk_model(value, names, seen),
+                // The member names of the model's structures; a map's keys are the producer's.
+                Shape::Model(model) => model.each_reachable(&mut |shape| {
+                    names.extend(shape.members().iter().map(|m| m.name));
+                }),
                 _ => {}
             }
         }

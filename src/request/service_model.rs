@@ -84,6 +84,35 @@ impl ModelShape {
         self.members().iter().find(|m| m.name == name)
     }
 
+    /// `f` of this shape and of every shape it reaches, each once (some shapes are recursive).
+    pub fn each_reachable(&'static self, f: &mut impl FnMut(&'static ModelShape)) {
+        fn visit(
+            shape: &'static ModelShape,
+            seen: &mut Vec<&'static str>,
+            f: &mut impl FnMut(&'static ModelShape),
+        ) {
+            if seen.contains(&shape.name) {
+                return;
+            }
+            seen.push(shape.name);
+            f(shape);
+            match &shape.kind {
+                ModelKind::Structure { members, .. } => {
+                    for member in members.iter() {
+                        visit(member.shape, seen, f);
+                    }
+                }
+                ModelKind::List { member, .. } => visit(member, seen, f),
+                ModelKind::Map { key, value, .. } => {
+                    visit(key, seen, f);
+                    visit(value, seen, f);
+                }
+                _ => {}
+            }
+        }
+        visit(self, &mut Vec::new(), f);
+    }
+
     /// Whether the structure requires member `name`.
     pub fn requires(&self, name: &str) -> bool {
         match self.kind {
