@@ -137,7 +137,7 @@ const CHAT: &[MemberRule] = &[
 
 /// StartOutboundEmailContact's `ContactId`: required, unless a CreateContact request beside it
 /// supplies it (`paired`), when it must be left out.
-pub(super) fn outbound_email_contact(check: &mut Checker, sent: &Map<String, Value>, at: &At) {
+fn outbound_email_contact(check: &mut Checker, sent: &Map<String, Value>, at: &At) {
     let contact_at = at.member("ContactId");
     match (check.paired, Checker::member(sent, "ContactId").is_some()) {
         (false, false) => check.add(
